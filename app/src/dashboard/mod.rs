@@ -1,0 +1,8 @@
+//! The data behind the two dashboards, each behind its role's guard.
+
+pub mod api;
+pub mod model;
+#[cfg(feature = "ssr")]
+mod queries;
+
+pub use model::{AdminSummary, AuditEntry, ClientSummary, SignInRecord};

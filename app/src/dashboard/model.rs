@@ -1,0 +1,46 @@
+//! What the dashboards show.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One line of the audit log, as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub kind: String,
+    pub user_id: Option<i64>,
+    pub email: Option<String>,
+    pub client_addr: Option<String>,
+    pub at: DateTime<Utc>,
+    pub detail: Option<String>,
+}
+
+/// The staff dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminSummary {
+    pub clients: u64,
+    pub active_clients: u64,
+    pub active_sessions: u64,
+    pub sign_ins_24h: u64,
+    pub failed_sign_ins_24h: u64,
+    pub recent_events: Vec<AuditEntry>,
+}
+
+/// A sign-in, as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRecord {
+    pub at: DateTime<Utc>,
+    pub client_addr: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// The client dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSummary {
+    pub name: String,
+    pub email: String,
+    pub member_since: DateTime<Utc>,
+    pub active_sessions: u64,
+    /// The sign-in before the current session's, if any.
+    pub previous_sign_in: Option<SignInRecord>,
+}

@@ -1,0 +1,21 @@
+//! Schema migrations, applied at start-up (`server` and `server migrate`) and in every test
+//! database. Named `mYYYYMMDD_NNNNNN_verb_noun`; never edit one that has shipped, add another.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_create_users;
+mod m20261129_000002_create_sessions;
+mod m20261129_000003_create_auth_events;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261129_000001_create_users::Migration),
+            Box::new(m20261129_000002_create_sessions::Migration),
+            Box::new(m20261129_000003_create_auth_events::Migration),
+        ]
+    }
+}

@@ -1,0 +1,218 @@
+//! The one error type that crosses the wire.
+//!
+//! Every server function returns `Result<T, ApiError>`. The body of a failed call is always
+//! `{"error": <code>, "message": <sentence>}` (plus `field` for invalid input), and the HTTP
+//! status is the one that `ErrorCode::status` names: never Leptos' default 500 with a text body.
+//! Server-side causes are logged where they happen; the message here is safe to show anyone.
+
+use serde::{Deserialize, Serialize};
+use server_fn::{
+    ServerFnError,
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+/// What went wrong, as a stable machine-readable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request was malformed or a field failed validation (400).
+    InvalidInput,
+    /// No valid session (401).
+    Unauthenticated,
+    /// Email and password did not match an active account (401).
+    InvalidCredentials,
+    /// Signed in, but not allowed (403).
+    Forbidden,
+    /// A state-changing request from another site (403).
+    CrossSite,
+    /// The thing asked for does not exist, or is not yours (404).
+    NotFound,
+    /// The change conflicts with the current state (409).
+    Conflict,
+    /// The request body is too large (413).
+    PayloadTooLarge,
+    /// Too many attempts; see `Retry-After` (429).
+    TooManyRequests,
+    /// The database or another dependency is unreachable, or the server is saturated (503).
+    Unavailable,
+    /// A bug or an unexpected failure (500).
+    Internal,
+}
+
+impl ErrorCode {
+    /// The HTTP status this code is answered with.
+    pub const fn status(self) -> u16 {
+        match self {
+            Self::InvalidInput => 400,
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden | Self::CrossSite => 403,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::PayloadTooLarge => 413,
+            Self::TooManyRequests => 429,
+            Self::Unavailable => 503,
+            Self::Internal => 500,
+        }
+    }
+}
+
+/// A failed call, as the client sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub error: ErrorCode,
+    pub message: String,
+    /// The input field at fault, for `InvalidInput`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Seconds until a retry may succeed, for `TooManyRequests` (also sent as `Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(error: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            error,
+            message: message.into(),
+            field: None,
+            retry_after: None,
+        }
+    }
+
+    /// A field failed validation.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field.to_owned()),
+            ..Self::new(ErrorCode::InvalidInput, message)
+        }
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(ErrorCode::Unauthenticated, "Please sign in to continue.")
+    }
+
+    pub fn invalid_credentials() -> Self {
+        Self::new(
+            ErrorCode::InvalidCredentials,
+            "The email or password is incorrect.",
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            ErrorCode::Forbidden,
+            "Your account does not have access to this.",
+        )
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(ErrorCode::NotFound, "Not found.")
+    }
+
+    pub fn too_many_requests(retry_after_secs: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after_secs.max(1)),
+            ..Self::new(
+                ErrorCode::TooManyRequests,
+                format!(
+                    "Too many failed sign-in attempts. Try again in {}.",
+                    human_duration(retry_after_secs.max(1))
+                ),
+            )
+        }
+    }
+
+    pub fn unavailable() -> Self {
+        Self::new(
+            ErrorCode::Unavailable,
+            "The service is temporarily unavailable. Please try again in a moment.",
+        )
+    }
+
+    pub fn busy() -> Self {
+        Self::new(
+            ErrorCode::Unavailable,
+            "The server is busy. Please try again in a moment.",
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            ErrorCode::Internal,
+            "Something went wrong on our side. Please try again.",
+        )
+    }
+
+    pub fn status(&self) -> u16 {
+        self.error.status()
+    }
+}
+
+fn human_duration(secs: u64) -> String {
+    match secs {
+        0..=59 => format!("{secs} second{}", if secs == 1 { "" } else { "s" }),
+        _ => {
+            let minutes = secs.div_ceil(60);
+            format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
+        }
+    }
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    /// Failures inside server_fn itself: arguments that do not decode, a response that does
+    /// not, a request that never reached the server.
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let error = match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => ApiError::new(
+                ErrorCode::InvalidInput,
+                "The request body is not valid JSON of the expected shape.",
+            ),
+            ServerFnErrorErr::Request(_) => ApiError::new(
+                ErrorCode::Unavailable,
+                "Could not reach the server. Check your connection and try again.",
+            ),
+            ServerFnErrorErr::Response(_) | ServerFnErrorErr::Serialization(_) => {
+                ApiError::internal()
+            }
+            ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                ApiError::new(ErrorCode::InvalidInput, "Use POST for this endpoint.")
+            }
+            _ => ApiError::internal(),
+        };
+        #[cfg(feature = "ssr")]
+        crate::respond::set_status(&error);
+        error
+    }
+}
+
+impl From<ServerFnError> for ApiError {
+    fn from(value: ServerFnError) -> Self {
+        Self::new(ErrorCode::Internal, value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_has_error_and_message() {
+        let body = serde_json::to_value(ApiError::invalid_credentials()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"error": "invalid_credentials", "message": "The email or password is incorrect."})
+        );
+    }
+
+    #[test]
+    fn retry_after_is_in_the_message_and_the_body() {
+        let e = ApiError::too_many_requests(600);
+        assert_eq!(e.retry_after, Some(600));
+        assert!(e.message.contains("10 minutes"), "{}", e.message);
+        assert_eq!(e.status(), 429);
+    }
+}

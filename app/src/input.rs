@@ -1,0 +1,282 @@
+//! Input types shared by the browser and the server: parse, don't validate.
+//!
+//! The sign-in form checks these before it sends anything, and the server checks them again
+//! before it does any work, so both sides apply exactly the same rules.
+
+use std::fmt;
+
+use crate::error::ApiError;
+
+/// Longest email accepted (RFC 5321 path limit).
+pub const EMAIL_MAX_LEN: usize = 254;
+/// bcrypt only reads the first 72 bytes of a password: anything longer is refused, never cut.
+pub const PASSWORD_MAX_BYTES: usize = 72;
+/// Shortest password a new account or a password change may set.
+pub const PASSWORD_MIN_CHARS: usize = 10;
+/// Longest display name.
+pub const NAME_MAX_CHARS: usize = 100;
+
+/// A syntactically valid email address, trimmed and lower-cased: one account per address,
+/// whatever its case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        let email = raw.trim();
+        let invalid = |message: &str| Err(ApiError::invalid("email", message));
+        if email.is_empty() {
+            return invalid("Enter your email address.");
+        }
+        if email.len() > EMAIL_MAX_LEN {
+            return invalid("The email address is too long.");
+        }
+        if email.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return invalid("The email address cannot contain spaces or control characters.");
+        }
+        let Some((local, domain)) = email.rsplit_once('@') else {
+            return invalid("Enter an email address like name@example.com.");
+        };
+        let domain_ok = !domain.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && !domain.contains('@');
+        if local.is_empty() || local.len() > 64 || !domain_ok {
+            return invalid("Enter an email address like name@example.com.");
+        }
+        Ok(Self(email.to_lowercase()))
+    }
+}
+
+impl AsRef<str> for Email {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A password as typed at sign-in: non-empty, within bcrypt's limit, no control characters.
+/// Its `Debug` never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    /// The rules for a password being checked (sign-in). Not trimmed: spaces may be part of it.
+    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        let invalid = |message: &str| Err(ApiError::invalid("password", message));
+        if raw.is_empty() {
+            return invalid("Enter your password.");
+        }
+        if raw.len() > PASSWORD_MAX_BYTES {
+            return invalid("The password is longer than 72 bytes, the most this system accepts.");
+        }
+        if raw.chars().any(char::is_control) {
+            return invalid("The password cannot contain control characters.");
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The stricter rules for a password being set (new account, password change).
+    pub fn parse_new(raw: &str, email: Option<&Email>) -> Result<Self, ApiError> {
+        let password = Self::parse(raw)?;
+        let invalid = |message: String| Err(ApiError::invalid("password", message));
+        if raw.chars().count() < PASSWORD_MIN_CHARS {
+            return invalid(format!(
+                "Use at least {PASSWORD_MIN_CHARS} characters for the password."
+            ));
+        }
+        let lowered = raw.to_lowercase();
+        if email.is_some_and(|e| lowered == e.as_ref() || lowered == local_part(e)) {
+            return invalid("The password cannot be your email address.".into());
+        }
+        if COMMON_PASSWORDS.contains(&lowered.as_str())
+            || lowered.chars().all(|c| Some(c) == lowered.chars().next())
+        {
+            return invalid("This password is too common. Choose a less predictable one.".into());
+        }
+        Ok(password)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+fn local_part(email: &Email) -> &str {
+    email.as_ref().split('@').next().unwrap_or_default()
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// Passwords of ten or more characters that top the public breach lists.
+const COMMON_PASSWORDS: &[&str] = &[
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "0123456789",
+    "1q2w3e4r5t",
+    "1qaz2wsx3edc",
+    "qwertyuiop",
+    "qwerty1234",
+    "qwerty12345",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "iloveyou12",
+    "abcdefghij",
+    "abc1234567",
+    "welcome123",
+    "letmein123",
+    "administrator",
+    "admin12345",
+    "changeme123",
+    "football123",
+    "monkey1234",
+    "sunshine123",
+    "trustno1234",
+    "1234qwerty",
+    "asdfghjkl1",
+    "zaq12wsxcde",
+    "987654321a",
+    "9876543210",
+];
+
+/// A person's display name: trimmed, 1 to 100 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name(String);
+
+impl Name {
+    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        let name = raw.trim();
+        let invalid = |message: String| Err(ApiError::invalid("name", message));
+        if name.is_empty() {
+            return invalid("Enter a name.".into());
+        }
+        if name.chars().count() > NAME_MAX_CHARS {
+            return invalid(format!(
+                "Use at most {NAME_MAX_CHARS} characters for the name."
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return invalid("The name cannot contain control characters.".into());
+        }
+        Ok(Self(name.to_owned()))
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn email_is_trimmed_and_lower_cased() {
+        assert_eq!(
+            Email::parse("  Ayse.Yilmaz@Example.COM ").unwrap().as_ref(),
+            "ayse.yilmaz@example.com"
+        );
+    }
+
+    #[test]
+    fn bad_emails_name_the_field() {
+        for raw in [
+            "",
+            "   ",
+            "no-at-sign",
+            "@example.com",
+            "a@",
+            "a@b",
+            "a@.com",
+            "a@b..com",
+            "a b@c.com",
+            "a@b\n.com",
+            "a\u{7}@b.com",
+        ] {
+            let err = Email::parse(raw).expect_err(raw);
+            assert_eq!(err.field.as_deref(), Some("email"), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn password_over_72_bytes_is_refused_not_truncated() {
+        assert!(Password::parse(&"a".repeat(72)).is_ok());
+        // 38 characters, 95 bytes: over the limit though few characters.
+        let err = Password::parse(&"ş€".repeat(19)).expect_err("over 72 bytes");
+        assert!(err.message.contains("72 bytes"));
+    }
+
+    #[test]
+    fn new_password_policy() {
+        let email = Email::parse("ali@example.com").unwrap();
+        assert!(Password::parse_new("short", None).is_err());
+        assert!(Password::parse_new("password123", None).is_err());
+        assert!(Password::parse_new("aaaaaaaaaaaa", None).is_err());
+        assert!(Password::parse_new("ali@example.com", Some(&email)).is_err());
+        assert!(Password::parse_new("Ankara-Mali-2026", Some(&email)).is_ok());
+    }
+
+    #[test]
+    fn password_debug_hides_the_value() {
+        let p = Password::parse("s3cret-value").unwrap();
+        assert!(!format!("{p:?}").contains("s3cret"));
+    }
+
+    proptest! {
+        #[test]
+        fn email_parse_never_panics_and_is_normalised(raw in "\\PC{0,300}") {
+            if let Ok(email) = Email::parse(&raw) {
+                let s = email.as_ref();
+                prop_assert!(s.len() <= EMAIL_MAX_LEN);
+                prop_assert_eq!(s, s.to_lowercase());
+                prop_assert!(s.contains('@'));
+                prop_assert!(!s.chars().any(char::is_whitespace));
+            }
+        }
+
+        #[test]
+        fn valid_emails_round_trip(local in "[a-z0-9._%+-]{1,30}", domain in "[a-z0-9-]{1,20}\\.[a-z]{2,6}") {
+            let raw = format!("{local}@{domain}");
+            let parsed = Email::parse(&raw).unwrap();
+            prop_assert_eq!(parsed.as_ref(), raw.as_str());
+        }
+
+        #[test]
+        fn password_accepts_exactly_what_bcrypt_can_hash(raw in "\\PC{0,100}") {
+            match Password::parse(&raw) {
+                Ok(p) => {
+                    prop_assert!(!p.expose().is_empty());
+                    prop_assert!(p.expose().len() <= PASSWORD_MAX_BYTES);
+                    prop_assert_eq!(p.expose(), raw.as_str());
+                }
+                Err(e) => prop_assert_eq!(e.field.as_deref(), Some("password")),
+            }
+        }
+
+        #[test]
+        fn name_is_bounded(raw in "\\PC{0,200}") {
+            if let Ok(name) = Name::parse(&raw) {
+                prop_assert!(name.as_ref().chars().count() <= NAME_MAX_CHARS);
+                prop_assert_eq!(name.as_ref(), name.as_ref().trim());
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! SMMM Portal: the app both sides compile.
+//!
+//! - shared by browser and server: `error`, `input`, `session::model`, `dashboard::model`, and the
+//!   server-function declarations (their bodies run on the server only);
+//! - browser only (`csr`): `App`'s pages and the session client;
+//! - server only (`ssr`): `state`, `db`, `respond` and `session::server`.
+
+pub mod app;
+pub mod dashboard;
+pub mod error;
+pub mod input;
+pub mod session;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod respond;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use app::App;

@@ -1,0 +1,94 @@
+//! The session cookie: HttpOnly, SameSite=Lax, Path=/; Secure with the `__Host-` prefix
+//! whenever the site is served over HTTPS. The token lives nowhere else on the client.
+
+use cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use http::{HeaderMap, header::COOKIE};
+
+/// Cookie name on plain-HTTP development origins.
+pub const DEV_NAME: &str = "smmm_session";
+/// Cookie name over HTTPS: the prefix makes the browser insist on Secure, Path=/ and no Domain.
+pub const SECURE_NAME: &str = "__Host-smmm_session";
+
+#[derive(Debug, Clone)]
+pub struct SessionCookie {
+    secure: bool,
+}
+
+impl SessionCookie {
+    pub fn new(secure: bool) -> Self {
+        Self { secure }
+    }
+
+    pub fn name(&self) -> &'static str {
+        if self.secure { SECURE_NAME } else { DEV_NAME }
+    }
+
+    /// The `Set-Cookie` value carrying `token`, kept by the browser for `max_age_secs`.
+    pub fn set(&self, token: &str, max_age_secs: i64) -> String {
+        self.build(token, CookieDuration::seconds(max_age_secs.max(0)))
+    }
+
+    /// The `Set-Cookie` value that removes the cookie.
+    pub fn clear(&self) -> String {
+        self.build("", CookieDuration::ZERO)
+    }
+
+    fn build(&self, value: &str, max_age: CookieDuration) -> String {
+        Cookie::build((self.name(), value.to_owned()))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .path("/")
+            .secure(self.secure)
+            .max_age(max_age)
+            .build()
+            .encoded()
+            .to_string()
+    }
+
+    /// The token from the request's `Cookie` headers, if there is one.
+    pub fn read(&self, headers: &HeaderMap) -> Option<String> {
+        headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(Cookie::split_parse_encoded)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == self.name() && !cookie.value().is_empty())
+            .map(|cookie| cookie.value().to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn secure_cookie_attributes() {
+        let set = SessionCookie::new(true).set("tok", 60);
+        for part in [
+            "__Host-smmm_session=tok",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Path=/",
+            "Secure",
+            "Max-Age=60",
+        ] {
+            assert!(set.contains(part), "{set} lacks {part}");
+        }
+        assert!(!set.contains("Domain"));
+    }
+
+    #[test]
+    fn reads_its_own_cookie_among_others() {
+        let jar = SessionCookie::new(false);
+        let mut headers = HeaderMap::new();
+        headers.append(
+            COOKIE,
+            HeaderValue::from_static("theme=dark; smmm_session=abc.def"),
+        );
+        assert_eq!(jar.read(&headers).as_deref(), Some("abc.def"));
+        assert_eq!(SessionCookie::new(true).read(&headers), None);
+    }
+}

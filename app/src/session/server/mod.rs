@@ -1,0 +1,16 @@
+//! The server side of the session layer (the `ssr` feature only).
+
+pub mod config;
+pub mod cookie;
+pub mod denylist;
+pub mod guard;
+pub mod password;
+pub mod rate_limit;
+pub mod request;
+pub mod service;
+pub mod store;
+pub mod token;
+
+pub use config::AuthConfig;
+pub use guard::{auth, require_role};
+pub use service::{CurrentSession, SessionService};

@@ -1,0 +1,112 @@
+//! Failed sign-in counters, per account and per client address, shared by the whole process.
+//!
+//! A fixed window per key: after `max_failures` failures the key is refused until the window
+//! that began with its first failure ends. A successful sign-in clears the account's counter.
+
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+pub struct FailureLimiter {
+    max_failures: u32,
+    window: Duration,
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    failures: u32,
+    window_start: Instant,
+}
+
+/// Past this many keys, expired entries are swept on the next failure.
+const SWEEP_ABOVE: usize = 10_000;
+
+impl FailureLimiter {
+    pub fn new(max_failures: u32, window: Duration) -> Self {
+        Self {
+            max_failures: max_failures.max(1),
+            window,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `Err(seconds)` when `key` is locked out, with the time until it is not.
+    pub fn check(&self, key: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        match entries.get(key) {
+            Some(entry)
+                if entry.failures >= self.max_failures
+                    && now < entry.window_start + self.window =>
+            {
+                let left = entry.window_start + self.window - now;
+                Err(left.as_secs() + u64::from(left.subsec_nanos() > 0))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn record_failure(&self, key: &str) {
+        let now = Instant::now();
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if entries.len() > SWEEP_ABOVE {
+            let window = self.window;
+            entries.retain(|_, e| now < e.window_start + window);
+        }
+        let entry = entries.entry(key.to_owned()).or_insert(Entry {
+            failures: 0,
+            window_start: now,
+        });
+        if now >= entry.window_start + self.window {
+            *entry = Entry {
+                failures: 0,
+                window_start: now,
+            };
+        }
+        entry.failures = entry.failures.saturating_add(1);
+    }
+
+    pub fn reset(&self, key: &str) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_after_max_failures_and_reset_clears() {
+        let limiter = FailureLimiter::new(3, Duration::from_secs(60));
+        for _ in 0..3 {
+            assert!(limiter.check("a").is_ok());
+            limiter.record_failure("a");
+        }
+        let retry = limiter.check("a").expect_err("locked");
+        assert!((59..=60).contains(&retry), "{retry}");
+        assert!(limiter.check("b").is_ok(), "other keys are not affected");
+        limiter.reset("a");
+        assert!(limiter.check("a").is_ok());
+    }
+
+    #[test]
+    fn window_expiry_unlocks() {
+        let limiter = FailureLimiter::new(1, Duration::from_millis(20));
+        limiter.record_failure("a");
+        assert!(limiter.check("a").is_err());
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(limiter.check("a").is_ok());
+    }
+}

@@ -1,0 +1,425 @@
+//! The session service: sign-in, reading a request's session (fast path and renewal),
+//! sign-out and revocation. Server functions reach it through `AppState`.
+
+use std::{sync::Arc, time::Duration};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, DbErr};
+
+use super::{
+    config::AuthConfig,
+    cookie::SessionCookie,
+    denylist::Denylist,
+    password::PasswordHasher,
+    rate_limit::FailureLimiter,
+    request::ClientInfo,
+    store,
+    token::{Claims, SigningKey, TokenKeys, Verified},
+};
+use crate::{
+    db::{
+        self,
+        audit::{self, Event, EventKind},
+    },
+    error::ApiError,
+    input::{Email, Password},
+    session::{Role, Session, SessionUser},
+};
+
+/// A request's valid session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentSession {
+    pub sid: String,
+    pub session: Session,
+}
+
+impl CurrentSession {
+    pub fn user(&self) -> &SessionUser {
+        &self.session.user
+    }
+}
+
+/// What reading a token found.
+#[derive(Debug)]
+pub enum Resolved {
+    /// A live session; `set_cookie` carries a renewed token when the old one had expired.
+    Valid {
+        current: CurrentSession,
+        set_cookie: Option<String>,
+    },
+    /// No live session behind the token: the caller clears the cookie.
+    Invalid,
+}
+
+pub struct SessionService {
+    db: DatabaseConnection,
+    config: AuthConfig,
+    keys: TokenKeys,
+    cookie: SessionCookie,
+    hasher: PasswordHasher,
+    denylist: Denylist,
+    account_limiter: FailureLimiter,
+    address_limiter: FailureLimiter,
+}
+
+/// Why the service could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("invalid signing secret: {0}")]
+    Key(#[from] jsonwebtoken::errors::Error),
+    #[error("bcrypt: {0}")]
+    Bcrypt(#[from] bcrypt::BcryptError),
+}
+
+impl SessionService {
+    pub fn new(db: DatabaseConnection, config: AuthConfig) -> Result<Self, SetupError> {
+        let previous = config
+            .previous_secret
+            .as_deref()
+            .map(SigningKey::new)
+            .transpose()?;
+        let keys = TokenKeys::new(
+            SigningKey::new(&config.secret)?,
+            previous,
+            config.public_origin.clone(),
+        );
+        Ok(Self {
+            cookie: SessionCookie::new(config.secure_cookies()),
+            hasher: PasswordHasher::new(
+                config.bcrypt_cost,
+                config.max_concurrent_hashes,
+                config.hash_queue_timeout,
+            )?,
+            // A token issued just before a revocation stays fresh for at most one lifetime.
+            denylist: Denylist::new(config.token_ttl + Duration::from_secs(5)),
+            account_limiter: FailureLimiter::new(
+                config.max_failures_per_account,
+                config.rate_limit_window,
+            ),
+            address_limiter: FailureLimiter::new(
+                config.max_failures_per_address,
+                config.rate_limit_window,
+            ),
+            keys,
+            config,
+            db,
+        })
+    }
+
+    pub fn config(&self) -> &AuthConfig {
+        &self.config
+    }
+
+    pub fn cookie(&self) -> &SessionCookie {
+        &self.cookie
+    }
+
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.hasher
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Checks credentials and starts a new session. Returns it with its `Set-Cookie` value.
+    /// A session the request already carried is ended: every sign-in gets a fresh id.
+    pub async fn sign_in(
+        &self,
+        client: &ClientInfo,
+        current_token: Option<&str>,
+        raw_email: &str,
+        raw_password: &str,
+    ) -> Result<(Session, String), ApiError> {
+        let email = Email::parse(raw_email)?;
+        let password = Password::parse(raw_password)?;
+        let account_key = email.as_ref().to_owned();
+        let address_key = client.addr.clone().unwrap_or_default();
+
+        let locked = self
+            .account_limiter
+            .check(&account_key)
+            .err()
+            .max(self.address_limiter.check(&address_key).err());
+        if let Some(retry_after) = locked {
+            self.audit_best_effort(EventKind::SignInLocked, client, None, Some(&email), None)
+                .await;
+            return Err(ApiError::too_many_requests(retry_after));
+        }
+
+        let user = db::users::find_by_email(&self.db, &email)
+            .await
+            .map_err(db_unavailable)?;
+        let matched = self
+            .hasher
+            .verify(&password, user.as_ref().map(|u| u.password_hash.as_str()))
+            .await?;
+        let user = match user {
+            Some(user) if matched && user.active && user.role().is_some() => user,
+            user => {
+                self.account_limiter.record_failure(&account_key);
+                self.address_limiter.record_failure(&address_key);
+                let detail = match &user {
+                    None => "unknown email",
+                    Some(u) if !u.active && matched => "account deactivated",
+                    Some(_) => "wrong password",
+                };
+                self.audit_best_effort(
+                    EventKind::SignInFailed,
+                    client,
+                    user.as_ref().map(|u| u.id),
+                    Some(&email),
+                    Some(detail),
+                )
+                .await;
+                return Err(ApiError::invalid_credentials());
+            }
+        };
+        self.account_limiter.reset(&account_key);
+
+        if let Some(Verified::Fresh(old) | Verified::Expired(old)) =
+            current_token.and_then(|t| self.keys.verify(t, Utc::now()))
+        {
+            self.revoke(&old.sid, "replaced by a new sign-in").await?;
+        }
+
+        let now = Utc::now();
+        let expires_at = now + to_chrono(self.config.absolute_timeout);
+        let row = store::create(
+            &self.db,
+            store::NewSession {
+                user_id: user.id,
+                now,
+                expires_at,
+                user_agent: client.user_agent.as_deref(),
+                client_addr: client.addr.as_deref(),
+            },
+        )
+        .await
+        .map_err(db_unavailable)?;
+        let session_user = SessionUser {
+            id: user.id,
+            email: user.email.clone(),
+            name: user.name.clone(),
+            role: user.role().unwrap_or(Role::Client),
+        };
+        let set_cookie = self.issue_cookie(&session_user, &row.id, expires_at, now)?;
+        self.audit_best_effort(EventKind::SignIn, client, Some(user.id), None, None)
+            .await;
+        Ok((
+            Session {
+                user: session_user,
+                expires: expires_at,
+            },
+            set_cookie,
+        ))
+    }
+
+    /// Reads a token. A fresh, unrevoked token is answered from memory alone; an expired one
+    /// with a good signature is renewed against its session row.
+    pub async fn resolve(&self, token: &str) -> Result<Resolved, ApiError> {
+        let now = Utc::now();
+        let claims = match self.keys.verify(token, now) {
+            None => return Ok(Resolved::Invalid),
+            Some(Verified::Fresh(claims)) => {
+                if self.denylist.contains(&claims.sid) {
+                    return Ok(Resolved::Invalid);
+                }
+                return Ok(match claims.session() {
+                    Some(session) => Resolved::Valid {
+                        current: CurrentSession {
+                            sid: claims.sid,
+                            session,
+                        },
+                        set_cookie: None,
+                    },
+                    None => Resolved::Invalid,
+                });
+            }
+            Some(Verified::Expired(claims)) => claims,
+        };
+        if self.denylist.contains(&claims.sid) {
+            return Ok(Resolved::Invalid);
+        }
+        self.renew(claims, now).await
+    }
+
+    async fn renew(&self, claims: Claims, now: DateTime<Utc>) -> Result<Resolved, ApiError> {
+        let Some(row) = store::find(&self.db, &claims.sid)
+            .await
+            .map_err(db_unavailable)?
+        else {
+            return Ok(Resolved::Invalid);
+        };
+        if row.revoked_at.is_some() || Some(row.user_id) != claims.user_id() {
+            return Ok(Resolved::Invalid);
+        }
+        let ended = if now >= row.expires_at {
+            Some("absolute timeout")
+        } else if now - row.last_seen_at > to_chrono(self.config.idle_timeout) {
+            Some("idle timeout")
+        } else {
+            None
+        };
+        if let Some(reason) = ended {
+            self.revoke(&row.id, reason).await?;
+            return Ok(Resolved::Invalid);
+        }
+        let Some(user) = db::users::find_by_id(&self.db, row.user_id)
+            .await
+            .map_err(db_unavailable)?
+        else {
+            return Ok(Resolved::Invalid);
+        };
+        if !user.active || user.role() != Some(claims.role) {
+            self.revoke(&row.id, "account changed").await?;
+            return Ok(Resolved::Invalid);
+        }
+        store::touch(&self.db, &row.id, now)
+            .await
+            .map_err(db_unavailable)?;
+        let session_user = SessionUser {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            role: claims.role,
+        };
+        let set_cookie = self.issue_cookie(&session_user, &row.id, row.expires_at, now)?;
+        Ok(Resolved::Valid {
+            current: CurrentSession {
+                sid: row.id,
+                session: Session {
+                    user: session_user,
+                    expires: row.expires_at,
+                },
+            },
+            set_cookie: Some(set_cookie),
+        })
+    }
+
+    /// Ends the session behind `token`, whatever state its token is in. Idempotent.
+    pub async fn sign_out(&self, client: &ClientInfo, token: Option<&str>) -> Result<(), ApiError> {
+        let Some(claims) = token.and_then(|t| match self.keys.verify(t, Utc::now()) {
+            Some(Verified::Fresh(c) | Verified::Expired(c)) => Some(c),
+            None => None,
+        }) else {
+            return Ok(());
+        };
+        self.denylist.insert(&claims.sid);
+        let revoked = store::revoke(&self.db, &claims.sid, "sign-out", Utc::now())
+            .await
+            .map_err(db_unavailable)?;
+        if revoked {
+            self.audit_best_effort(EventKind::SignOut, client, claims.user_id(), None, None)
+                .await;
+        }
+        Ok(())
+    }
+
+    /// Revokes one session: at once on this instance, within a poll interval on the others.
+    pub async fn revoke(&self, sid: &str, reason: &str) -> Result<(), ApiError> {
+        self.denylist.insert(sid);
+        let revoked = store::revoke(&self.db, sid, reason, Utc::now())
+            .await
+            .map_err(db_unavailable)?;
+        if revoked {
+            let detail = format!("session revoked: {reason}");
+            let kind = if reason.contains("timeout") {
+                EventKind::SessionExpired
+            } else {
+                EventKind::SessionRevoked
+            };
+            if let Err(err) = audit::record(
+                &self.db,
+                kind,
+                Event {
+                    detail: Some(&detail),
+                    ..Event::default()
+                },
+            )
+            .await
+            {
+                tracing::warn!(%err, "could not record a revocation in the audit log");
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps the denylist in step with revocations made by any instance sharing the database,
+    /// and drops entries whose tokens have all expired. Runs until the process ends.
+    pub fn spawn_revocation_watcher(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let service = Arc::clone(self);
+        tokio::spawn(async move {
+            let lookback = to_chrono(service.config.token_ttl + Duration::from_secs(5));
+            let mut since = Utc::now() - lookback;
+            let mut ticker = tokio::time::interval(service.config.revocation_poll);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticker.tick().await;
+                // Overlap the windows a little: clocks of instances and commits are not exact.
+                let checked_at = Utc::now() - chrono::Duration::seconds(2);
+                match store::revoked_since(&service.db, since).await {
+                    Ok(ids) => {
+                        for sid in &ids {
+                            service.denylist.insert(sid);
+                        }
+                        since = checked_at.max(since);
+                    }
+                    Err(err) => tracing::warn!(%err, "could not read revocations"),
+                }
+                service.denylist.prune();
+            }
+        })
+    }
+
+    fn issue_cookie(
+        &self,
+        user: &SessionUser,
+        sid: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<String, ApiError> {
+        let ttl = i64::try_from(self.config.token_ttl.as_secs()).unwrap_or(i64::MAX);
+        let token = self
+            .keys
+            .issue(user, sid, expires_at, now, ttl)
+            .map_err(|err| {
+                tracing::error!(%err, "could not sign a session token");
+                ApiError::internal()
+            })?;
+        // The cookie lives as long as the session could, so an expired token can be renewed.
+        // Rounded up: a cookie that expires a moment before its session would end it early.
+        let remaining = (expires_at - now).num_milliseconds().max(0);
+        Ok(self.cookie.set(&token, (remaining + 999) / 1000))
+    }
+
+    async fn audit_best_effort(
+        &self,
+        kind: EventKind,
+        client: &ClientInfo,
+        user_id: Option<i64>,
+        email: Option<&Email>,
+        detail: Option<&str>,
+    ) {
+        let event = Event {
+            user_id,
+            attempted_email: email.map(AsRef::as_ref),
+            client_addr: client.addr.as_deref(),
+            user_agent: client.user_agent.as_deref(),
+            detail,
+        };
+        if let Err(err) = audit::record(&self.db, kind, event).await {
+            tracing::warn!(%err, kind = kind.as_str(), "could not write an audit event");
+        }
+    }
+}
+
+/// Database failures reach the client as 503: the cause is logged here, once.
+pub fn db_unavailable(err: DbErr) -> ApiError {
+    tracing::error!(%err, "database error");
+    ApiError::unavailable()
+}
+
+fn to_chrono(duration: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
+}

@@ -1,0 +1,252 @@
+//! The session JWT: HS256 only, `iss`/`aud`/`typ`/`kid` checked, signed by the current key and
+//! verified by the current or the previous one (so the secret can rotate without signing
+//! everyone out).
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, crypto};
+use serde::{Deserialize, Serialize};
+
+use crate::session::{Role, Session, SessionUser};
+
+/// The `typ` claim of a session token; a token minted for anything else is refused.
+const TOKEN_TYPE: &str = "session";
+
+/// A signing secret and the key id derived from it.
+#[derive(Clone)]
+pub struct SigningKey {
+    kid: String,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl SigningKey {
+    /// `secret` must be at least 32 bytes (the configuration checks this).
+    pub fn new(secret: &[u8]) -> Result<Self, jsonwebtoken::errors::Error> {
+        let encoding = EncodingKey::from_secret(secret)?;
+        // The key id is an HMAC of a fixed label: stable for a secret, and it reveals nothing.
+        let tag = crypto::sign(b"smmm-portal key id", &encoding, Algorithm::HS256)?;
+        Ok(Self {
+            kid: tag.chars().take(12).collect(),
+            encoding,
+            decoding: DecodingKey::from_secret(secret)?,
+        })
+    }
+
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The claims of a session token. `email` and `name` ride along (as NextAuth's JWT does) so
+/// the fast path can answer `/api/auth/session` without the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub sid: String,
+    pub role: Role,
+    pub email: String,
+    pub name: String,
+    pub iat: i64,
+    pub exp: i64,
+    /// The session's absolute end (unix seconds).
+    pub sexp: i64,
+    pub iss: String,
+    pub aud: String,
+    pub typ: String,
+}
+
+impl Claims {
+    pub fn user_id(&self) -> Option<i64> {
+        self.sub.parse().ok()
+    }
+
+    pub fn session(&self) -> Option<Session> {
+        Some(Session {
+            user: SessionUser {
+                id: self.user_id()?,
+                email: self.email.clone(),
+                name: self.name.clone(),
+                role: self.role,
+            },
+            expires: DateTime::from_timestamp(self.sexp, 0)?,
+        })
+    }
+}
+
+/// A token whose signature and claims check out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verified {
+    /// Within its lifetime: the fast path.
+    Fresh(Claims),
+    /// Past `exp`: good for nothing but a renewal against the session row.
+    Expired(Claims),
+}
+
+/// Issues and checks session tokens.
+#[derive(Debug, Clone)]
+pub struct TokenKeys {
+    current: SigningKey,
+    previous: Option<SigningKey>,
+    issuer: String,
+    audience: String,
+}
+
+impl TokenKeys {
+    pub fn new(
+        current: SigningKey,
+        previous: Option<SigningKey>,
+        issuer: impl Into<String>,
+    ) -> Self {
+        let issuer = issuer.into();
+        Self {
+            current,
+            previous,
+            audience: issuer.clone(),
+            issuer,
+        }
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// Signs a token for `user` in session `sid`, valid from `now` for `ttl_secs`.
+    pub fn issue(
+        &self,
+        user: &SessionUser,
+        sid: &str,
+        session_expires: DateTime<Utc>,
+        now: DateTime<Utc>,
+        ttl_secs: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let claims = Claims {
+            sub: user.id.to_string(),
+            sid: sid.to_owned(),
+            role: user.role,
+            email: user.email.clone(),
+            name: user.name.clone(),
+            iat: now.timestamp(),
+            // A token never outlives its session.
+            exp: (now.timestamp() + ttl_secs).min(session_expires.timestamp()),
+            sexp: session_expires.timestamp(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            typ: TOKEN_TYPE.to_owned(),
+        };
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.current.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &self.current.encoding)
+    }
+
+    /// Checks signature, algorithm, key id, issuer, audience and type. Expiry is reported, not
+    /// refused: the caller decides whether a renewal is possible. `None` for anything forged,
+    /// malformed or foreign.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Option<Verified> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        if header.alg != Algorithm::HS256 || header.typ.as_deref() != Some("JWT") {
+            return None;
+        }
+        let kid = header.kid?;
+        let key = [Some(&self.current), self.previous.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|key| key.kid == kid)?;
+
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false;
+        validation.leeway = 0;
+        validation.required_spec_claims =
+            HashSet::from(["exp", "iat", "iss", "aud", "sub"].map(String::from));
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        let claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation)
+            .ok()?
+            .claims;
+        if claims.typ != TOKEN_TYPE || claims.user_id().is_none() || claims.iat > claims.exp {
+            return None;
+        }
+        Some(if now.timestamp() < claims.exp {
+            Verified::Fresh(claims)
+        } else {
+            Verified::Expired(claims)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+
+    fn keys(secret: &str) -> TokenKeys {
+        TokenKeys::new(SigningKey::new(secret.as_bytes()).unwrap(), None, "smmm")
+    }
+
+    fn user() -> SessionUser {
+        SessionUser {
+            id: 7,
+            email: "a@b.co".into(),
+            name: "A".into(),
+            role: Role::Client,
+        }
+    }
+
+    #[test]
+    fn fresh_then_expired() {
+        let k = keys("0123456789abcdef0123456789abcdef");
+        let now = Utc::now();
+        let token = k
+            .issue(&user(), "sid1", now + Duration::hours(1), now, 60)
+            .unwrap();
+        assert!(matches!(k.verify(&token, now), Some(Verified::Fresh(c)) if c.sid == "sid1"));
+        assert!(matches!(
+            k.verify(&token, now + Duration::seconds(61)),
+            Some(Verified::Expired(_))
+        ));
+        assert!(token.len() < 1024, "token is {} bytes", token.len());
+    }
+
+    #[test]
+    fn previous_key_still_verifies_but_foreign_does_not() {
+        let old = keys("old-secret-old-secret-old-secret!!");
+        let now = Utc::now();
+        let token = old
+            .issue(&user(), "s", now + Duration::hours(1), now, 60)
+            .unwrap();
+        let rotated = TokenKeys::new(
+            SigningKey::new(b"new-secret-new-secret-new-secret!!").unwrap(),
+            Some(SigningKey::new(b"old-secret-old-secret-old-secret!!").unwrap()),
+            "smmm",
+        );
+        assert!(matches!(
+            rotated.verify(&token, now),
+            Some(Verified::Fresh(_))
+        ));
+        let foreign = keys("another-secret-another-secret-1234");
+        assert_eq!(foreign.verify(&token, now), None);
+    }
+
+    #[test]
+    fn token_never_outlives_its_session() {
+        let k = keys("0123456789abcdef0123456789abcdef");
+        let now = Utc::now();
+        let token = k
+            .issue(&user(), "s", now + Duration::seconds(10), now, 600)
+            .unwrap();
+        assert!(matches!(
+            k.verify(&token, now + Duration::seconds(11)),
+            Some(Verified::Expired(_))
+        ));
+    }
+}

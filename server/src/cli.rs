@@ -1,0 +1,212 @@
+//! The command line: `server [serve]`, `server migrate`, `server create-user`, `server seed-demo`.
+
+use std::{
+    io::{IsTerminal, Read},
+    path::PathBuf,
+    process::ExitCode,
+};
+
+use app::{
+    db::{self, users::CreateUserError},
+    input::{Email, Name, Password},
+    session::Role,
+};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::{
+    config::{AppEnv, Config, ProcessEnv},
+    seed,
+    startup::{self, Application},
+};
+
+/// SMMM Portal: the accounting office's client portal.
+///
+/// Configuration comes from the environment and an optional `.env` file in the working folder;
+/// the README lists every variable. With no command, the server runs.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about)]
+pub struct Cli {
+    /// Where a development signing secret is kept when SESSION_SECRET is not set.
+    #[arg(long, env = "DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (the default). Applies migrations first; in development, seeds the demo
+    /// accounts into an empty database.
+    #[command(alias = "server")]
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an account. The password is read from standard input when it is not a terminal,
+    /// otherwise asked for twice without echo.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Create the demo accounts (README, "Demo accounts") unless they exist.
+    SeedDemo,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Client,
+}
+
+impl From<RoleArg> for Role {
+    fn from(value: RoleArg) -> Self {
+        match value {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Client => Role::Client,
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> ExitCode {
+    // A missing .env is normal; a broken one is worth saying.
+    if let Err(err) = dotenvy::dotenv()
+        && !err.not_found()
+    {
+        eprintln!("error: .env: {err}");
+        return ExitCode::FAILURE;
+    }
+    let log_level = std::env::var("LOG_LEVEL").unwrap_or_else(|_| "info".into());
+    init_tracing(&log_level);
+
+    let config = match Config::from_source(&ProcessEnv, &cli.data_dir) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: invalid configuration: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => migrate(&config).await,
+        Command::CreateUser { email, name, role } => {
+            create_user(&config, &email, &name, role.into()).await
+        }
+        Command::SeedDemo => seed_demo(&config).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(format!(
+        "{level},sqlx=warn,sea_orm_migration=warn,tower_http=info"
+    ))
+    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    tracing::info!(?config, "starting");
+    let development = config.env == AppEnv::Development;
+    let public_url = config.auth.public_origin.clone();
+    let app = Application::build(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    if development {
+        let created = seed::seed_demo_if_empty(app.state())
+            .await
+            .map_err(|e| e.to_string())?;
+        if created {
+            seed::print_demo_accounts();
+        }
+    }
+    println!(
+        "SMMM Portal is running at {public_url}  (listening on port {})",
+        app.port()
+    );
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+async fn migrate(config: &Config) -> Result<(), String> {
+    startup::open_state(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Database is up to date.");
+    Ok(())
+}
+
+async fn create_user(config: &Config, email: &str, name: &str, role: Role) -> Result<(), String> {
+    let email = Email::parse(email).map_err(|e| format!("--email: {}", e.message))?;
+    let name = Name::parse(name).map_err(|e| format!("--name: {}", e.message))?;
+    let raw_password = read_new_password()?;
+    let password = Password::parse_new(&raw_password, Some(&email))
+        .map_err(|e| format!("password: {}", e.message))?;
+    let state = startup::open_state(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let hash = state
+        .sessions
+        .hasher()
+        .hash(&password)
+        .await
+        .map_err(|e| e.message)?;
+    match db::users::create(&state.db, &email, &name, hash, role).await {
+        Ok(user) => {
+            println!(
+                "Created {} account {} (id {}).",
+                role.as_str(),
+                user.email,
+                user.id
+            );
+            Ok(())
+        }
+        Err(CreateUserError::DuplicateEmail) => {
+            Err(format!("an account with the email {email} already exists"))
+        }
+        Err(CreateUserError::Db(err)) => Err(format!("database error: {err}")),
+    }
+}
+
+/// The password from standard input (one line), or asked for twice at a terminal.
+fn read_new_password() -> Result<String, String> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut input = String::new();
+        stdin
+            .lock()
+            .take(4096)
+            .read_to_string(&mut input)
+            .map_err(|e| format!("could not read the password from standard input: {e}"))?;
+        let line = input.lines().next().unwrap_or_default();
+        return Ok(line.to_owned());
+    }
+    let first = rpassword::prompt_password("Password: ")
+        .map_err(|e| format!("could not read the password: {e}"))?;
+    let second = rpassword::prompt_password("Repeat the password: ")
+        .map_err(|e| format!("could not read the password: {e}"))?;
+    if first != second {
+        return Err("the two passwords differ".into());
+    }
+    Ok(first)
+}
+
+async fn seed_demo(config: &Config) -> Result<(), String> {
+    let state = startup::open_state(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let created = seed::seed_demo(&state).await.map_err(|e| e.to_string())?;
+    if created == 0 {
+        println!("The demo accounts already exist.");
+    } else {
+        seed::print_demo_accounts();
+    }
+    Ok(())
+}

@@ -1,0 +1,504 @@
+//! Configuration from the environment (and an optional `.env`), checked before anything starts.
+//! Every variable is listed in the README's configuration table.
+
+use std::{
+    fmt,
+    net::{IpAddr, SocketAddr},
+    path::{Path, PathBuf},
+    str::FromStr,
+    time::Duration,
+};
+
+use app::{db::DbOptions, session::server::AuthConfig};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/smmm.db?mode=rwc";
+const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Production,
+}
+
+/// Everything the server needs to start.
+#[derive(Clone)]
+pub struct Config {
+    pub env: AppEnv,
+    pub bind: SocketAddr,
+    pub db: DbOptions,
+    pub auth: AuthConfig,
+    /// Where the built frontend (Trunk's `dist/`) is.
+    pub dist_dir: PathBuf,
+    /// Largest request body accepted on `/api`.
+    pub max_body_bytes: usize,
+    pub log_level: String,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never the secret, never the database password.
+        f.debug_struct("Config")
+            .field("env", &self.env)
+            .field("bind", &self.bind)
+            .field("public_url", &self.auth.public_origin)
+            .field("database", &redact_url(&self.db.url))
+            .field("dist_dir", &self.dist_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A configuration problem: which variable, and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+/// Reads variables from somewhere: the process environment, or a map in tests.
+pub trait Source {
+    fn get(&self, name: &str) -> Option<String>;
+}
+
+/// The process environment (after `.env` has been loaded into it).
+pub struct ProcessEnv;
+
+impl Source for ProcessEnv {
+    fn get(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    }
+}
+
+impl Source for std::collections::HashMap<String, String> {
+    fn get(&self, name: &str) -> Option<String> {
+        self.get(name).filter(|v| !v.trim().is_empty()).cloned()
+    }
+}
+
+impl<const N: usize> Source for [(&str, &str); N] {
+    fn get(&self, name: &str) -> Option<String> {
+        self.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| (*v).to_owned())
+    }
+}
+
+impl Config {
+    /// Reads and checks every variable. `data_dir` is where a development secret is kept.
+    pub fn from_source(source: &impl Source, data_dir: &Path) -> Result<Self, ConfigError> {
+        let env = match source.get("APP_ENV").as_deref().map(str::trim) {
+            None | Some("development") => AppEnv::Development,
+            Some("production") => AppEnv::Production,
+            Some(other) => {
+                return Err(problem(
+                    "APP_ENV",
+                    format!("expected 'development' or 'production', got '{other}'"),
+                ));
+            }
+        };
+        let production = env == AppEnv::Production;
+
+        let host: IpAddr = parse(
+            source,
+            "BIND",
+            "127.0.0.1".parse().ok(),
+            "an IP address such as 127.0.0.1 or 0.0.0.0",
+        )?;
+        let port: u16 = parse(source, "PORT", Some(3000), "a port number from 0 to 65535")?;
+        let bind = SocketAddr::new(host, port);
+
+        let public_origin = match source.get("PUBLIC_URL") {
+            Some(url) => parse_origin(&url)?,
+            None if production => {
+                return Err(problem(
+                    "PUBLIC_URL",
+                    "required in production: the https:// address people use to reach the portal",
+                ));
+            }
+            None => format!("http://127.0.0.1:{port}"),
+        };
+        if production && !public_origin.starts_with("https://") {
+            return Err(problem(
+                "PUBLIC_URL",
+                "must be https:// in production, so the session cookie is Secure",
+            ));
+        }
+
+        let secret = match source.get("SESSION_SECRET") {
+            Some(secret) => check_secret("SESSION_SECRET", secret.into_bytes())?,
+            None if production => {
+                return Err(problem(
+                    "SESSION_SECRET",
+                    "required in production: at least 32 random bytes, e.g. `openssl rand -base64 48`",
+                ));
+            }
+            None => development_secret(data_dir)?,
+        };
+        let previous_secret = source
+            .get("SESSION_SECRET_PREVIOUS")
+            .map(|s| check_secret("SESSION_SECRET_PREVIOUS", s.into_bytes()))
+            .transpose()?;
+
+        let bcrypt_cost: u32 = parse(
+            source,
+            "BCRYPT_COST",
+            Some(12),
+            "a whole number from 4 to 31",
+        )?;
+        if !(4..=31).contains(&bcrypt_cost) {
+            return Err(problem(
+                "BCRYPT_COST",
+                format!("must be from 4 to 31, got {bcrypt_cost}"),
+            ));
+        }
+        if production && bcrypt_cost < 10 {
+            return Err(problem(
+                "BCRYPT_COST",
+                format!("production needs at least 10, got {bcrypt_cost}"),
+            ));
+        }
+
+        let token_ttl = seconds(source, "SESSION_TOKEN_TTL_SECS", 300)?;
+        let idle_timeout = seconds(source, "SESSION_IDLE_TIMEOUT_SECS", 30 * 60)?;
+        let absolute_timeout = seconds(source, "SESSION_ABSOLUTE_TIMEOUT_SECS", 12 * 60 * 60)?;
+        if token_ttl > idle_timeout {
+            return Err(problem(
+                "SESSION_TOKEN_TTL_SECS",
+                "must not be longer than SESSION_IDLE_TIMEOUT_SECS",
+            ));
+        }
+        if idle_timeout > absolute_timeout {
+            return Err(problem(
+                "SESSION_IDLE_TIMEOUT_SECS",
+                "must not be longer than SESSION_ABSOLUTE_TIMEOUT_SECS",
+            ));
+        }
+
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let mut auth = AuthConfig::for_origin(public_origin, secret);
+        auth.previous_secret = previous_secret;
+        auth.token_ttl = token_ttl;
+        auth.idle_timeout = idle_timeout;
+        auth.absolute_timeout = absolute_timeout;
+        auth.bcrypt_cost = bcrypt_cost;
+        auth.max_concurrent_hashes = parse(
+            source,
+            "BCRYPT_MAX_CONCURRENT",
+            Some(cores),
+            "a whole number of at least 1",
+        )?;
+        auth.max_failures_per_account = parse(
+            source,
+            "SIGNIN_MAX_FAILURES_PER_ACCOUNT",
+            Some(5),
+            "a whole number of at least 1",
+        )?;
+        auth.max_failures_per_address = parse(
+            source,
+            "SIGNIN_MAX_FAILURES_PER_ADDRESS",
+            Some(50),
+            "a whole number of at least 1",
+        )?;
+        auth.hash_queue_timeout = Duration::from_millis(parse(
+            source,
+            "BCRYPT_QUEUE_TIMEOUT_MS",
+            Some(5000),
+            "a whole number of milliseconds",
+        )?);
+        auth.rate_limit_window = seconds(source, "SIGNIN_LOCKOUT_SECS", 15 * 60)?;
+        auth.trust_forwarded_for =
+            parse(source, "TRUST_FORWARDED_FOR", Some(false), "true or false")?;
+        if auth.max_concurrent_hashes == 0
+            || auth.max_failures_per_account == 0
+            || auth.max_failures_per_address == 0
+        {
+            return Err(problem(
+                "SIGNIN_MAX_FAILURES_PER_ACCOUNT",
+                "limits must be at least 1",
+            ));
+        }
+
+        let mut db = DbOptions::new(
+            source
+                .get("DATABASE_URL")
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+        );
+        if !(db.url.starts_with("sqlite:")
+            || db.url.starts_with("postgres://")
+            || db.url.starts_with("postgresql://"))
+        {
+            return Err(problem(
+                "DATABASE_URL",
+                "expected sqlite://… or postgres://…",
+            ));
+        }
+        db.max_connections = parse(
+            source,
+            "DATABASE_MAX_CONNECTIONS",
+            Some(10),
+            "a whole number of at least 1",
+        )?;
+        db.schema = source.get("DATABASE_SCHEMA");
+
+        Ok(Self {
+            env,
+            bind,
+            db,
+            auth,
+            dist_dir: source
+                .get("DIST_DIR")
+                .map_or_else(|| PathBuf::from("dist"), PathBuf::from),
+            max_body_bytes: parse(
+                source,
+                "MAX_BODY_BYTES",
+                Some(64 * 1024),
+                "a number of bytes",
+            )?,
+            log_level: source.get("LOG_LEVEL").unwrap_or_else(|| "info".to_owned()),
+        })
+    }
+
+    /// The SQLite file's folder, which must exist before the database is opened.
+    pub fn sqlite_dir(&self) -> Option<PathBuf> {
+        let path = self.db.url.strip_prefix("sqlite://")?.split('?').next()?;
+        if path.is_empty() || path.starts_with(":memory:") {
+            return None;
+        }
+        Path::new(path).parent().map(Path::to_path_buf)
+    }
+}
+
+fn parse<T: FromStr>(
+    source: &impl Source,
+    variable: &'static str,
+    default: Option<T>,
+    expected: &str,
+) -> Result<T, ConfigError> {
+    match source.get(variable) {
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|_| problem(variable, format!("expected {expected}, got '{raw}'"))),
+        None => default.ok_or_else(|| problem(variable, format!("required: {expected}"))),
+    }
+}
+
+fn seconds(
+    source: &impl Source,
+    variable: &'static str,
+    default: u64,
+) -> Result<Duration, ConfigError> {
+    let secs: u64 = parse(
+        source,
+        variable,
+        Some(default),
+        "a whole number of seconds, at least 1",
+    )?;
+    if secs == 0 {
+        return Err(problem(variable, "must be at least 1 second"));
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+/// `scheme://host[:port]` with no path; what browsers send as `Origin`.
+fn parse_origin(raw: &str) -> Result<String, ConfigError> {
+    let url = raw.trim().trim_end_matches('/');
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        problem(
+            "PUBLIC_URL",
+            format!("expected http(s)://host[:port], got '{raw}'"),
+        )
+    })?;
+    if !matches!(scheme, "http" | "https")
+        || rest.is_empty()
+        || rest.contains(['/', '?', '#', ' ', '@'])
+    {
+        return Err(problem(
+            "PUBLIC_URL",
+            format!("expected http(s)://host[:port] with no path, got '{raw}'"),
+        ));
+    }
+    Ok(format!("{scheme}://{}", rest.to_ascii_lowercase()))
+}
+
+fn check_secret(variable: &'static str, secret: Vec<u8>) -> Result<Vec<u8>, ConfigError> {
+    if secret.len() < MIN_SECRET_BYTES {
+        return Err(problem(
+            variable,
+            format!(
+                "must be at least {MIN_SECRET_BYTES} bytes, got {}",
+                secret.len()
+            ),
+        ));
+    }
+    let mut distinct = secret.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 10 {
+        return Err(problem(
+            variable,
+            "is too predictable: use random bytes, e.g. `openssl rand -base64 48`",
+        ));
+    }
+    Ok(secret)
+}
+
+/// In development a secret is made once and kept in `data/session_secret` (mode 0600), so
+/// sessions survive restarts without anyone having to configure one.
+fn development_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
+    use rand::RngCore;
+    let path = data_dir.join("session_secret");
+    let fail = |what: &str, err: std::io::Error| {
+        problem(
+            "SESSION_SECRET",
+            format!("not set, and {what} {}: {err}", path.display()),
+        )
+    };
+    match std::fs::read(&path) {
+        Ok(secret) => return check_secret("SESSION_SECRET", secret),
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            return Err(fail("could not read", err));
+        }
+        Err(_) => {}
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| fail("could not create the folder of", e))?;
+    let mut bytes = [0_u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret: Vec<u8> = bytes
+        .iter()
+        .map(|b| {
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[usize::from(b % 64)]
+        })
+        .collect();
+    write_private(&path, &secret).map_err(|e| fail("could not write", e))?;
+    tracing::info!(path = %path.display(), "SESSION_SECRET not set: generated a development secret");
+    Ok(secret)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::{io::Write, os::unix::fs::OpenOptionsExt};
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?
+        .write_all(contents)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+/// A database URL fit for a log line: the password replaced.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "k3Jx9-aQ2mV7pL0sZ8wT4nB6cR1yU5eH";
+
+    #[test]
+    fn production_refuses_missing_or_weak_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Config::from_source(
+            &[
+                ("APP_ENV", "production"),
+                ("PUBLIC_URL", "https://portal.example.com"),
+            ],
+            dir.path(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.variable, "SESSION_SECRET");
+        let err = Config::from_source(
+            &[
+                ("APP_ENV", "production"),
+                ("PUBLIC_URL", "https://p.example.com"),
+                ("SESSION_SECRET", SECRET),
+                ("BCRYPT_COST", "8"),
+            ],
+            dir.path(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.variable, "BCRYPT_COST");
+        let err = Config::from_source(
+            &[("SESSION_SECRET", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")],
+            dir.path(),
+        )
+        .err()
+        .unwrap();
+        assert!(err.problem.contains("predictable"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Config::from_source(
+            &[("PORT", "eighty"), ("SESSION_SECRET", SECRET)],
+            dir.path(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "PORT: expected a port number from 0 to 65535, got 'eighty'"
+        );
+        let err = Config::from_source(
+            &[
+                ("PUBLIC_URL", "portal.example.com"),
+                ("SESSION_SECRET", SECRET),
+            ],
+            dir.path(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.variable, "PUBLIC_URL");
+    }
+
+    #[test]
+    fn development_secret_is_made_once_with_private_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Config::from_source(&[("PORT", "0")], dir.path()).unwrap();
+        let second = Config::from_source(&[("PORT", "0")], dir.path()).unwrap();
+        assert_eq!(first.auth.secret, second.auth.secret);
+        assert!(first.auth.secret.len() >= MIN_SECRET_BYTES);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("session_secret"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn redacts_database_passwords() {
+        assert_eq!(
+            redact_url("postgres://app:hunter2@db:5432/smmm"),
+            "postgres://app:***@db:5432/smmm"
+        );
+        assert_eq!(redact_url(DEFAULT_DATABASE_URL), DEFAULT_DATABASE_URL);
+    }
+}

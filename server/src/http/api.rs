@@ -1,0 +1,48 @@
+//! `/api/*`: the Leptos server functions, with the app state in their context.
+
+use app::{
+    error::{ApiError, ErrorCode},
+    state::AppState,
+};
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderValue, Method, header},
+    response::{IntoResponse, Response},
+};
+use leptos::prelude::provide_context;
+
+use super::errors::json_error;
+
+/// Runs the server function at the request's path, or answers 404/405 in JSON.
+pub async fn handle(State(state): State<AppState>, mut request: Request<Body>) -> Response {
+    let path = request.uri().path().to_owned();
+    if server_fn::axum::get_server_fn_service(&path, request.method().clone()).is_none() {
+        let exists_for_post = request.method() != Method::POST
+            && server_fn::axum::get_server_fn_service(&path, Method::POST).is_some();
+        return if exists_for_post {
+            let mut response = json_error(ApiError::new(
+                ErrorCode::InvalidInput,
+                "This endpoint only accepts POST.",
+            ));
+            *response.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            response
+        } else {
+            json_error(ApiError::new(
+                ErrorCode::NotFound,
+                format!("There is no API endpoint at {path}."),
+            ))
+        };
+    }
+    // leptos_axum turns a request that accepts HTML into a redirect to its Referer (for plain
+    // HTML forms). This API always answers JSON.
+    request
+        .headers_mut()
+        .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request)
+        .await
+        .into_response()
+}

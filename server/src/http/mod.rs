@@ -1,0 +1,8 @@
+//! The HTTP surface: routes and their middleware.
+
+pub mod api;
+pub mod csrf;
+pub mod errors;
+pub mod health;
+pub mod security;
+pub mod static_files;

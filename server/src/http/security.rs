@@ -1,0 +1,91 @@
+//! Security headers on every response: CSP, frame-ancestors, nosniff, Referrer-Policy, and HSTS
+//! when the site is served over HTTPS.
+
+use std::path::Path;
+
+use axum::http::{HeaderName, HeaderValue, header};
+use base64::{Engine, engine::general_purpose::STANDARD};
+use sha2::{Digest, Sha256};
+
+/// The headers to set, worked out once at start-up.
+#[derive(Debug, Clone)]
+pub struct SecurityHeaders(pub Vec<(HeaderName, HeaderValue)>);
+
+impl SecurityHeaders {
+    /// `index_html` is read for the inline module script Trunk writes to load the WASM: its
+    /// hash goes into `script-src`, so nothing else inline can run.
+    pub fn new(index_html: &Path, https: bool) -> Self {
+        let inline_hashes: String = std::fs::read_to_string(index_html)
+            .map(|html| inline_script_hashes(&html))
+            .unwrap_or_default()
+            .iter()
+            .map(|hash| format!(" 'sha256-{hash}'"))
+            .collect();
+        let csp = format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{inline_hashes}; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        );
+        let mut headers = vec![
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+            (
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            ),
+            (
+                HeaderName::from_static("cross-origin-opener-policy"),
+                HeaderValue::from_static("same-origin"),
+            ),
+            (
+                HeaderName::from_static("permissions-policy"),
+                HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+            ),
+        ];
+        if let Ok(csp) = HeaderValue::from_str(&csp) {
+            headers.push((header::CONTENT_SECURITY_POLICY, csp));
+        }
+        if https {
+            headers.push((
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+            ));
+        }
+        Self(headers)
+    }
+}
+
+/// SHA-256 (base64) of the body of every `<script>` without a `src`.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body_and_rest = &rest[tag_end + 1..];
+        let Some(close) = body_and_rest.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            hashes.push(STANDARD.encode(Sha256::digest(&body_and_rest.as_bytes()[..close])));
+        }
+        rest = &body_and_rest[close..];
+    }
+    hashes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_only_inline_scripts() {
+        let html = r#"<script src="/a.js"></script><script type="module">init()</script>"#;
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes, vec![STANDARD.encode(Sha256::digest(b"init()"))]);
+    }
+}

@@ -1,0 +1,11 @@
+//! The SMMM Portal server: configuration, start-up, the HTTP layer and the admin CLI.
+//! `main.rs` only parses the command line and calls `cli::run`.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod seed;
+pub mod startup;
+
+pub use config::Config;
+pub use startup::Application;

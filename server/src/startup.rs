@@ -1,0 +1,179 @@
+//! Builds the running server from a `Config`: database, session service, router, listener.
+//! Tests start it on port 0 through `Application::build`, exactly as `main` does.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use app::{db, session::server::SessionService, state::AppState};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderValue, header},
+    middleware,
+    routing::{any, get},
+};
+use tower::ServiceBuilder;
+use tower_http::{
+    compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    set_header::SetResponseHeaderLayer, trace::TraceLayer,
+};
+
+use crate::{
+    config::Config,
+    http::{api, csrf, errors, health, security::SecurityHeaders, static_files},
+};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("could not prepare the database folder {0}: {1}")]
+    DataDir(String, std::io::Error),
+    #[error("could not open or migrate the database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("could not set up sessions: {0}")]
+    Sessions(#[from] app::session::server::service::SetupError),
+    #[error("could not listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+}
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let state = open_state(&config).await?;
+        state.sessions.spawn_revocation_watcher();
+        let router = router(&config, state.clone());
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .map_err(|e| StartError::Bind(config.bind, e))?;
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map_or(0, |a| a.port())
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+/// Opens (creating and migrating) the database and builds the session service.
+pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
+    if let Some(dir) = config.sqlite_dir() {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| StartError::DataDir(dir.display().to_string(), e))?;
+    }
+    let db = db::connect_and_migrate(&config.db).await?;
+    let sessions = Arc::new(SessionService::new(db.clone(), config.auth.clone())?);
+    Ok(AppState { db, sessions })
+}
+
+fn router(config: &Config, state: AppState) -> Router {
+    let limit = config.max_body_bytes;
+    let allowed = csrf::AllowedOrigin {
+        public_origin: config.auth.public_origin.clone(),
+    };
+    let api = Router::new()
+        .route("/api/{*fn_name}", any(api::handle))
+        .layer(
+            ServiceBuilder::new()
+                .layer(middleware::from_fn_with_state(
+                    allowed,
+                    csrf::refuse_cross_site,
+                ))
+                .layer(middleware::from_fn(move |req, next| {
+                    reject_large_bodies(limit, req, next)
+                }))
+                .layer(RequestBodyLimitLayer::new(limit))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                )),
+        )
+        .layer(DefaultBodyLimit::max(limit));
+
+    let security = SecurityHeaders::new(
+        &config.dist_dir.join("index.html"),
+        config.auth.secure_cookies(),
+    );
+    let mut router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .merge(api)
+        .with_state(state)
+        .fallback_service(
+            ServiceBuilder::new()
+                .layer(middleware::from_fn(static_files::cache_headers))
+                .service(static_files::service(&config.dist_dir)),
+        );
+    for (name, value) in security.0 {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    router
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Answers an oversized body with a JSON 413 before it is read (when its length is declared);
+/// `RequestBodyLimitLayer` still stops a streamed body that grows past the limit.
+async fn reject_large_bodies(
+    limit: usize,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return errors::payload_too_large(limit);
+    }
+    next.run(request).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(%err, "could not listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(%err, "could not listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

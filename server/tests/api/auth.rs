@@ -1,0 +1,551 @@
+//! The auth HTTP contract: sign-in, session, sign-out, guards, limits, CSRF, revocation.
+
+use std::time::Duration;
+
+use app::session::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn sign_in_returns_the_session_and_a_locked_down_cookie() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Admin).await;
+    let response = app
+        .sign_in_with(
+            &app.client,
+            &format!("  {}  ", user.email.to_uppercase()),
+            &user.password,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookies = set_cookies(response.headers());
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["user"]["id"], user.id);
+    assert_eq!(body["user"]["email"], user.email);
+    assert_eq!(body["user"]["role"], "ADMIN");
+    assert!(body["expires"].is_string());
+    assert!(
+        body.get("token").is_none(),
+        "the token never appears in a body"
+    );
+
+    let cookie = cookies
+        .iter()
+        .find(|c| c.starts_with("smmm_session="))
+        .expect("session cookie");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    assert!(!cookie.contains("Secure"), "plain http development cookie");
+
+    let (status, session) = app.session(&app.client).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(session["user"]["email"], user.email);
+}
+
+#[tokio::test]
+async fn https_public_url_gives_host_prefixed_secure_cookie_and_hsts() {
+    let app = TestApp::builder()
+        .env("PUBLIC_URL", "https://portal.example.com")
+        .spawn()
+        .await;
+    let user = app.create_user(Role::Client).await;
+    let response = reqwest::Client::new()
+        .post(app.url("/api/auth/sign_in"))
+        .header("origin", "https://portal.example.com")
+        .json(&json!({"email": user.email, "password": user.password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_some()
+    );
+    let cookie = set_cookies(response.headers()).into_iter().next().unwrap();
+    assert!(cookie.starts_with("__Host-smmm_session="), "{cookie}");
+    for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    assert!(!cookie.contains("Domain"));
+}
+
+#[tokio::test]
+async fn malformed_and_invalid_input_is_400_with_the_field() {
+    let app = TestApp::spawn().await;
+    for raw in [
+        r#"{"email":"#,
+        "{}",
+        r#"{"email": 5, "password": []}"#,
+        "not json",
+    ] {
+        let response = app
+            .client
+            .post(app.url("/api/auth/sign_in"))
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{raw}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_input", "{raw}");
+        assert!(body["message"].as_str().unwrap().contains("JSON"), "{body}");
+    }
+    let cases = [
+        (json!({"email": "not-an-email", "password": "x"}), "email"),
+        (json!({"email": "", "password": "x"}), "email"),
+        (json!({"email": "a@b.co", "password": ""}), "password"),
+        (
+            json!({"email": "a@b.co", "password": "x".repeat(73)}),
+            "password",
+        ),
+        (
+            json!({"email": "a@b.co", "password": "ab\u{0}cd"}),
+            "password",
+        ),
+    ];
+    for (body, field) in cases {
+        let response = app
+            .post(&app.client, "/api/auth/sign_in", Some(body.clone()))
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["field"], field, "{body}");
+        assert!(!error["message"].as_str().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn credential_failures_are_indistinguishable() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Client).await;
+    let inactive = app.create_user(Role::Client).await;
+    set_active(&app, inactive.id, false).await;
+
+    let mut bodies = Vec::new();
+    for (email, password) in [
+        ("nobody@example.com", PASSWORD),
+        (user.email.as_str(), "wrong-password-123"),
+        (inactive.email.as_str(), PASSWORD),
+    ] {
+        let response = app.sign_in_with(&new_client(), email, password).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{email}");
+        assert!(set_cookies(response.headers()).is_empty());
+        bodies.push(response.text().await.unwrap());
+    }
+    assert_eq!(bodies[0], bodies[1]);
+    assert_eq!(bodies[1], bodies[2]);
+    let body: Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert_eq!(body["error"], "invalid_credentials");
+    assert_eq!(body["message"], "The email or password is incorrect.");
+}
+
+#[tokio::test]
+async fn no_session_is_null_and_a_dead_cookie_is_cleared() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app.session(&app.client).await;
+    assert_eq!((status, body), (StatusCode::OK, Value::Null));
+
+    let response = post_with_token(&app, "/api/auth/session", "garbage.token.value").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cleared = set_cookies(response.headers());
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("smmm_session=;") && c.contains("Max-Age=0")),
+        "{cleared:?}"
+    );
+    assert_eq!(response.json::<Value>().await.unwrap(), Value::Null);
+}
+
+#[tokio::test]
+async fn sign_out_revokes_and_a_replayed_cookie_is_refused() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Client).await;
+    let response = app
+        .sign_in_with(&app.client, &user.email, &user.password)
+        .await;
+    let token = session_token(response.headers()).unwrap();
+    assert_eq!(
+        post_with_token(&app, "/api/me", &token).await.status(),
+        StatusCode::OK
+    );
+
+    let response = app.post(&app.client, "/api/auth/sign_out", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        set_cookies(response.headers())
+            .iter()
+            .any(|c| c.contains("Max-Age=0"))
+    );
+    // Idempotent.
+    assert_eq!(
+        app.post(&app.client, "/api/auth/sign_out", None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.session(&app.client).await.1, Value::Null);
+
+    let replay = post_with_token(&app, "/api/me", &token).await;
+    assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        replay.json::<Value>().await.unwrap()["error"],
+        "unauthenticated"
+    );
+    assert_eq!(count_events(&app, "sign_out").await, 1);
+}
+
+#[tokio::test]
+async fn a_new_sign_in_gets_a_new_session_id_and_ends_the_old_one() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Client).await;
+    let first = session_token(
+        app.sign_in_with(&app.client, &user.email, &user.password)
+            .await
+            .headers(),
+    )
+    .unwrap();
+    let second = session_token(
+        app.sign_in_with(&app.client, &user.email, &user.password)
+            .await
+            .headers(),
+    )
+    .unwrap();
+    assert_ne!(sid_of(&first), sid_of(&second));
+    assert_eq!(
+        post_with_token(&app, "/api/me", &first).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post_with_token(&app, "/api/me", &second).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_session_revoked_elsewhere_is_refused_on_its_next_request() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Client).await;
+    let token = session_token(
+        app.sign_in_with(&app.client, &user.email, &user.password)
+            .await
+            .headers(),
+    )
+    .unwrap();
+    // What "end this session" on another device does.
+    app.state
+        .sessions
+        .revoke(&sid_of(&token), "ended from another session")
+        .await
+        .unwrap();
+    assert_eq!(
+        post_with_token(&app, "/api/me", &token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_revocation_on_one_instance_reaches_another_within_a_second() {
+    let first = TestApp::spawn().await;
+    // A second instance on the same database.
+    let url = first_database_url(&first);
+    let mut builder = TestApp::builder().env("DATABASE_URL", &url.0);
+    if let Some(schema) = &url.1 {
+        builder = builder.env("DATABASE_SCHEMA", schema);
+    }
+    let second = builder.spawn().await;
+    let user = first.create_user(Role::Client).await;
+    let token = session_token(
+        first
+            .sign_in_with(&first.client, &user.email, &user.password)
+            .await
+            .headers(),
+    )
+    .unwrap();
+    assert_eq!(
+        post_with_token(&second, "/api/me", &token).await.status(),
+        StatusCode::OK
+    );
+
+    assert_eq!(
+        post_with_token(&first, "/api/auth/sign_out", &token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        post_with_token(&second, "/api/me", &token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn an_expired_token_is_renewed_and_concurrent_renewals_all_succeed() {
+    let app = TestApp::builder()
+        .env("SESSION_TOKEN_TTL_SECS", "1")
+        .spawn()
+        .await;
+    let user = app.create_user(Role::Client).await;
+    let token = session_token(
+        app.sign_in_with(&app.client, &user.email, &user.password)
+            .await
+            .headers(),
+    )
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+
+    let requests = (0..8).map(|_| post_with_token(&app, "/api/me", &token));
+    let responses = futures::future::join_all(requests).await;
+    for response in &responses {
+        assert_eq!(response.status(), StatusCode::OK);
+        let renewed = session_token(response.headers()).expect("a renewed cookie");
+        assert_ne!(renewed, token);
+        assert_eq!(
+            sid_of(&renewed),
+            sid_of(&token),
+            "renewal keeps the session"
+        );
+    }
+}
+
+#[tokio::test]
+async fn idle_timeout_ends_the_session() {
+    let app = TestApp::builder()
+        .env("SESSION_TOKEN_TTL_SECS", "1")
+        .env("SESSION_IDLE_TIMEOUT_SECS", "2")
+        .spawn()
+        .await;
+    let user = app.create_user(Role::Client).await;
+    app.sign_in(&app.client, &user).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(
+        app.post(&app.client, "/api/me", None).await.status(),
+        StatusCode::OK,
+        "active: renewed"
+    );
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    assert_eq!(
+        app.post(&app.client, "/api/me", None).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "idle: ended"
+    );
+}
+
+#[tokio::test]
+async fn absolute_timeout_ends_even_an_active_session() {
+    let app = TestApp::builder()
+        .env("SESSION_TOKEN_TTL_SECS", "1")
+        .env("SESSION_IDLE_TIMEOUT_SECS", "2")
+        .env("SESSION_ABSOLUTE_TIMEOUT_SECS", "3")
+        .spawn()
+        .await;
+    let user = app.create_user(Role::Client).await;
+    let token = session_token(
+        app.sign_in_with(&app.client, &user.email, &user.password)
+            .await
+            .headers(),
+    )
+    .unwrap();
+    let mut latest = token.clone();
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let response = post_with_token(&app, "/api/me", &latest).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        latest = session_token(response.headers()).expect("renewed");
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The newest token, sent by hand so no browser-side cookie expiry hides the server's answer.
+    assert_eq!(
+        post_with_token(&app, "/api/me", &latest).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // The original token, expired beyond its session's end, is no good either.
+    assert_eq!(
+        post_with_token(&app, "/api/me", &token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn roles_are_enforced_by_every_protected_function() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::Admin).await;
+    let client = app.create_user(Role::Client).await;
+    let signed_out = new_client();
+    for path in ["/api/me", "/api/admin/summary", "/api/client/summary"] {
+        let response = app.post(&signed_out, path, None).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+
+    let admin_client = new_client();
+    app.sign_in(&admin_client, &admin).await;
+    let response = app.post(&admin_client, "/api/admin/summary", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let summary: Value = response.json().await.unwrap();
+    assert_eq!(summary["clients"], 1);
+    assert!(summary["sign_ins_24h"].as_u64().unwrap() >= 1);
+    assert!(!summary["recent_events"].as_array().unwrap().is_empty());
+    let response = app.post(&admin_client, "/api/client/summary", None).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["error"],
+        "forbidden"
+    );
+
+    let client_client = new_client();
+    app.sign_in(&client_client, &client).await;
+    assert_eq!(
+        app.post(&client_client, "/api/admin/summary", None)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let response = app.post(&client_client, "/api/client/summary", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let summary: Value = response.json().await.unwrap();
+    assert_eq!(summary["email"], client.email);
+    assert_eq!(summary["active_sessions"], 1);
+    let me: Value = app
+        .post(&client_client, "/api/me", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["role"], "CLIENT");
+}
+
+#[tokio::test]
+async fn repeated_failures_get_429_with_retry_after_and_success_resets() {
+    let app = TestApp::builder()
+        .env("SIGNIN_MAX_FAILURES_PER_ACCOUNT", "3")
+        .spawn()
+        .await;
+    let user = app.create_user(Role::Client).await;
+    for _ in 0..2 {
+        app.sign_in_with(&app.client, &user.email, "wrong-password-1")
+            .await;
+    }
+    // A success before the limit clears the account's count.
+    app.sign_in(&new_client(), &user).await;
+    for _ in 0..3 {
+        let response = app
+            .sign_in_with(&app.client, &user.email, "wrong-password-1")
+            .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = app
+        .sign_in_with(&app.client, &user.email, &user.password)
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked even with the right password"
+    );
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "too_many_requests");
+    assert!(body["message"].as_str().unwrap().contains("Try again in"));
+    assert!(count_events(&app, "sign_in_failed").await >= 5);
+    assert!(count_events(&app, "sign_in_locked").await >= 1);
+}
+
+#[tokio::test]
+async fn cross_site_requests_are_refused_before_any_work() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Client).await;
+    let body = json!({"email": user.email, "password": user.password});
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/api/auth/sign_in"))
+            .header(name, value)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{name}");
+        assert!(set_cookies(response.headers()).is_empty());
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["error"],
+            "cross_site"
+        );
+    }
+    assert_eq!(count_events(&app, "sign_in").await, 0, "no work was done");
+    // The site's own origin is fine.
+    let response = app
+        .client
+        .post(app.url("/api/auth/sign_in"))
+        .header("origin", app.base.clone())
+        .header("sec-fetch-site", "same-origin")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_sign_in_storm_beyond_the_bound_is_refused_with_503_not_stalled() {
+    let app = TestApp::builder()
+        .env("BCRYPT_COST", "11")
+        .env("BCRYPT_MAX_CONCURRENT", "1")
+        .env("BCRYPT_QUEUE_TIMEOUT_MS", "50")
+        .env("SIGNIN_MAX_FAILURES_PER_ADDRESS", "1000")
+        .spawn()
+        .await;
+    let storm = (0..6).map(|i| app.sign_in_with_owned(format!("storm{i}@example.com")));
+    let (responses, health) = tokio::join!(futures::future::join_all(storm), async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let started = std::time::Instant::now();
+        let status = app
+            .client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        (status, started.elapsed())
+    });
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
+    assert!(statuses.contains(&503), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [401, 503].contains(s)),
+        "{statuses:?}"
+    );
+    assert_eq!(health.0, StatusCode::OK, "other requests are still served");
+}
+
+#[tokio::test]
+async fn every_event_is_audited() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Client).await;
+    app.sign_in_with(&app.client, &user.email, "wrong-password-1")
+        .await;
+    app.sign_in(&app.client, &user).await;
+    app.post(&app.client, "/api/auth/sign_out", None).await;
+    assert_eq!(count_events(&app, "sign_in_failed").await, 1);
+    assert_eq!(count_events(&app, "sign_in").await, 1);
+    assert_eq!(count_events(&app, "sign_out").await, 1);
+}
+
+impl TestApp {
+    async fn sign_in_with_owned(&self, email: String) -> reqwest::Response {
+        self.sign_in_with(&new_client(), &email, "whatever-password")
+            .await
+    }
+}

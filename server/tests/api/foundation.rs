@@ -1,0 +1,137 @@
+//! The server skeleton: health, static files, headers, API routing, limits.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn healthz_checks_the_database() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["database"], "ok");
+}
+
+#[tokio::test]
+async fn client_routes_get_index_html_uncached_with_security_headers() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .get(app.url("/admin/users"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(headers["cache-control"], "no-cache");
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "no HSTS over plain http"
+    );
+    assert!(response.text().await.unwrap().contains("SMMM Portal"));
+}
+
+#[tokio::test]
+async fn hashed_assets_are_immutable_and_compressed() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .get(app.url(HASHED_ASSET))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(response.headers()["content-encoding"], "br");
+
+    let response = app
+        .client
+        .get(app.url("/robots.txt"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "public, max-age=3600");
+}
+
+#[tokio::test]
+async fn unknown_api_paths_and_wrong_methods_answer_json() {
+    let app = TestApp::spawn().await;
+    let response = app.post(&app.client, "/api/nothing/here", None).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["error"],
+        "not_found"
+    );
+
+    let response = app
+        .client
+        .get(app.url("/api/auth/sign_in"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()["allow"], "POST");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_413() {
+    let app = TestApp::spawn().await;
+    let huge = "x".repeat(100 * 1024);
+    let response = app
+        .post(
+            &app.client,
+            "/api/auth/sign_in",
+            Some(json!({"email": huge, "password": "x"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "payload_too_large");
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_on_an_existing_database() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(app::session::Role::Client).await;
+    // Applying the migrations again over the same database changes nothing and loses nothing.
+    sea_orm_migration_up(&app).await;
+    let found = app::db::users::find_by_email(
+        &app.state.db,
+        &app::input::Email::parse(&user.email).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.map(|u| u.id), Some(user.id));
+}
+
+async fn sea_orm_migration_up(app: &TestApp) {
+    use app::db::migrations::Migrator;
+    use sea_orm_migration::MigratorTrait;
+    Migrator::up(&app.state.db, None).await.unwrap();
+}

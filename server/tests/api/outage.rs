@@ -1,0 +1,79 @@
+//! With the database unreachable: fresh tokens are still served from memory, and everything
+//! that needs the database answers 503 with a message a person understands. PostgreSQL only
+//! (a database of its own is cut off), whatever `TEST_DATABASE` says.
+
+use app::session::Role;
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::Value;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn fast_path_survives_a_database_outage_and_sign_in_answers_503() {
+    let name = unique("smmm_outage");
+    let admin = Database::connect(PG_URL)
+        .await
+        .expect("PostgreSQL must be reachable at 127.0.0.1:5432 (database test) for this test");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let app = TestApp::builder()
+        .env(
+            "DATABASE_URL",
+            &format!("postgres://postgres@127.0.0.1:5432/{name}"),
+        )
+        .spawn()
+        .await;
+    let user = app.create_user(Role::Client).await;
+    let browser = new_client();
+    app.sign_in(&browser, &user).await;
+
+    // Cut the database off: no new connections, and the pool's are killed.
+    admin
+        .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        ))
+        .await
+        .unwrap();
+
+    let (status, session) = app.session(&browser).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        session["user"]["email"], user.email,
+        "served by the fast path"
+    );
+    assert_eq!(
+        app.post(&browser, "/api/me", None).await.status(),
+        StatusCode::OK
+    );
+
+    let response = app
+        .sign_in_with(&new_client(), &user.email, &user.password)
+        .await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "unavailable");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("temporarily unavailable"),
+        "{body}"
+    );
+    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
+
+    drop(app);
+    let _ = admin
+        .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .await;
+    let _ = admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await;
+}

@@ -1,0 +1,189 @@
+//! Forged, altered and foreign tokens are refused; a rotated secret keeps old tokens working.
+
+use app::session::Role;
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+fn decode_part(part: &str) -> Value {
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+}
+
+fn encode_part(value: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).unwrap())
+}
+
+/// A real token's header and claims, to tamper with.
+async fn real_token(app: &TestApp) -> (String, Value, Value) {
+    let user = app.create_user(Role::Client).await;
+    let response = app
+        .sign_in_with(&new_client(), &user.email, &user.password)
+        .await;
+    let token = session_token(response.headers()).unwrap();
+    let parts: Vec<&str> = token.split('.').collect();
+    (token.clone(), decode_part(parts[0]), decode_part(parts[1]))
+}
+
+fn sign(header: &Value, claims: &Value, secret: &[u8], alg: Algorithm) -> String {
+    let mut h = Header::new(alg);
+    h.kid = header["kid"].as_str().map(str::to_owned);
+    jsonwebtoken::encode(&h, claims, &EncodingKey::from_secret(secret).unwrap()).unwrap()
+}
+
+async fn assert_refused(app: &TestApp, token: &str, what: &str) {
+    let response = post_with_token(app, "/api/me", token).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{what}");
+    let (status, session) = {
+        let r = post_with_token(app, "/api/auth/session", token).await;
+        (r.status(), r.json::<Value>().await.unwrap())
+    };
+    assert_eq!((status, session), (StatusCode::OK, Value::Null), "{what}");
+}
+
+#[tokio::test]
+async fn tampered_tokens_are_refused() {
+    let app = TestApp::spawn().await;
+    let (token, header, claims) = real_token(&app).await;
+    assert_eq!(
+        post_with_token(&app, "/api/me", &token).await.status(),
+        StatusCode::OK
+    );
+    let signature = token.rsplit('.').next().unwrap();
+
+    // alg "none", no signature.
+    let mut none = header.clone();
+    none["alg"] = json!("none");
+    assert_refused(
+        &app,
+        &format!("{}.{}.", encode_part(&none), encode_part(&claims)),
+        "alg none",
+    )
+    .await;
+
+    // A changed claim under the original signature.
+    let mut promoted = claims.clone();
+    promoted["role"] = json!("ADMIN");
+    assert_refused(
+        &app,
+        &format!(
+            "{}.{}.{signature}",
+            encode_part(&header),
+            encode_part(&promoted)
+        ),
+        "changed claim",
+    )
+    .await;
+
+    // A foreign key, even under our key id.
+    assert_refused(
+        &app,
+        &sign(
+            &header,
+            &claims,
+            b"someone-elses-secret-0123456789-xyz",
+            Algorithm::HS256,
+        ),
+        "foreign key",
+    )
+    .await;
+
+    // Our key, but another algorithm.
+    assert_refused(
+        &app,
+        &sign(&header, &claims, TEST_SECRET.as_bytes(), Algorithm::HS512),
+        "HS512",
+    )
+    .await;
+
+    // Our key, but a missing or wrong claim.
+    for claim in ["sid", "exp", "iss", "aud", "sub", "typ", "iat"] {
+        let mut missing = claims.clone();
+        missing.as_object_mut().unwrap().remove(claim);
+        assert_refused(
+            &app,
+            &sign(&header, &missing, TEST_SECRET.as_bytes(), Algorithm::HS256),
+            claim,
+        )
+        .await;
+    }
+    for (claim, value) in [
+        ("iss", json!("https://evil.example")),
+        ("aud", json!("other")),
+        ("typ", json!("refresh")),
+    ] {
+        let mut wrong = claims.clone();
+        wrong[claim] = value;
+        assert_refused(
+            &app,
+            &sign(&header, &wrong, TEST_SECRET.as_bytes(), Algorithm::HS256),
+            claim,
+        )
+        .await;
+    }
+
+    // An unknown key id.
+    let mut other_kid = header.clone();
+    other_kid["kid"] = json!("not-a-key");
+    assert_refused(
+        &app,
+        &sign(
+            &other_kid,
+            &claims,
+            TEST_SECRET.as_bytes(),
+            Algorithm::HS256,
+        ),
+        "kid",
+    )
+    .await;
+
+    // Well signed, but for a session that does not exist, and expired: renewal finds nothing.
+    let mut ghost = claims.clone();
+    ghost["sid"] = json!("no-such-session");
+    ghost["exp"] = json!(claims["iat"].as_i64().unwrap() - 10);
+    ghost["iat"] = json!(claims["iat"].as_i64().unwrap() - 20);
+    assert_refused(
+        &app,
+        &sign(&header, &ghost, TEST_SECRET.as_bytes(), Algorithm::HS256),
+        "ghost session",
+    )
+    .await;
+
+    // The genuine token still works after all that.
+    assert_eq!(
+        post_with_token(&app, "/api/me", &token).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_rotated_secret_still_verifies_tokens_of_the_previous_one() {
+    let old = TestApp::spawn().await;
+    let (token, header, _) = real_token(&old).await;
+    let (url, schema) = first_database_url(&old);
+    let mut builder = TestApp::builder()
+        .env("DATABASE_URL", &url)
+        .env("SESSION_SECRET", "the-new-secret-0123456789-abcdefghijkl")
+        .env("SESSION_SECRET_PREVIOUS", TEST_SECRET);
+    if let Some(schema) = &schema {
+        builder = builder.env("DATABASE_SCHEMA", schema);
+    }
+    let rotated = builder.spawn().await;
+    assert_eq!(
+        post_with_token(&rotated, "/api/me", &token).await.status(),
+        StatusCode::OK
+    );
+
+    let (new_token, new_header, _) = real_token(&rotated).await;
+    assert_ne!(
+        new_header["kid"], header["kid"],
+        "new tokens use the new key"
+    );
+    // And the old instance, which does not know the new secret, refuses them.
+    assert_eq!(
+        post_with_token(&old, "/api/me", &new_token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
