@@ -11,7 +11,7 @@ use leptos_router::{
 pub fn App() -> impl IntoView {
     view! {
         <Router>
-            <main class="page">
+            <main class="page" data-testid="app-root">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                 </Routes>

@@ -97,7 +97,7 @@ impl Password {
             return invalid("The password cannot be your email address.".into());
         }
         if COMMON_PASSWORDS.contains(&lowered.as_str())
-            || lowered.chars().all(|c| Some(c) == lowered.chars().next())
+            || lowered.chars().all(|c| lowered.starts_with(c))
         {
             return invalid("This password is too common. Choose a less predictable one.".into());
         }

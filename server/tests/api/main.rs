@@ -1,6 +1,9 @@
 //! Integration tests: the real server over HTTP, a real cookie jar, a fresh database each.
 //! `TEST_DATABASE=postgres` runs the same tests against PostgreSQL.
 
+// A failed unwrap in a test is a failed test with its cause: exactly what a test should do.
+#![allow(clippy::unwrap_used)]
+
 mod auth;
 mod cli;
 mod foundation;

@@ -1,0 +1,30 @@
+# SMMM Portal. The two commands a new user needs:
+#   make run    build everything (installing missing tools) and serve on http://127.0.0.1:3000
+#   make test   every check and test; exits non-zero on any failure
+SHELL := /bin/bash
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test bench tools frontend server-release clean
+
+run: tools frontend server-release
+	./target/release/server
+
+test:
+	scripts/test.sh
+
+bench: tools frontend server-release
+	scripts/bench.sh
+
+tools:
+	scripts/install-tools.sh build
+
+frontend:
+	cargo fetch --locked
+	trunk build --release --offline
+
+server-release:
+	cargo build --release -p server
+
+clean:
+	cargo clean
+	rm -rf dist end2end/test-results end2end/playwright-report

@@ -1,0 +1,65 @@
+import { execSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// One free port and one fresh database per run. Workers load this file again, so the choice is
+// kept in the environment they inherit.
+process.env.E2E_PORT ??= execSync(
+  `node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"`,
+).toString().trim();
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "smmm-e2e-"));
+
+const port = process.env.E2E_PORT;
+const dataDir = process.env.E2E_DATA_DIR;
+export const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  outputDir: "./test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    // The server `cargo build -p server` made, serving the release WASM in ../dist.
+    command: "../target/debug/server serve",
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      APP_ENV: "development",
+      PORT: port,
+      BIND: "127.0.0.1",
+      PUBLIC_URL: baseURL,
+      DATABASE_URL: `sqlite://${dataDir}/e2e.db?mode=rwc`,
+      DATA_DIR: dataDir,
+      DIST_DIR: "../dist",
+      BCRYPT_COST: "4",
+      LOG_LEVEL: "warn",
+    },
+  },
+});

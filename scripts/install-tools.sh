@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what building (and, with `test`, testing) SMMM Portal needs on a fresh machine,
+# skipping whatever is already there. Every tool comes from crates.io, npm or Debian.
+#
+#   scripts/install-tools.sh build   wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt (npm binaryen)
+#   scripts/install-tools.sh test    the above, plus Debian Chromium and Playwright
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION="0.21.14" # 0.22 needs a newer rustc than this machine's
+# wasm-bindgen-cli must match the wasm-bindgen the lockfile resolved, to the patch.
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$CARGO_BIN:$PATH"
+
+say() { printf '==> %s\n' "$*"; }
+
+have_version() { # have_version <command> <expected substring>
+  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q -- "$2"
+}
+
+install_build_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! have_version trunk "trunk $TRUNK_VERSION"; then
+    say "installing Trunk $TRUNK_VERSION (a few minutes, once)"
+    cargo install --locked trunk --version "$TRUNK_VERSION"
+  fi
+  if ! have_version wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION"; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+    # Not --locked: the CLI's own lockfile pins a crate version the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+  # wasm-opt comes from npm's binaryen (Debian's is too old and breaks the module), and
+  # Playwright from the same package.json.
+  if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ]; then
+    say "installing npm packages (binaryen, @playwright/test)"
+    (cd end2end && npm ci --no-audit --no-fund)
+  fi
+}
+
+install_test_tools() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    say "installing Debian Chromium"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
+  fi
+}
+
+case "${1:-build}" in
+  build) install_build_tools ;;
+  test) install_build_tools; install_test_tools ;;
+  *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+esac

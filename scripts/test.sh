@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make test`: every check and test SMMM Portal has, in order, with a summary at the end.
+# Installs missing tools first. Exits non-zero if any step fails. PostgreSQL must be running at
+# 127.0.0.1:5432 (database `test`, trust auth); its tests fail, never skip, when it is not.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/end2end/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+passed=()
+failed=()
+step() { # step <name> <command...>
+  local name="$1"; shift
+  printf '\n==> %s\n' "$name"
+  local started=$SECONDS
+  if "$@"; then
+    passed+=("$name ($((SECONDS - started))s)")
+  else
+    failed+=("$name ($((SECONDS - started))s)")
+  fi
+}
+
+scripts/install-tools.sh test || { echo "error: could not install the tools"; exit 1; }
+cargo fetch --locked || { echo "error: could not fetch the crates"; exit 1; }
+
+step "format" cargo fmt --all -- --check
+step "clippy (server side)" cargo clippy --locked -p app -p server --all-targets -- -D warnings
+step "clippy (browser side)" cargo clippy --locked -p frontend -p app --features app/csr --target wasm32-unknown-unknown -- -D warnings
+step "unit and integration tests (SQLite)" cargo test --locked -p app -p server
+step "integration tests (PostgreSQL)" env TEST_DATABASE=postgres cargo test --locked -p server --test api
+step "WASM build (release, wasm-opt)" trunk build --release --offline
+step "WASM has no server crates" scripts/check-wasm-deps.sh
+step "end-to-end (Playwright, Chromium)" bash -c 'cargo build --locked -p server && cd end2end && npx playwright test'
+
+printf '\n==> summary\n'
+for s in "${passed[@]}"; do printf '  ok     %s\n' "$s"; done
+for s in "${failed[@]}"; do printf '  FAILED %s\n' "$s"; done
+printf 'steps: %d passed, %d failed\n' "${#passed[@]}" "${#failed[@]}"
+[ "${#failed[@]}" -eq 0 ]
