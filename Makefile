@@ -12,8 +12,8 @@ run: tools frontend server-release
 test:
 	scripts/test.sh
 
-bench: tools frontend server-release
-	scripts/bench.sh
+bench:
+	cargo bench --locked -p server --bench session
 
 tools:
 	scripts/install-tools.sh build

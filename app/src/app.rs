@@ -1,42 +1,41 @@
-//! The root component: routes and layout.
+//! The root component: the session provider and the routes.
 
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
     path,
+};
+
+use crate::{
+    pages::{
+        admin::{AdminDashboard, AdminLayout},
+        client::{ClientDashboard, ClientLayout},
+        home::Home,
+        not_found::NotFound,
+        signin::SignInPage,
+    },
+    session::SessionProvider,
 };
 
 /// The whole single-page app.
 #[component]
 pub fn App() -> impl IntoView {
     view! {
-        <Router>
-            <main class="page" data-testid="app-root">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Home />
-                </Routes>
-            </main>
-        </Router>
-    }
-}
-
-#[component]
-fn Home() -> impl IntoView {
-    view! {
-        <section class="card" data-testid="home">
-            <h1>"SMMM Portal"</h1>
-            <p>"The client portal of the accounting office."</p>
-        </section>
-    }
-}
-
-#[component]
-fn NotFound() -> impl IntoView {
-    view! {
-        <section class="card" data-testid="not-found">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address."</p>
-            <a href="/">"Go to the portal"</a>
-        </section>
+        <SessionProvider>
+            <Router>
+                <div class="app" data-testid="app-root">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=Home />
+                        <Route path=path!("/auth/signin") view=SignInPage />
+                        <ParentRoute path=path!("/admin") view=AdminLayout>
+                            <Route path=path!("") view=AdminDashboard />
+                        </ParentRoute>
+                        <ParentRoute path=path!("/client") view=ClientLayout>
+                            <Route path=path!("") view=ClientDashboard />
+                        </ParentRoute>
+                    </Routes>
+                </div>
+            </Router>
+        </SessionProvider>
     }
 }

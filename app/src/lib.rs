@@ -6,9 +6,12 @@
 //! - server only (`ssr`): `state`, `db`, `respond` and `session::server`.
 
 pub mod app;
+pub mod components;
 pub mod dashboard;
 pub mod error;
+pub mod format;
 pub mod input;
+pub mod pages;
 pub mod session;
 
 #[cfg(feature = "ssr")]

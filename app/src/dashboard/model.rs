@@ -1,6 +1,8 @@
 //! What the dashboards show.
 
-use chrono::{DateTime, Utc};
+//! Times are RFC 3339 strings in UTC: the browser formats them for the reader's locale, and the
+//! WASM carries no date library.
+
 use serde::{Deserialize, Serialize};
 
 /// One line of the audit log, as staff see it.
@@ -11,7 +13,7 @@ pub struct AuditEntry {
     pub user_id: Option<i64>,
     pub email: Option<String>,
     pub client_addr: Option<String>,
-    pub at: DateTime<Utc>,
+    pub at: String,
     pub detail: Option<String>,
 }
 
@@ -29,7 +31,7 @@ pub struct AdminSummary {
 /// A sign-in, as its owner sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInRecord {
-    pub at: DateTime<Utc>,
+    pub at: String,
     pub client_addr: Option<String>,
     pub user_agent: Option<String>,
 }
@@ -39,7 +41,7 @@ pub struct SignInRecord {
 pub struct ClientSummary {
     pub name: String,
     pub email: String,
-    pub member_since: DateTime<Utc>,
+    pub member_since: String,
     pub active_sessions: u64,
     /// The sign-in before the current session's, if any.
     pub previous_sign_in: Option<SignInRecord>,

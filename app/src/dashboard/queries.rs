@@ -64,7 +64,7 @@ pub async fn admin_summary(db: &DatabaseConnection) -> Result<AdminSummary, ApiE
                 user_id: e.user_id,
                 email: e.attempted_email,
                 client_addr: e.client_addr,
-                at: e.created_at,
+                at: crate::db::rfc3339(e.created_at),
                 detail: e.detail,
             })
             .collect(),
@@ -91,12 +91,12 @@ pub async fn client_summary(
     Ok(ClientSummary {
         name: user.name,
         email: user.email,
-        member_since: user.created_at,
+        member_since: crate::db::rfc3339(user.created_at),
         active_sessions: store::count_active(db, Some(user_id), Utc::now())
             .await
             .map_err(db_unavailable)?,
         previous_sign_in: previous.map(|s| SignInRecord {
-            at: s.created_at,
+            at: crate::db::rfc3339(s.created_at),
             client_addr: s.client_addr,
             user_agent: s.user_agent,
         }),

@@ -8,6 +8,8 @@ pub mod users;
 
 use std::time::Duration;
 
+use chrono::{DateTime, SecondsFormat, Utc};
+
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
@@ -36,6 +38,11 @@ impl DbOptions {
     pub fn is_sqlite(&self) -> bool {
         self.url.starts_with("sqlite:")
     }
+}
+
+/// A stored time as the API shows it: RFC 3339, UTC, whole seconds.
+pub fn rfc3339(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// Opens the pool, switches SQLite to WAL, creates the PostgreSQL schema when one is named,

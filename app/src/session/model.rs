@@ -1,6 +1,5 @@
 //! The session as both sides see it. Nothing here holds a secret.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// What a signed-in person may do. Staff are `Admin`, the office's customers `Client`.
@@ -57,8 +56,9 @@ pub struct SessionUser {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     pub user: SessionUser,
-    /// The absolute end of this session; it may end earlier (idle timeout, sign-out, revocation).
-    pub expires: DateTime<Utc>,
+    /// The absolute end of this session (RFC 3339, UTC); it may end earlier (idle timeout,
+    /// sign-out, revocation).
+    pub expires: String,
 }
 
 /// The session state the client renders from.

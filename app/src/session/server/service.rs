@@ -209,7 +209,7 @@ impl SessionService {
         Ok((
             Session {
                 user: session_user,
-                expires: expires_at,
+                expires: db::rfc3339(expires_at),
             },
             set_cookie,
         ))
@@ -290,7 +290,7 @@ impl SessionService {
                 sid: row.id,
                 session: Session {
                     user: session_user,
-                    expires: row.expires_at,
+                    expires: db::rfc3339(row.expires_at),
                 },
             },
             set_cookie: Some(set_cookie),

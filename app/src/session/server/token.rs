@@ -78,7 +78,7 @@ impl Claims {
                 name: self.name.clone(),
                 role: self.role,
             },
-            expires: DateTime::from_timestamp(self.sexp, 0)?,
+            expires: crate::db::rfc3339(DateTime::from_timestamp(self.sexp, 0)?),
         })
     }
 }

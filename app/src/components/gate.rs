@@ -1,0 +1,57 @@
+use leptos::prelude::*;
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_location, use_navigate},
+};
+
+use super::Skeleton;
+use crate::session::{Role, SessionStatus, redirect::sign_in_url, use_session};
+
+/// Renders `children` only for a signed-in user of `role`. A signed-out visitor goes to the
+/// sign-in page (and comes back here after), another role to its own dashboard. While the
+/// session is loading, or a redirect is under way, a skeleton: protected content never renders
+/// for someone who may not see it.
+#[component]
+pub fn RoleGate(role: Role, children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let status = session.status();
+    let navigate = use_navigate();
+    let location = use_location();
+    let allowed = Memo::new(move |_| {
+        status.with(|s| matches!(s, SessionStatus::Authenticated(s) if s.user.role == role))
+    });
+
+    Effect::new(move |_| {
+        let replace = NavigateOptions {
+            replace: true,
+            ..NavigateOptions::default()
+        };
+        match status.get() {
+            SessionStatus::Unauthenticated => {
+                let here = format!(
+                    "{}{}",
+                    location.pathname.get_untracked(),
+                    location.search.get_untracked()
+                );
+                let here = if here.ends_with('?') {
+                    here.trim_end_matches('?').to_owned()
+                } else {
+                    here
+                };
+                navigate(&sign_in_url(&here), replace);
+            }
+            SessionStatus::Authenticated(s) if s.user.role != role => {
+                navigate(s.user.role.home(), replace);
+            }
+            _ => {}
+        }
+    });
+
+    move || {
+        if allowed.get() {
+            children().into_any()
+        } else {
+            view! { <Skeleton /> }.into_any()
+        }
+    }
+}

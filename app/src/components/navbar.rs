@@ -1,0 +1,58 @@
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
+
+use crate::session::use_session;
+
+/// A link in the navigation bar.
+#[derive(Clone)]
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+/// The top bar of both areas: the portal's name, the area's links, and who is signed in, with
+/// the sign-out control.
+#[component]
+pub fn NavBar(links: Vec<NavLink>) -> impl IntoView {
+    let session = use_session();
+    let user = move || session.session().get().map(|s| s.user);
+    let navigate = use_navigate();
+    let (signing_out, set_signing_out) = signal(false);
+    let sign_out = move |_| {
+        set_signing_out.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            session.sign_out().await;
+            // A new history entry: "back" then lands on the protected page, whose gate shows
+            // nothing and sends the visitor to sign in again.
+            navigate("/auth/signin", NavigateOptions::default());
+        });
+    };
+
+    view! {
+        <header class="navbar">
+            <a class="brand" href="/">"SMMM Portal"</a>
+            <nav aria-label="Main">
+                {links
+                    .into_iter()
+                    .map(|link| view! { <A href=link.href exact=true>{link.label}</A> })
+                    .collect_view()}
+            </nav>
+            <div class="who" data-testid="navbar-user">
+                {move || {
+                    user()
+                        .map(|u| {
+                            view! {
+                                <span class="who-name">{u.name}</span>
+                                <span class="who-email">{u.email}</span>
+                                <span class="badge" data-testid="role-badge">{u.role.as_str()}</span>
+                            }
+                        })
+                }}
+                <button class="button secondary" on:click=sign_out disabled=signing_out>
+                    {move || if signing_out.get() { "Signing out…" } else { "Sign out" }}
+                </button>
+            </div>
+        </header>
+    }
+}

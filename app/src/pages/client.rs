@@ -1,0 +1,75 @@
+//! `/client/*`: the clients' area.
+
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+
+use crate::{
+    components::{NavBar, NavLink, RoleGate, Skeleton},
+    dashboard::{ClientSummary, api::client_dashboard},
+    format::{describe_user_agent, local_time},
+    session::{Role, use_session},
+};
+
+#[component]
+pub fn ClientLayout() -> impl IntoView {
+    view! {
+        <RoleGate role=Role::Client>
+            <NavBar links=vec![NavLink { href: "/client", label: "Overview" }] />
+            <main class="page">
+                <Outlet />
+            </main>
+        </RoleGate>
+    }
+}
+
+#[component]
+pub fn ClientDashboard() -> impl IntoView {
+    let session = use_session();
+    let summary =
+        LocalResource::new(move || async move { session.check(client_dashboard().await) });
+    view! {
+        <Suspense fallback=Skeleton>
+            {move || {
+                summary
+                    .get()
+                    .map(|result| match result {
+                        Ok(summary) => view! { <ClientSummaryView summary /> }.into_any(),
+                        Err(error) => view! { <p class="error-box" role="alert">{error.message}</p> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ClientSummaryView(summary: ClientSummary) -> impl IntoView {
+    let last = match summary.previous_sign_in {
+        Some(previous) => format!(
+            "Last signed in at {} from {} ({}).",
+            local_time(&previous.at),
+            previous
+                .client_addr
+                .unwrap_or_else(|| "an unknown address".into()),
+            describe_user_agent(previous.user_agent.as_deref().unwrap_or_default()),
+        ),
+        None => "This is your first sign-in.".to_owned(),
+    };
+    view! {
+        <h1 data-testid="welcome">{format!("Welcome, {}", summary.name)}</h1>
+        <p class="muted" data-testid="last-sign-in">{last}</p>
+        <section class="stats">
+            <div class="card stat" data-testid="stat-my-sessions">
+                <span class="stat-value">{summary.active_sessions}</span>
+                <span class="stat-label">"Active sessions"</span>
+            </div>
+        </section>
+        <section class="card">
+            <h2>"Your profile"</h2>
+            <dl class="profile">
+                <dt>"Name"</dt><dd>{summary.name.clone()}</dd>
+                <dt>"Email"</dt><dd>{summary.email}</dd>
+                <dt>"Client since"</dt><dd>{local_time(&summary.member_since)}</dd>
+            </dl>
+        </section>
+    }
+}

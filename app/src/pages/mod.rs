@@ -1,0 +1,7 @@
+//! One module per page (or area layout).
+
+pub mod admin;
+pub mod client;
+pub mod home;
+pub mod not_found;
+pub mod signin;

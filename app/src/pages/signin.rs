@@ -1,0 +1,194 @@
+//! `/auth/signin`: the sign-in form.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_query_map},
+};
+
+use crate::{
+    components::Skeleton,
+    error::ApiError,
+    input::{Email, Password},
+    session::{SessionStatus, SignedOutReason, redirect::safe_callback, use_session},
+};
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let session = use_session();
+    let status = session.status();
+    let query = use_query_map();
+    let navigate = use_navigate();
+
+    // A signed-in visitor goes straight on: to the callback if it is a same-site path, else home.
+    Effect::new(move |_| {
+        if let SessionStatus::Authenticated(s) = status.get() {
+            let callback = query.with_untracked(|q| q.get("callbackUrl"));
+            let target = callback
+                .as_deref()
+                .and_then(safe_callback)
+                .map_or_else(|| s.user.role.home().to_owned(), str::to_owned);
+            navigate(
+                &target,
+                NavigateOptions {
+                    replace: true,
+                    ..NavigateOptions::default()
+                },
+            );
+        }
+    });
+
+    move || match status.get() {
+        SessionStatus::Unauthenticated => view! { <SignInForm /> }.into_any(),
+        _ => view! { <main class="page narrow"><Skeleton /></main> }.into_any(),
+    }
+}
+
+#[component]
+fn SignInForm() -> impl IntoView {
+    let session = use_session();
+    let reason = session.signed_out_reason();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let show_password = RwSignal::new(false);
+    let email_error = RwSignal::new(None::<String>);
+    let password_error = RwSignal::new(None::<String>);
+    let server_message = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let email_input = NodeRef::<leptos::html::Input>::new();
+    let password_input = NodeRef::<leptos::html::Input>::new();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        server_message.set(None);
+        // The same rules the server applies, before anything is sent.
+        let email_check = Email::parse(&email.get_untracked());
+        let password_check = Password::parse(&password.get_untracked());
+        email_error.set(email_check.as_ref().err().map(|e| e.message.clone()));
+        password_error.set(password_check.as_ref().err().map(|e| e.message.clone()));
+        if email_check.is_err() {
+            focus(email_input);
+            return;
+        }
+        if password_check.is_err() {
+            focus(password_input);
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            let result = session
+                .sign_in(email.get_untracked(), password.get_untracked())
+                .await;
+            if let Err(error) = result {
+                show_server_error(&error, email_error, password_error, server_message);
+                password.set(String::new());
+                pending.set(false);
+                focus(password_input);
+            }
+        });
+    };
+
+    let notice = move || match reason.get() {
+        Some(SignedOutReason::Ended) => Some("Your session has ended. Please sign in again."),
+        Some(SignedOutReason::SignedOut) => Some("You have signed out."),
+        None => None,
+    };
+
+    view! {
+        <main class="page narrow">
+            <section class="card signin" aria-labelledby="signin-title">
+                <div class="signin-brand" aria-hidden="true">"SM"</div>
+                <h1 id="signin-title">"Sign in to SMMM Portal"</h1>
+                <p class="muted">"Staff and clients of the office sign in here."</p>
+                {move || notice().map(|text| view! { <p class="notice" data-testid="signin-notice">{text}</p> })}
+                <form on:submit=submit novalidate=true>
+                    <div class="field">
+                        <label for="email">"Email"</label>
+                        <input
+                            id="email"
+                            name="email"
+                            type="email"
+                            inputmode="email"
+                            autocomplete="username"
+                            autocapitalize="none"
+                            spellcheck="false"
+                            required=true
+                            node_ref=email_input
+                            prop:value=email
+                            on:input=move |ev| {
+                                email.set(event_target_value(&ev));
+                                email_error.set(None);
+                            }
+                            aria-invalid=move || email_error.with(Option::is_some).to_string()
+                            aria-describedby="email-error"
+                        />
+                        <p id="email-error" class="field-error" data-testid="email-error">
+                            {move || email_error.get()}
+                        </p>
+                    </div>
+                    <div class="field">
+                        <label for="password">"Password"</label>
+                        <div class="password-row">
+                            <input
+                                id="password"
+                                name="password"
+                                type=move || if show_password.get() { "text" } else { "password" }
+                                autocomplete="current-password"
+                                required=true
+                                node_ref=password_input
+                                prop:value=password
+                                on:input=move |ev| {
+                                    password.set(event_target_value(&ev));
+                                    password_error.set(None);
+                                }
+                                aria-invalid=move || password_error.with(Option::is_some).to_string()
+                                aria-describedby="password-error"
+                            />
+                            <button
+                                type="button"
+                                class="button ghost"
+                                aria-controls="password"
+                                aria-pressed=move || show_password.get().to_string()
+                                on:click=move |_| show_password.update(|v| *v = !*v)
+                            >
+                                {move || if show_password.get() { "Hide" } else { "Show" }}
+                            </button>
+                        </div>
+                        <p id="password-error" class="field-error" data-testid="password-error">
+                            {move || password_error.get()}
+                        </p>
+                    </div>
+                    <div class="form-message" role="status" aria-live="polite" data-testid="signin-message">
+                        {move || server_message.get()}
+                    </div>
+                    <button class="button primary wide" type="submit" disabled=pending aria-busy=move || pending.get().to_string()>
+                        {move || pending.get().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
+                        {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </form>
+            </section>
+        </main>
+    }
+}
+
+fn show_server_error(
+    error: &ApiError,
+    email_error: RwSignal<Option<String>>,
+    password_error: RwSignal<Option<String>>,
+    server_message: RwSignal<Option<String>>,
+) {
+    match error.field.as_deref() {
+        Some("email") => email_error.set(Some(error.message.clone())),
+        Some("password") => password_error.set(Some(error.message.clone())),
+        _ => server_message.set(Some(error.message.clone())),
+    }
+}
+
+fn focus(input: NodeRef<leptos::html::Input>) {
+    if let Some(input) = input.get_untracked() {
+        let _ = input.focus();
+    }
+}

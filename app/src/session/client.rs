@@ -1,0 +1,243 @@
+//! The browser's session API: `SessionProvider` at the root, `use_session()` everywhere else.
+//!
+//! Components read the status and call `sign_in`, `sign_out`, `refresh` and `update`; none
+//! calls the auth endpoints or touches storage itself. The server stays the authority: this
+//! only mirrors what it says, and every protected server function checks for itself.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{SessionStatus, api, model::Session, tabs::TabEvent};
+use crate::error::{ApiError, ErrorCode};
+
+/// Why a tab is signed out, for the sign-in page to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedOutReason {
+    /// The person signed out (here or in another tab).
+    SignedOut,
+    /// The session ended on its own or was ended elsewhere: expiry, idle timeout, revocation.
+    Ended,
+}
+
+/// The session as this tab knows it. Cheap to copy; get it with `use_session()`.
+#[derive(Clone, Copy)]
+pub struct SessionContext {
+    status: RwSignal<SessionStatus>,
+    reason: RwSignal<Option<SignedOutReason>>,
+    /// Bumped whenever this tab's view of the session is overruled (sign-in, sign-out, expiry):
+    /// a server answer that was in flight before the bump is dropped, so a response that left
+    /// the server before a sign-out cannot bring the session back.
+    generation: StoredValue<u64>,
+    /// A sign-out the server has not confirmed yet (offline): retried before any refetch.
+    pending_sign_out: StoredValue<bool>,
+    broadcast: StoredValue<Option<Callback<TabEvent>>>,
+}
+
+/// The session API. Panics outside `SessionProvider`, which is a wiring bug, not a run-time state.
+pub fn use_session() -> SessionContext {
+    expect_context::<SessionContext>()
+}
+
+impl SessionContext {
+    fn new() -> Self {
+        Self {
+            status: RwSignal::new(SessionStatus::Loading),
+            reason: RwSignal::new(None),
+            generation: StoredValue::new(0),
+            pending_sign_out: StoredValue::new(false),
+            broadcast: StoredValue::new(None),
+        }
+    }
+
+    /// `Loading`, `Authenticated(session)` or `Unauthenticated`.
+    pub fn status(self) -> Signal<SessionStatus> {
+        self.status.into()
+    }
+
+    /// The session, when there is one.
+    pub fn session(self) -> Signal<Option<Session>> {
+        let status = self.status;
+        Signal::derive(move || status.with(|s| s.session().cloned()))
+    }
+
+    /// Why this tab is signed out, if it was signed in before.
+    pub fn signed_out_reason(self) -> Signal<Option<SignedOutReason>> {
+        self.reason.into()
+    }
+
+    /// Signs in; on success every other tab is told, and moves on too.
+    pub async fn sign_in(self, email: String, password: String) -> Result<Session, ApiError> {
+        let generation = self.bump();
+        let session = api::sign_in(email, password).await?;
+        if self.is_current(generation) {
+            self.reason.set(None);
+            self.apply(SessionStatus::Authenticated(session.clone()));
+        }
+        self.tell_other_tabs(TabEvent::SignedIn);
+        Ok(session)
+    }
+
+    /// Signs out here at once, tells every other tab, then ends the session on the server.
+    pub async fn sign_out(self) {
+        self.drop_session(SignedOutReason::SignedOut);
+        self.tell_other_tabs(TabEvent::SignedOut);
+        self.pending_sign_out.set_value(true);
+        if api::sign_out().await.is_ok() {
+            self.pending_sign_out.set_value(false);
+        }
+    }
+
+    /// Asks the server for the session again (focus, online, interval, another tab).
+    pub fn refresh(self) {
+        spawn_local(self.fetch());
+    }
+
+    /// Refetches, and tells the other tabs to do the same (after a change to the user).
+    pub fn update(self) {
+        self.refresh();
+        self.tell_other_tabs(TabEvent::Updated);
+    }
+
+    /// Passes a server function's result through, and signs this tab out at once when the
+    /// server says the session is gone (401).
+    pub fn check<T>(self, result: Result<T, ApiError>) -> Result<T, ApiError> {
+        if let Err(error) = &result
+            && error.error == ErrorCode::Unauthenticated
+            && self
+                .status
+                .with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)))
+        {
+            self.drop_session(SignedOutReason::Ended);
+        }
+        result
+    }
+
+    async fn fetch(self) {
+        if self.pending_sign_out.get_value() {
+            if api::sign_out().await.is_err() {
+                return;
+            }
+            self.pending_sign_out.set_value(false);
+        }
+        let generation = self.generation.get_value();
+        let answer = api::get_session().await;
+        if !self.is_current(generation) {
+            return;
+        }
+        match answer {
+            Ok(Some(session)) => {
+                self.reason.set(None);
+                self.apply(SessionStatus::Authenticated(session));
+            }
+            Ok(None) => {
+                if self
+                    .status
+                    .with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)))
+                {
+                    self.reason.set(Some(SignedOutReason::Ended));
+                }
+                self.apply(SessionStatus::Unauthenticated);
+            }
+            // Offline or the server is down: keep what we have, except a first load, which
+            // must end somewhere.
+            Err(_) => {
+                if self.status.with_untracked(|s| *s == SessionStatus::Loading) {
+                    self.apply(SessionStatus::Unauthenticated);
+                }
+            }
+        }
+    }
+
+    fn drop_session(self, reason: SignedOutReason) {
+        self.bump();
+        self.reason.set(Some(reason));
+        self.apply(SessionStatus::Unauthenticated);
+    }
+
+    #[cfg(feature = "csr")]
+    fn on_other_tab(self, event: TabEvent) {
+        match event {
+            // Takes privileges away only: act at once, the server has already been told.
+            TabEvent::SignedOut => self.drop_session(SignedOutReason::SignedOut),
+            TabEvent::SignedIn | TabEvent::Updated => self.refresh(),
+        }
+    }
+
+    /// Sets the status only when it changed, so equal refetches re-render nothing.
+    fn apply(self, status: SessionStatus) {
+        if self.status.with_untracked(|s| *s != status) {
+            self.status.set(status);
+        }
+    }
+
+    fn bump(self) -> u64 {
+        self.generation.update_value(|g| *g += 1);
+        self.generation.get_value()
+    }
+
+    fn is_current(self, generation: u64) -> bool {
+        self.generation.get_value() == generation
+    }
+
+    fn tell_other_tabs(self, event: TabEvent) {
+        if let Some(post) = self.broadcast.get_value() {
+            post.run(event);
+        }
+    }
+}
+
+/// Provides the session to everything inside it, and keeps it current: on start, when the
+/// window regains focus or becomes visible, when the browser comes back online, every
+/// `refetch_interval_secs`, and when another tab says so.
+#[component]
+pub fn SessionProvider(
+    /// Seconds between background refetches; 0 turns them off.
+    #[prop(default = 60)]
+    refetch_interval_secs: u32,
+    children: Children,
+) -> impl IntoView {
+    let session = SessionContext::new();
+    provide_context(session);
+    watch(session, refetch_interval_secs);
+    children()
+}
+
+#[cfg(feature = "csr")]
+fn watch(session: SessionContext, refetch_interval_secs: u32) {
+    use std::time::Duration;
+
+    let tab_id = format!("{:x}", (js_sys::Math::random() * 1e15) as u64);
+    let post = super::tabs::connect(tab_id, move |event| session.on_other_tab(event));
+    session.broadcast.set_value(Some(post));
+
+    session.refresh();
+    let focus = window_event_listener(leptos::ev::focus, move |_| session.refresh());
+    let online = window_event_listener(leptos::ev::online, move |_| session.refresh());
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            session.refresh();
+        }
+    });
+    let interval = (refetch_interval_secs > 0)
+        .then(|| {
+            set_interval_with_handle(
+                move || session.refresh(),
+                Duration::from_secs(u64::from(refetch_interval_secs)),
+            )
+            .ok()
+        })
+        .flatten();
+    on_cleanup(move || {
+        focus.remove();
+        online.remove();
+        visible.remove();
+        if let Some(interval) = interval {
+            interval.clear();
+        }
+    });
+}
+
+/// Without a browser (the server's compile of this crate) there is nothing to watch.
+#[cfg(not(feature = "csr"))]
+fn watch(session: SessionContext, _refetch_interval_secs: u32) {
+    session.apply(SessionStatus::Unauthenticated);
+}

@@ -1,0 +1,149 @@
+import { ADMIN, CLIENT, expect, screenshot, seen, signIn, test, watchFor, recordMetric } from "./fixtures";
+
+test("an admin signs in and lands on the office dashboard with its data", async ({ page }) => {
+  await page.goto("/auth/signin");
+  await expect(page.getByRole("heading", { name: "Sign in to SMMM Portal" })).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveAttribute("autocomplete", "username");
+  await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("autocomplete", "current-password");
+  await screenshot(page, "signin");
+
+  await signIn(page, ADMIN);
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByTestId("navbar-user")).toContainText(ADMIN.name);
+  await expect(page.getByTestId("navbar-user")).toContainText(ADMIN.email);
+  await expect(page.getByTestId("role-badge")).toHaveText("ADMIN");
+  await expect(page.getByTestId("stat-clients")).toContainText("1");
+  await expect(page.getByTestId("recent-events")).toContainText("Signed in");
+  await screenshot(page, "admin-dashboard");
+});
+
+test("a client signs in and sees their own overview", async ({ page }) => {
+  await signIn(page, CLIENT);
+  await expect(page).toHaveURL(/\/client$/);
+  await expect(page.getByTestId("welcome")).toHaveText(`Welcome, ${CLIENT.name}`);
+  await expect(page.getByTestId("stat-my-sessions")).toContainText(/\d/);
+  await expect(page.getByTestId("role-badge")).toHaveText("CLIENT");
+  await screenshot(page, "client-dashboard");
+});
+
+test("a wrong password shows the server's message and keeps the email", async ({ page }) => {
+  await page.goto("/auth/signin");
+  await page.getByLabel("Email").fill(CLIENT.email);
+  await page.getByLabel("Password", { exact: true }).fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signin-message")).toHaveText("The email or password is incorrect.");
+  await expect(page.getByLabel("Email")).toHaveValue(CLIENT.email);
+  await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
+  await expect(page.getByTestId("signin-message")).toHaveAttribute("aria-live", "polite");
+});
+
+test("invalid input shows field messages without sending anything", async ({ page }) => {
+  await page.goto("/auth/signin");
+  const requests: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/auth/sign_in")) requests.push(r.url());
+  });
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("email-error")).toHaveText("Enter your email address.");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password", { exact: true }).fill("x".repeat(80));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("email-error")).toContainText("name@example.com");
+  await page.getByLabel("Email").fill("ok@example.com");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("password-error")).toContainText("72 bytes");
+  await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
+  expect(requests).toEqual([]);
+});
+
+test("the password can be shown and hidden, and the form works from the keyboard", async ({ page }) => {
+  await page.goto("/auth/signin");
+  const password = page.getByLabel("Password", { exact: true });
+  await page.getByLabel("Email").focus();
+  await page.keyboard.type(CLIENT.email);
+  await page.keyboard.press("Tab");
+  await expect(password).toBeFocused();
+  await page.keyboard.type(CLIENT.password);
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(password).toHaveAttribute("type", "text");
+  await page.getByRole("button", { name: "Hide" }).click();
+  await expect(password).toHaveAttribute("type", "password");
+  await password.focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/client$/);
+});
+
+test("a signed-out visit goes to sign-in with callbackUrl and never renders protected content", async ({ page }) => {
+  await watchFor(page, '[data-testid="navbar-user"], [data-testid^="stat-"]');
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/auth\/signin\?callbackUrl=\/admin$/);
+  await expect(page.getByLabel("Email")).toBeVisible();
+  expect(await seen(page)).toBe(false);
+
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+});
+
+test("a foreign callbackUrl is ignored", async ({ page }) => {
+  await page.goto("/auth/signin?callbackUrl=https://evil.example/admin");
+  await page.getByLabel("Email").fill(CLIENT.email);
+  await page.getByLabel("Password", { exact: true }).fill(CLIENT.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/client$/);
+});
+
+test("each role is kept out of the other's area", async ({ page }) => {
+  await signIn(page, CLIENT);
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/client$/);
+  await expect(page.getByTestId("welcome")).toBeVisible();
+});
+
+test("a reload keeps the session without flashing the sign-in form; the cookie is out of reach", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await watchFor(page, "#email");
+  await page.reload();
+  await expect(page.getByTestId("stat-clients")).toBeVisible();
+  expect(await seen(page)).toBe(false);
+  expect(await page.evaluate(() => document.cookie)).not.toContain("smmm_session");
+  const cookies = await page.context().cookies();
+  expect(cookies.find((c) => c.name === "smmm_session")?.httpOnly).toBe(true);
+
+  // A signed-in visitor who opens the sign-in page is sent on.
+  await page.goto("/auth/signin");
+  await expect(page).toHaveURL(/\/admin$/);
+});
+
+test("an unknown page shows the 404 page", async ({ page }) => {
+  await page.goto("/no/such/page");
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});
+
+test("phone width: the sign-in page and the dashboard fit", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+  const page = await context.newPage();
+  await page.goto("/auth/signin");
+  await screenshot(page, "signin-phone");
+  await signIn(page, CLIENT);
+  await expect(page.getByTestId("welcome")).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await screenshot(page, "client-dashboard-phone");
+  await context.close();
+});
+
+test("first load of the sign-in page: transfer size", async ({ page }) => {
+  await page.goto("/auth/signin");
+  await expect(page.getByLabel("Email")).toBeVisible();
+  const bytes = await page.evaluate(() => {
+    const entries = [
+      ...performance.getEntriesByType("navigation"),
+      ...performance.getEntriesByType("resource"),
+    ] as PerformanceResourceTiming[];
+    return entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
+  });
+  recordMetric("signin_first_load_transfer_bytes", bytes);
+  expect(bytes).toBeGreaterThan(0);
+});

@@ -1,0 +1,299 @@
+//! `make bench`: the session layer against its baselines, measured in one run on this machine.
+//!
+//! 1. `POST /api/auth/session` with a valid cookie (the fast path) against a bare axum handler
+//!    that verifies the same HS256 token, and against the server's cheapest static route.
+//! 2. One sign-in against one raw bcrypt verify at the same cost.
+//!
+//! Absolute numbers depend on the machine and what else runs on it; the ratios are the result.
+//! Run with `cargo bench -p server --bench session` (release build).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use axum::{Router, http::HeaderMap, response::IntoResponse, routing::post};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use server::{Application, Config};
+
+const SECRET: &str = "bench-secret-0123456789-abcdefghijklmnop";
+const EMAIL: &str = "bench@example.com";
+const PASSWORD: &str = "Bench-Password-2026";
+const CONCURRENCY: usize = 16;
+const LOAD_SECONDS: u64 = 4;
+const SIGN_INS: usize = 12;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let cost: u32 = std::env::var("BCRYPT_COST")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(12);
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>bench</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("robots.txt"), "User-agent: *\nDisallow: /api/\n").unwrap();
+    let env: HashMap<String, String> = [
+        ("PORT", "0".to_owned()),
+        ("SESSION_SECRET", SECRET.to_owned()),
+        ("BCRYPT_COST", cost.to_string()),
+        ("LOG_LEVEL", "error".to_owned()),
+        ("DIST_DIR", dist.display().to_string()),
+        (
+            "DATABASE_URL",
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("bench.db").display()
+            ),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let app = Application::build(Config::from_source(&env, dir.path()).unwrap())
+        .await
+        .unwrap();
+    let state = app.state().clone();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+
+    let hasher = state.sessions.hasher();
+    let hash = hasher
+        .hash(&app::input::Password::parse(PASSWORD).unwrap())
+        .await
+        .unwrap();
+    app::db::users::create(
+        &state.db,
+        &app::input::Email::parse(EMAIL).unwrap(),
+        &app::input::Name::parse("Bench").unwrap(),
+        hash.clone(),
+        app::session::Role::Client,
+    )
+    .await
+    .unwrap();
+
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONCURRENCY)
+        .build()
+        .unwrap();
+    let sign_in = || {
+        client
+            .post(format!("{base}/api/auth/sign_in"))
+            .json(&serde_json::json!({"email": EMAIL, "password": PASSWORD}))
+            .send()
+    };
+    let response = sign_in().await.unwrap();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // The baseline: a bare axum handler that verifies the same token, nothing else.
+    let bare_port = spawn_bare_verifier(state.sessions.config().public_origin.clone()).await;
+    let bare = format!("http://127.0.0.1:{bare_port}/verify");
+
+    println!(
+        "SMMM Portal benchmark (concurrency {CONCURRENCY}, {LOAD_SECONDS} s per target, bcrypt cost {cost})"
+    );
+    let baseline = load(&client, reqwest::Method::POST, &bare, &cookie).await;
+    baseline.print("bare axum HS256 verify");
+    let session = load(
+        &client,
+        reqwest::Method::POST,
+        &format!("{base}/api/auth/session"),
+        &cookie,
+    )
+    .await;
+    session.print("POST /api/auth/session");
+    let stat = load(
+        &client,
+        reqwest::Method::GET,
+        &format!("{base}/robots.txt"),
+        &cookie,
+    )
+    .await;
+    stat.print("GET /robots.txt (static)");
+
+    // Sign-in against one bcrypt verify at the same cost, alternating so drift hits both.
+    let mut sign_in_times = Vec::new();
+    let mut verify_times = Vec::new();
+    for _ in 0..SIGN_INS {
+        let started = Instant::now();
+        let response = sign_in().await.unwrap();
+        assert_eq!(response.status(), 200);
+        sign_in_times.push(started.elapsed());
+        let hash = hash.clone();
+        let started = Instant::now();
+        tokio::task::spawn_blocking(move || bcrypt::verify(PASSWORD, &hash).unwrap())
+            .await
+            .unwrap();
+        verify_times.push(started.elapsed());
+    }
+    let sign_in_median = median(&mut sign_in_times);
+    let verify_median = median(&mut verify_times);
+    println!(
+        "{:<28} median {:>8.1} ms",
+        "POST /api/auth/sign_in",
+        ms(sign_in_median)
+    );
+    println!(
+        "{:<28} median {:>8.1} ms",
+        "bcrypt::verify",
+        ms(verify_median)
+    );
+
+    println!();
+    println!(
+        "session check / bare verify (rps): {:.2}x  (bar: >= 0.70x)",
+        session.rps / baseline.rps
+    );
+    println!(
+        "session check p99 / bare verify p99: {:.2}x",
+        ms(session.p99) / ms(baseline.p99)
+    );
+    println!(
+        "session check / static route (rps): {:.2}x",
+        session.rps / stat.rps
+    );
+    println!(
+        "sign-in / bcrypt verify (median): {:.3}x  (bar: <= 1.10x)",
+        ms(sign_in_median) / ms(verify_median)
+    );
+}
+
+struct LoadResult {
+    rps: f64,
+    p50: Duration,
+    p99: Duration,
+    errors: usize,
+}
+
+impl LoadResult {
+    fn print(&self, name: &str) {
+        println!(
+            "{name:<28} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   errors {}",
+            self.rps,
+            ms(self.p50),
+            ms(self.p99),
+            self.errors
+        );
+    }
+}
+
+/// `CONCURRENCY` workers hit `url` for `LOAD_SECONDS` after a short warm-up.
+async fn load(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    cookie: &str,
+) -> LoadResult {
+    let run_for = |duration: Duration| {
+        let client = client.clone();
+        let url = url.to_owned();
+        let cookie = cookie.to_owned();
+        let method = method.clone();
+        async move {
+            let deadline = Instant::now() + duration;
+            let workers = (0..CONCURRENCY).map(|_| {
+                let (client, url, cookie, method) =
+                    (client.clone(), url.clone(), cookie.clone(), method.clone());
+                tokio::spawn(async move {
+                    let mut latencies = Vec::new();
+                    let mut errors = 0;
+                    while Instant::now() < deadline {
+                        let started = Instant::now();
+                        let ok = client
+                            .request(method.clone(), &url)
+                            .header("cookie", &cookie)
+                            .send()
+                            .await
+                            .map(|r| r.status().is_success())
+                            .unwrap_or(false);
+                        latencies.push(started.elapsed());
+                        errors += usize::from(!ok);
+                    }
+                    (latencies, errors)
+                })
+            });
+            let mut all = Vec::new();
+            let mut errors = 0;
+            for worker in futures::future::join_all(workers).await {
+                let (latencies, e) = worker.unwrap();
+                all.extend(latencies);
+                errors += e;
+            }
+            (all, errors)
+        }
+    };
+    run_for(Duration::from_millis(500)).await;
+    let (mut latencies, errors) = run_for(Duration::from_secs(LOAD_SECONDS)).await;
+    latencies.sort_unstable();
+    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    LoadResult {
+        rps: latencies.len() as f64 / LOAD_SECONDS as f64,
+        p50: at(0.50),
+        p99: at(0.99),
+        errors,
+    }
+}
+
+async fn spawn_bare_verifier(origin: String) -> u16 {
+    let key = Arc::new(DecodingKey::from_secret(SECRET.as_bytes()).unwrap());
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_issuer(&[&origin]);
+    validation.set_audience(&[&origin]);
+    let validation = Arc::new(validation);
+    let router = Router::new().route(
+        "/verify",
+        post(move |headers: HeaderMap| {
+            let key = key.clone();
+            let validation = validation.clone();
+            async move {
+                let token = headers
+                    .get("cookie")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|c| {
+                        c.split(';')
+                            .find_map(|p| p.trim().strip_prefix("smmm_session="))
+                    })
+                    .unwrap_or_default()
+                    .to_owned();
+                match jsonwebtoken::decode::<serde_json::Value>(&token, &key, &validation) {
+                    Ok(data) => axum::Json(data.claims).into_response(),
+                    Err(_) => (axum::http::StatusCode::UNAUTHORIZED, "").into_response(),
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    port
+}
+
+fn median(values: &mut [Duration]) -> Duration {
+    values.sort_unstable();
+    values[values.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
