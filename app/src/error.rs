@@ -26,6 +26,8 @@ pub enum ErrorCode {
     Forbidden,
     /// A state-changing request from another site (403).
     CrossSite,
+    /// The sign-in is too old for this action: confirm with the password (403).
+    ReauthRequired,
     /// The thing asked for does not exist, or is not yours (404).
     NotFound,
     /// The change conflicts with the current state (409).
@@ -46,7 +48,7 @@ impl ErrorCode {
         match self {
             Self::InvalidInput => 400,
             Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::CrossSite => 403,
+            Self::Forbidden | Self::CrossSite | Self::ReauthRequired => 403,
             Self::NotFound => 404,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
@@ -105,6 +107,20 @@ impl ApiError {
             ErrorCode::Forbidden,
             "Your account does not have access to this.",
         )
+    }
+
+    pub fn reauth_required() -> Self {
+        Self {
+            field: Some("password".to_owned()),
+            ..Self::new(
+                ErrorCode::ReauthRequired,
+                "For your security, enter your password to confirm.",
+            )
+        }
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Conflict, message)
     }
 
     pub fn not_found() -> Self {

@@ -5,6 +5,7 @@
 //! - browser only (`csr`): `App`'s pages and the session client;
 //! - server only (`ssr`): `state`, `db`, `respond` and `session::server`.
 
+pub mod account;
 pub mod app;
 pub mod components;
 pub mod dashboard;

@@ -14,6 +14,7 @@ test("an admin signs in and lands on the office dashboard with its data", async 
   await expect(page.getByTestId("role-badge")).toHaveText("ADMIN");
   await expect(page.getByTestId("stat-clients")).toContainText("1");
   await expect(page.getByTestId("recent-events")).toContainText("Signed in");
+  await expect(page.getByTestId("recent-events")).toContainText(ADMIN.email);
   await screenshot(page, "admin-dashboard");
 });
 

@@ -212,6 +212,7 @@ impl Config {
             Some(5000),
             "a whole number of milliseconds",
         )?);
+        auth.reauth_window = seconds(source, "REAUTH_WINDOW_SECS", 10 * 60)?;
         auth.rate_limit_window = seconds(source, "SIGNIN_LOCKOUT_SECS", 15 * 60)?;
         auth.trust_forwarded_for =
             parse(source, "TRUST_FORWARDED_FOR", Some(false), "true or false")?;

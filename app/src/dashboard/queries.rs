@@ -38,6 +38,18 @@ pub async fn admin_summary(db: &DatabaseConnection) -> Result<AdminSummary, ApiE
         .all(db)
         .await
         .map_err(db_unavailable)?;
+    let user_ids: Vec<i64> = recent.iter().filter_map(|e| e.user_id).collect();
+    let emails: std::collections::HashMap<i64, String> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .column(users::Column::Email)
+        .filter(users::Column::Id.is_in(user_ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await
+        .map_err(db_unavailable)?
+        .into_iter()
+        .collect();
     Ok(AdminSummary {
         clients: clients.clone().count(db).await.map_err(db_unavailable)?,
         active_clients: clients
@@ -62,7 +74,11 @@ pub async fn admin_summary(db: &DatabaseConnection) -> Result<AdminSummary, ApiE
                 id: e.id,
                 kind: e.kind,
                 user_id: e.user_id,
-                email: e.attempted_email,
+                // The account's address for known users, what was typed for unknown ones.
+                email: e
+                    .user_id
+                    .and_then(|id| emails.get(&id).cloned())
+                    .or(e.attempted_email),
                 client_addr: e.client_addr,
                 at: crate::db::rfc3339(e.created_at),
                 detail: e.detail,

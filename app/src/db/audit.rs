@@ -14,6 +14,12 @@ pub enum EventKind {
     SignOut,
     SessionRevoked,
     SessionExpired,
+    PasswordChanged,
+    ProfileUpdated,
+    UserCreated,
+    UserDeactivated,
+    UserReactivated,
+    RoleChanged,
 }
 
 impl EventKind {
@@ -25,6 +31,12 @@ impl EventKind {
             Self::SignOut => "sign_out",
             Self::SessionRevoked => "session_revoked",
             Self::SessionExpired => "session_expired",
+            Self::PasswordChanged => "password_changed",
+            Self::ProfileUpdated => "profile_updated",
+            Self::UserCreated => "user_created",
+            Self::UserDeactivated => "user_deactivated",
+            Self::UserReactivated => "user_reactivated",
+            Self::RoleChanged => "role_changed",
         }
     }
 }

@@ -60,6 +60,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         password_changed_at: Set(now),
+        version: Set(0),
         ..Default::default()
     }
     .insert(db)
@@ -84,4 +85,148 @@ impl users::Model {
     pub fn role(&self) -> Option<Role> {
         Role::parse(&self.role)
     }
+}
+
+/// Why a change to a user was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("no such user")]
+    NotFound,
+    #[error("the account was changed by someone else")]
+    Stale,
+    #[error("no active admin would remain")]
+    LastAdmin,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Applies `changes` to an active user, bumping the version. `None` when the user is not active
+/// any more: a change is never applied over a deactivation.
+pub async fn update_active_user(
+    db: &impl ConnectionTrait,
+    id: i64,
+    changes: Vec<(users::Column, sea_orm::sea_query::SimpleExpr)>,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let mut update = users::Entity::update_many()
+        .col_expr(users::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(
+            users::Column::Version,
+            Expr::col(users::Column::Version).add(1),
+        )
+        .filter(users::Column::Id.eq(id))
+        .filter(users::Column::Active.eq(true));
+    for (column, value) in changes {
+        update = update.col_expr(column, value);
+    }
+    Ok(update.exec(db).await?.rows_affected == 1)
+}
+
+/// An admin's change to a user's role or active flag, made against the `expected_version` the
+/// admin saw, and refused when it would leave no active admin. Runs in a transaction that locks
+/// the active admins' rows (PostgreSQL), so two admins demoting each other cannot both succeed.
+pub async fn admin_change(
+    db: &sea_orm::DatabaseConnection,
+    id: i64,
+    expected_version: i64,
+    role: Option<Role>,
+    active: Option<bool>,
+) -> Result<users::Model, ChangeError> {
+    use sea_orm::{QuerySelect, TransactionTrait, sea_query::Expr};
+    let txn = db.begin().await?;
+    let admins: Vec<i64> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::Role.eq(Role::Admin.as_str()))
+        .filter(users::Column::Active.eq(true))
+        .lock_exclusive()
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let user = users::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ChangeError::NotFound)?;
+    if user.version != expected_version {
+        return Err(ChangeError::Stale);
+    }
+    let stays_admin = role.unwrap_or(user.role().unwrap_or(Role::Client)) == Role::Admin
+        && active.unwrap_or(user.active);
+    if admins.contains(&id) && !stays_admin && admins.len() <= 1 {
+        return Err(ChangeError::LastAdmin);
+    }
+    let mut update = users::Entity::update_many()
+        .col_expr(users::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(users::Column::Version, Expr::value(expected_version + 1))
+        .filter(users::Column::Id.eq(id))
+        .filter(users::Column::Version.eq(expected_version));
+    if let Some(role) = role {
+        update = update.col_expr(users::Column::Role, Expr::value(role.as_str()));
+    }
+    if let Some(active) = active {
+        update = update.col_expr(users::Column::Active, Expr::value(active));
+    }
+    if update.exec(&txn).await?.rows_affected != 1 {
+        return Err(ChangeError::Stale);
+    }
+    let changed = users::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ChangeError::NotFound)?;
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Users matching `filter`, by name, `per_page` at a time.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    query: &str,
+    role: Option<Role>,
+    active: Option<bool>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<users::Model>, u64), DbErr> {
+    use sea_orm::{
+        QueryOrder, QuerySelect,
+        sea_query::{Expr, ExprTrait, Func},
+    };
+    let mut find = users::Entity::find();
+    let query = query.trim().to_lowercase();
+    if !query.is_empty() {
+        // Emails are stored lower-cased; names are compared lower-cased. `%` and `_` typed by
+        // the person are matched literally.
+        let pattern = format!(
+            "%{}%",
+            query
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        find = find.filter(
+            sea_orm::Condition::any()
+                .add(
+                    Expr::col(users::Column::Email)
+                        .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col(users::Column::Name)))
+                        .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
+                ),
+        );
+    }
+    if let Some(role) = role {
+        find = find.filter(users::Column::Role.eq(role.as_str()));
+    }
+    if let Some(active) = active {
+        find = find.filter(users::Column::Active.eq(active));
+    }
+    let total = find.clone().count(db).await?;
+    let items = find
+        .order_by_asc(users::Column::Name)
+        .order_by_asc(users::Column::Id)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((items, total))
 }

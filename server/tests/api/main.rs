@@ -4,6 +4,7 @@
 // A failed unwrap in a test is a failed test with its cause: exactly what a test should do.
 #![allow(clippy::unwrap_used)]
 
+mod accounts;
 mod auth;
 mod cli;
 mod foundation;

@@ -20,6 +20,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub password_changed_at: DateTimeUtc,
+    /// Bumped by every change, for optimistic concurrency.
+    pub version: i64,
 }
 
 impl std::fmt::Debug for Model {

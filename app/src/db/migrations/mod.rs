@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261129_000001_create_users;
 mod m20261129_000002_create_sessions;
 mod m20261129_000003_create_auth_events;
+mod m20261129_000004_add_user_version;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_users::Migration),
             Box::new(m20261129_000002_create_sessions::Migration),
             Box::new(m20261129_000003_create_auth_events::Migration),
+            Box::new(m20261129_000004_add_user_version::Migration),
         ]
     }
 }

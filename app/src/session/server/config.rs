@@ -28,6 +28,8 @@ pub struct AuthConfig {
     pub revocation_poll: Duration,
     /// Behind a reverse proxy: take the client address from the last `X-Forwarded-For` entry.
     pub trust_forwarded_for: bool,
+    /// Ending sessions asks for the password again when the sign-in is older than this.
+    pub reauth_window: Duration,
 }
 
 impl AuthConfig {
@@ -53,6 +55,7 @@ impl AuthConfig {
             rate_limit_window: Duration::from_secs(15 * 60),
             revocation_poll: Duration::from_secs(1),
             trust_forwarded_for: false,
+            reauth_window: Duration::from_secs(10 * 60),
         }
     }
 }

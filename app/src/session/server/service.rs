@@ -31,6 +31,8 @@ use crate::{
 pub struct CurrentSession {
     pub sid: String,
     pub session: Session,
+    /// When the person signed in to this session: how fresh their credentials are.
+    pub signed_in_at: DateTime<Utc>,
 }
 
 impl CurrentSession {
@@ -182,7 +184,18 @@ impl SessionService {
         {
             self.revoke(&old.sid, "replaced by a new sign-in").await?;
         }
+        let started = self.start_session(&user, client).await?;
+        self.audit_best_effort(EventKind::SignIn, client, Some(user.id), None, None)
+            .await;
+        Ok(started)
+    }
 
+    /// A new session row for `user` on this client, and the cookie that carries it.
+    pub async fn start_session(
+        &self,
+        user: &crate::db::entities::users::Model,
+        client: &ClientInfo,
+    ) -> Result<(Session, String), ApiError> {
         let now = Utc::now();
         let expires_at = now + to_chrono(self.config.absolute_timeout);
         let row = store::create(
@@ -203,9 +216,7 @@ impl SessionService {
             name: user.name.clone(),
             role: user.role().unwrap_or(Role::Client),
         };
-        let set_cookie = self.issue_cookie(&session_user, &row.id, expires_at, now)?;
-        self.audit_best_effort(EventKind::SignIn, client, Some(user.id), None, None)
-            .await;
+        let set_cookie = self.issue_cookie(&session_user, &row.id, now, expires_at, now)?;
         Ok((
             Session {
                 user: session_user,
@@ -225,16 +236,22 @@ impl SessionService {
                 if self.denylist.contains(&claims.sid) {
                     return Ok(Resolved::Invalid);
                 }
-                return Ok(match claims.session() {
-                    Some(session) => Resolved::Valid {
-                        current: CurrentSession {
-                            sid: claims.sid,
-                            session,
+                return Ok(
+                    match (
+                        claims.session(),
+                        DateTime::from_timestamp(claims.auth_time, 0),
+                    ) {
+                        (Some(session), Some(signed_in_at)) => Resolved::Valid {
+                            current: CurrentSession {
+                                sid: claims.sid,
+                                session,
+                                signed_in_at,
+                            },
+                            set_cookie: None,
                         },
-                        set_cookie: None,
+                        _ => Resolved::Invalid,
                     },
-                    None => Resolved::Invalid,
-                });
+                );
             }
             Some(Verified::Expired(claims)) => claims,
         };
@@ -284,9 +301,11 @@ impl SessionService {
             name: user.name,
             role: claims.role,
         };
-        let set_cookie = self.issue_cookie(&session_user, &row.id, row.expires_at, now)?;
+        let set_cookie =
+            self.issue_cookie(&session_user, &row.id, row.created_at, row.expires_at, now)?;
         Ok(Resolved::Valid {
             current: CurrentSession {
+                signed_in_at: row.created_at,
                 sid: row.id,
                 session: Session {
                     user: session_user,
@@ -372,17 +391,65 @@ impl SessionService {
         })
     }
 
+    /// A fresh token for the current session, after a change to what its claims say (the
+    /// user's name, say): the fast path would otherwise answer with the old claims until the
+    /// token expires.
+    pub fn reissue(
+        &self,
+        current: &CurrentSession,
+        user: &SessionUser,
+    ) -> Result<String, ApiError> {
+        let expires_at = DateTime::parse_from_rfc3339(&current.session.expires)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| ApiError::internal())?;
+        self.issue_cookie(
+            user,
+            &current.sid,
+            current.signed_in_at,
+            expires_at,
+            Utc::now(),
+        )
+    }
+
+    /// Checks a password against a user's stored hash (bounded like sign-in).
+    pub async fn verify_password(
+        &self,
+        user: &crate::db::entities::users::Model,
+        password: &Password,
+    ) -> Result<bool, ApiError> {
+        self.hasher
+            .verify(password, Some(&user.password_hash))
+            .await
+    }
+
+    /// Revokes every session of a user, but `except`: at once here, within a poll elsewhere.
+    pub async fn revoke_all_for_user(
+        &self,
+        user_id: i64,
+        except: Option<&str>,
+        reason: &str,
+    ) -> Result<usize, ApiError> {
+        let ids = store::revoke_all(&self.db, user_id, except, reason, Utc::now())
+            .await
+            .map_err(db_unavailable)?;
+        for sid in &ids {
+            self.denylist.insert(sid);
+        }
+        Ok(ids.len())
+    }
+
     fn issue_cookie(
         &self,
         user: &SessionUser,
         sid: &str,
+        signed_in_at: DateTime<Utc>,
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<String, ApiError> {
         let ttl = i64::try_from(self.config.token_ttl.as_secs()).unwrap_or(i64::MAX);
         let token = self
             .keys
-            .issue(user, sid, expires_at, now, ttl)
+            .issue(user, sid, signed_in_at, expires_at, now, ttl)
             .map_err(|err| {
                 tracing::error!(%err, "could not sign a session token");
                 ApiError::internal()
@@ -420,6 +487,6 @@ pub fn db_unavailable(err: DbErr) -> ApiError {
     ApiError::unavailable()
 }
 
-fn to_chrono(duration: Duration) -> chrono::Duration {
+pub fn to_chrono(duration: Duration) -> chrono::Duration {
     chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
 }

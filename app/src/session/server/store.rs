@@ -104,3 +104,51 @@ pub async fn count_active(
     }
     query.count(db).await
 }
+
+/// A user's live sessions, newest first: not revoked, not past their absolute end, and active
+/// within the idle timeout.
+pub async fn list_active(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+    idle_timeout: chrono::Duration,
+) -> Result<Vec<sessions::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .filter(sessions::Column::ExpiresAt.gt(now))
+        .filter(sessions::Column::LastSeenAt.gt(now - idle_timeout))
+        .order_by_desc(sessions::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// Revokes every live session of a user but `except`; answers the ids it revoked.
+pub async fn revoke_all(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    except: Option<&str>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, DbErr> {
+    let mut live = sessions::Entity::find()
+        .select_only()
+        .column(sessions::Column::Id)
+        .filter(sessions::Column::UserId.eq(user_id))
+        .filter(sessions::Column::RevokedAt.is_null());
+    if let Some(except) = except {
+        live = live.filter(sessions::Column::Id.ne(except));
+    }
+    let ids: Vec<String> = live.into_tuple().all(db).await?;
+    if !ids.is_empty() {
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::RevokedAt, Expr::value(now))
+            .col_expr(sessions::Column::RevokedReason, Expr::value(reason))
+            .filter(sessions::Column::Id.is_in(ids.clone()))
+            .filter(sessions::Column::RevokedAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(ids)
+}

@@ -60,6 +60,8 @@ pub struct Claims {
     pub exp: i64,
     /// The session's absolute end (unix seconds).
     pub sexp: i64,
+    /// When the person signed in (unix seconds): how fresh the credentials are.
+    pub auth_time: i64,
     pub iss: String,
     pub aud: String,
     pub typ: String,
@@ -125,6 +127,7 @@ impl TokenKeys {
         &self,
         user: &SessionUser,
         sid: &str,
+        signed_in_at: DateTime<Utc>,
         session_expires: DateTime<Utc>,
         now: DateTime<Utc>,
         ttl_secs: i64,
@@ -139,6 +142,7 @@ impl TokenKeys {
             // A token never outlives its session.
             exp: (now.timestamp() + ttl_secs).min(session_expires.timestamp()),
             sexp: session_expires.timestamp(),
+            auth_time: signed_in_at.timestamp(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             typ: TOKEN_TYPE.to_owned(),
@@ -207,7 +211,7 @@ mod tests {
         let k = keys("0123456789abcdef0123456789abcdef");
         let now = Utc::now();
         let token = k
-            .issue(&user(), "sid1", now + Duration::hours(1), now, 60)
+            .issue(&user(), "sid1", now, now + Duration::hours(1), now, 60)
             .unwrap();
         assert!(matches!(k.verify(&token, now), Some(Verified::Fresh(c)) if c.sid == "sid1"));
         assert!(matches!(
@@ -222,7 +226,7 @@ mod tests {
         let old = keys("old-secret-old-secret-old-secret!!");
         let now = Utc::now();
         let token = old
-            .issue(&user(), "s", now + Duration::hours(1), now, 60)
+            .issue(&user(), "s", now, now + Duration::hours(1), now, 60)
             .unwrap();
         let rotated = TokenKeys::new(
             SigningKey::new(b"new-secret-new-secret-new-secret!!").unwrap(),
@@ -242,7 +246,7 @@ mod tests {
         let k = keys("0123456789abcdef0123456789abcdef");
         let now = Utc::now();
         let token = k
-            .issue(&user(), "s", now + Duration::seconds(10), now, 600)
+            .issue(&user(), "s", now, now + Duration::seconds(10), now, 600)
             .unwrap();
         assert!(matches!(
             k.verify(&token, now + Duration::seconds(11)),

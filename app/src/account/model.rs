@@ -1,0 +1,119 @@
+//! What the account pages show and send. Times are RFC 3339 strings in UTC.
+
+use serde::{Deserialize, Serialize};
+
+use crate::session::Role;
+
+/// A person's own account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at: String,
+    pub password_changed_at: String,
+}
+
+/// One signed-in device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSession {
+    pub id: String,
+    /// "Firefox on Windows", from the user agent.
+    pub device: String,
+    pub client_addr: Option<String>,
+    pub signed_in_at: String,
+    pub last_active_at: String,
+    /// The session this request was made with.
+    pub current: bool,
+}
+
+/// A user as staff see them in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: String,
+    /// Incremented by every change: a change made against an older version is refused (409),
+    /// so one admin's change is never silently applied over another's.
+    pub version: i64,
+}
+
+/// Which users to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserFilter {
+    /// Part of the name or email, any case.
+    #[serde(default)]
+    pub query: String,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// 1-based.
+    #[serde(default = "first_page")]
+    pub page: u64,
+}
+
+fn first_page() -> u64 {
+    1
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+/// A new client account, with the password when the server generated it (shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedUser {
+    pub user: UserRow,
+    pub generated_password: Option<String>,
+}
+
+/// Which audit events to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    #[serde(default)]
+    pub user_id: Option<i64>,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default = "first_page")]
+    pub page: u64,
+}
+
+/// The kinds an audit event can have, for the filter.
+pub const AUDIT_KINDS: &[(&str, &str)] = &[
+    ("sign_in", "Signed in"),
+    ("sign_in_failed", "Failed sign-in"),
+    ("sign_in_locked", "Locked out"),
+    ("sign_out", "Signed out"),
+    ("session_revoked", "Session ended"),
+    ("session_expired", "Session expired"),
+    ("password_changed", "Password changed"),
+    ("profile_updated", "Profile updated"),
+    ("user_created", "Account created"),
+    ("user_deactivated", "Account deactivated"),
+    ("user_reactivated", "Account reactivated"),
+    ("role_changed", "Role changed"),
+];
+
+/// A label for an audit kind.
+pub fn audit_label(kind: &str) -> &'static str {
+    AUDIT_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("Other", |(_, label)| label)
+}

@@ -1,0 +1,724 @@
+//! Profile, password, devices, and the admin's users and audit log.
+
+use std::time::Duration;
+
+use app::session::Role;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+async fn call(app: &TestApp, client: &Client, path: &str, body: Value) -> (StatusCode, Value) {
+    let response = app.post(client, path, Some(body)).await;
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn signed_in(app: &TestApp, user: &TestUser) -> Client {
+    let client = new_client();
+    app.sign_in(&client, user).await;
+    client
+}
+
+#[tokio::test]
+async fn every_account_function_needs_a_session() {
+    let app = TestApp::spawn().await;
+    let anonymous = new_client();
+    for (path, body) in [
+        ("/api/account/profile", json!({})),
+        ("/api/account/update_profile", json!({"name": "X"})),
+        (
+            "/api/account/change_password",
+            json!({"current_password": "a", "new_password": "b"}),
+        ),
+        ("/api/account/sessions", json!({})),
+        (
+            "/api/account/end_session",
+            json!({"session_id": "x", "password": null}),
+        ),
+        ("/api/account/end_other_sessions", json!({"password": null})),
+    ] {
+        let (status, body) = call(&app, &anonymous, path, body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(body["error"], "unauthenticated", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_name_change_shows_at_once_and_bad_names_are_400() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Client).await;
+    let client = signed_in(&app, &user).await;
+    let (status, body) = call(
+        &app,
+        &client,
+        "/api/account/update_profile",
+        json!({"name": "   "}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("name"))
+    );
+    let (status, body) = call(
+        &app,
+        &client,
+        "/api/account/update_profile",
+        json!({"name": " Zeynep Kaya "}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["name"], "Zeynep Kaya");
+    assert_eq!(
+        app.session(&client).await.1["user"]["name"],
+        "Zeynep Kaya",
+        "the fast path shows the new name"
+    );
+    assert_eq!(count_events(&app, "profile_updated").await, 1);
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions_and_keeps_this_one_on_a_new_id() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Client).await;
+    let laptop = new_client();
+    let laptop_token = session_token(
+        app.sign_in_with(&laptop, &user.email, &user.password)
+            .await
+            .headers(),
+    )
+    .unwrap();
+    let phone = signed_in(&app, &user).await;
+
+    let change =
+        |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+    let (status, body) = call(
+        &app,
+        &laptop,
+        "/api/account/change_password",
+        change("wrong-password-1", "Kadikoy-Iskele-88"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("current_password"))
+    );
+    let (status, body) = call(
+        &app,
+        &laptop,
+        "/api/account/change_password",
+        change(&user.password, "password123"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("new_password"))
+    );
+    let (status, body) = call(
+        &app,
+        &laptop,
+        "/api/account/change_password",
+        change(&user.password, &"é".repeat(40)),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("new_password")),
+        "{body}"
+    );
+
+    let response = app
+        .post(
+            &laptop,
+            "/api/account/change_password",
+            Some(change(&user.password, "Kadikoy-Iskele-88")),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let new_token = session_token(response.headers()).expect("a new session cookie");
+    assert_ne!(
+        sid_of(&new_token),
+        sid_of(&laptop_token),
+        "a fresh session id"
+    );
+
+    assert_eq!(
+        app.post(&phone, "/api/me", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post_with_token(&app, "/api/me", &laptop_token)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.post(&laptop, "/api/me", None).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.sign_in_with(&new_client(), &user.email, &user.password)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.sign_in_with(&new_client(), &user.email, "Kadikoy-Iskele-88")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(count_events(&app, "password_changed").await, 1);
+}
+
+#[tokio::test]
+async fn my_sessions_lists_devices_and_ends_them_but_never_anyone_elses() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Client).await;
+    let other = app.create_user(Role::Client).await;
+    let laptop = signed_in(&app, &user).await;
+    let phone = signed_in(&app, &user).await;
+    let tablet = signed_in(&app, &user).await;
+    let stranger = new_client();
+    let stranger_token = session_token(
+        app.sign_in_with(&stranger, &other.email, &other.password)
+            .await
+            .headers(),
+    )
+    .unwrap();
+
+    let (status, sessions) = call(&app, &laptop, "/api/account/sessions", json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let sessions = sessions.as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 3);
+    assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+    assert!(sessions[0]["signed_in_at"].is_string() && sessions[0]["last_active_at"].is_string());
+    let phone_sid = {
+        let (_, mine) = call(&app, &phone, "/api/account/sessions", json!({})).await;
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["current"] == true)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+
+    // Another user's session id is answered as if it did not exist.
+    let (status, _) = call(
+        &app,
+        &laptop,
+        "/api/account/end_session",
+        json!({"session_id": sid_of(&stranger_token), "password": null}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post(&stranger, "/api/me", None).await.status(),
+        StatusCode::OK
+    );
+
+    let (status, _) = call(
+        &app,
+        &laptop,
+        "/api/account/end_session",
+        json!({"session_id": phone_sid, "password": null}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        app.post(&phone, "/api/me", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    let (status, ended) = call(
+        &app,
+        &laptop,
+        "/api/account/end_other_sessions",
+        json!({"password": null}),
+    )
+    .await;
+    assert_eq!((status, ended), (StatusCode::OK, json!(1)));
+    assert_eq!(
+        app.post(&tablet, "/api/me", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.post(&laptop, "/api/me", None).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn ending_sessions_after_the_freshness_window_needs_the_password() {
+    let app = TestApp::builder()
+        .env("REAUTH_WINDOW_SECS", "1")
+        .spawn()
+        .await;
+    let user = app.create_user(Role::Client).await;
+    let laptop = signed_in(&app, &user).await;
+    let _phone = signed_in(&app, &user).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (status, body) = call(
+        &app,
+        &laptop,
+        "/api/account/end_other_sessions",
+        json!({"password": null}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("reauth_required"))
+    );
+    let (status, body) = call(
+        &app,
+        &laptop,
+        "/api/account/end_other_sessions",
+        json!({"password": "wrong-password-1"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("password"))
+    );
+    let (status, body) = call(
+        &app,
+        &laptop,
+        "/api/account/end_other_sessions",
+        json!({"password": user.password}),
+    )
+    .await;
+    assert_eq!((status, body), (StatusCode::OK, json!(1)));
+}
+
+#[tokio::test]
+async fn admin_functions_refuse_clients_and_strangers() {
+    let app = TestApp::spawn().await;
+    let client_user = app.create_user(Role::Client).await;
+    let client = signed_in(&app, &client_user).await;
+    let anonymous = new_client();
+    for (path, body) in [
+        ("/api/admin/users", json!({"filter": {}})),
+        ("/api/admin/user", json!({"user_id": client_user.id})),
+        (
+            "/api/admin/create_client",
+            json!({"name": "A", "email": "a@b.co", "password": null}),
+        ),
+        (
+            "/api/admin/set_active",
+            json!({"user_id": client_user.id, "active": false, "version": 0}),
+        ),
+        (
+            "/api/admin/set_role",
+            json!({"user_id": client_user.id, "role": "ADMIN", "version": 0}),
+        ),
+        (
+            "/api/admin/user_sessions",
+            json!({"user_id": client_user.id}),
+        ),
+        (
+            "/api/admin/end_user_session",
+            json!({"user_id": client_user.id, "session_id": "x"}),
+        ),
+        (
+            "/api/admin/end_user_sessions",
+            json!({"user_id": client_user.id}),
+        ),
+        ("/api/admin/audit", json!({"filter": {}})),
+    ] {
+        assert_eq!(
+            call(&app, &client, path, body.clone()).await.0,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+        assert_eq!(
+            call(&app, &anonymous, path, body).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        app.post(&client, "/api/me", None).await.status(),
+        StatusCode::OK,
+        "a 403 does not end the session"
+    );
+}
+
+#[tokio::test]
+async fn users_are_searched_filtered_and_paginated() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::Admin).await;
+    let client = signed_in(&app, &admin).await;
+    for i in 0..25 {
+        let (status, _) = call(
+            &app,
+            &client,
+            "/api/admin/create_client",
+            json!({"name": format!("Müşteri {i:02}"), "email": format!("musteri{i:02}@example.com"), "password": "Defter-Kalem-2026"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, page) = call(
+        &app,
+        &client,
+        "/api/admin/users",
+        json!({"filter": {"role": "CLIENT", "page": 2}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (
+            page["total"].as_u64(),
+            page["page"].as_u64(),
+            page["per_page"].as_u64()
+        ),
+        (Some(25), Some(2), Some(20))
+    );
+    assert_eq!(page["items"].as_array().unwrap().len(), 5);
+    let (_, found) = call(
+        &app,
+        &client,
+        "/api/admin/users",
+        json!({"filter": {"query": "MUSTERI07"}}),
+    )
+    .await;
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["items"][0]["email"], "musteri07@example.com");
+    let (_, found) = call(
+        &app,
+        &client,
+        "/api/admin/users",
+        json!({"filter": {"query": "üşteri 1"}}),
+    )
+    .await;
+    assert_eq!(found["total"], 10, "by name, any case");
+    let (_, found) = call(
+        &app,
+        &client,
+        "/api/admin/users",
+        json!({"filter": {"query": "%"}}),
+    )
+    .await;
+    assert_eq!(found["total"], 0, "wildcards typed are literal");
+    let (_, admins) = call(
+        &app,
+        &client,
+        "/api/admin/users",
+        json!({"filter": {"role": "ADMIN", "active": true}}),
+    )
+    .await;
+    assert_eq!(admins["total"], 1);
+    let (status, body) = call(
+        &app,
+        &client,
+        "/api/admin/users",
+        json!({"filter": {"role": "BOSS"}}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_input"))
+    );
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_client_who_can_then_sign_in() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::Admin).await;
+    let client = signed_in(&app, &admin).await;
+    let (status, created) = call(
+        &app,
+        &client,
+        "/api/admin/create_client",
+        json!({"name": "Ali Veli", "email": "Ali@Example.com", "password": null}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let password = created["generated_password"]
+        .as_str()
+        .expect("a generated password")
+        .to_owned();
+    assert!(password.len() >= 16);
+    assert_eq!(created["user"]["role"], "CLIENT");
+    assert_eq!(
+        app.sign_in_with(&new_client(), "ali@example.com", &password)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    let (status, body) = call(
+        &app,
+        &client,
+        "/api/admin/create_client",
+        json!({"name": "Again", "email": "ali@example.com", "password": null}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("email"))
+    );
+    let (status, body) = call(
+        &app,
+        &client,
+        "/api/admin/create_client",
+        json!({"name": "Weak", "email": "weak@example.com", "password": "1234567890"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("password"))
+    );
+    assert_eq!(count_events(&app, "user_created").await, 1);
+}
+
+#[tokio::test]
+async fn deactivation_ends_every_session_at_once_and_blocks_sign_in() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::Admin).await;
+    let target = app.create_user(Role::Client).await;
+    let admin_client = signed_in(&app, &admin).await;
+    let target_client = signed_in(&app, &target).await;
+
+    let (_, row) = call(
+        &app,
+        &admin_client,
+        "/api/admin/user",
+        json!({"user_id": target.id}),
+    )
+    .await;
+    let version = row["version"].as_i64().unwrap();
+    let (status, row) = call(
+        &app,
+        &admin_client,
+        "/api/admin/set_active",
+        json!({"user_id": target.id, "active": false, "version": version}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(row["active"], false);
+    assert_eq!(
+        app.post(&target_client, "/api/me", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let refused = app
+        .sign_in_with(&new_client(), &target.email, &target.password)
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        refused.json::<Value>().await.unwrap()["error"],
+        "invalid_credentials"
+    );
+
+    // A change made against the version before the deactivation is refused, not applied over it.
+    let (status, body) = call(
+        &app,
+        &admin_client,
+        "/api/admin/set_role",
+        json!({"user_id": target.id, "role": "ADMIN", "version": version}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict"))
+    );
+
+    let (status, _) = call(
+        &app,
+        &admin_client,
+        "/api/admin/set_active",
+        json!({"user_id": target.id, "active": true, "version": version + 1}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        app.sign_in_with(&new_client(), &target.email, &target.password)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(count_events(&app, "user_deactivated").await, 1);
+    assert_eq!(count_events(&app, "user_reactivated").await, 1);
+}
+
+#[tokio::test]
+async fn the_last_active_admin_cannot_be_demoted_or_deactivated() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::Admin).await;
+    let client = signed_in(&app, &admin).await;
+    for body in [json!({"user_id": admin.id, "active": false, "version": 0})] {
+        let (status, body) = call(&app, &client, "/api/admin/set_active", body).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::CONFLICT, Some("conflict")),
+            "{body}"
+        );
+    }
+    let (status, _) = call(
+        &app,
+        &client,
+        "/api/admin/set_role",
+        json!({"user_id": admin.id, "role": "CLIENT", "version": 0}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.post(&client, "/api/admin/summary", None).await.status(),
+        StatusCode::OK,
+        "still an admin"
+    );
+
+    // With a second admin, the change goes through and ends the demoted admin's sessions.
+    let second = app.create_user(Role::Admin).await;
+    let (status, row) = call(
+        &app,
+        &client,
+        "/api/admin/set_role",
+        json!({"user_id": admin.id, "role": "CLIENT", "version": 0}),
+    )
+    .await;
+    assert_eq!(
+        (status, row["role"].as_str()),
+        (StatusCode::OK, Some("CLIENT"))
+    );
+    assert_eq!(
+        app.post(&client, "/api/me", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let _ = second;
+}
+
+#[tokio::test]
+async fn an_admin_sees_and_ends_a_users_sessions() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::Admin).await;
+    let target = app.create_user(Role::Client).await;
+    let other = app.create_user(Role::Client).await;
+    let admin_client = signed_in(&app, &admin).await;
+    let first = signed_in(&app, &target).await;
+    let second = signed_in(&app, &target).await;
+    let other_token = session_token(
+        app.sign_in_with(&new_client(), &other.email, &other.password)
+            .await
+            .headers(),
+    )
+    .unwrap();
+
+    let (status, sessions) = call(
+        &app,
+        &admin_client,
+        "/api/admin/user_sessions",
+        json!({"user_id": target.id}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let sessions = sessions.as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 2);
+    assert!(sessions.iter().all(|s| s["current"] == false));
+
+    // A session of another user, asked for under this one, does not exist.
+    let (status, _) = call(
+        &app,
+        &admin_client,
+        "/api/admin/end_user_session",
+        json!({"user_id": target.id, "session_id": sid_of(&other_token)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(
+        &app,
+        &admin_client,
+        "/api/admin/user_sessions",
+        json!({"user_id": 999_999}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let sid = sessions[0]["id"].as_str().unwrap();
+    let (status, _) = call(
+        &app,
+        &admin_client,
+        "/api/admin/end_user_session",
+        json!({"user_id": target.id, "session_id": sid}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let statuses = [
+        app.post(&first, "/api/me", None).await.status(),
+        app.post(&second, "/api/me", None).await.status(),
+    ];
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count(),
+        1
+    );
+
+    let (status, ended) = call(
+        &app,
+        &admin_client,
+        "/api/admin/end_user_sessions",
+        json!({"user_id": target.id}),
+    )
+    .await;
+    assert_eq!((status, ended), (StatusCode::OK, json!(1)));
+    assert_eq!(
+        app.post(&first, "/api/me", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.post(&second, "/api/me", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_audit_log_is_newest_first_and_filterable() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::Admin).await;
+    let target = app.create_user(Role::Client).await;
+    let client = signed_in(&app, &admin).await;
+    app.sign_in_with(&new_client(), &target.email, "wrong-password-1")
+        .await;
+    signed_in(&app, &target).await;
+
+    let (status, page) = call(&app, &client, "/api/admin/audit", json!({"filter": {}})).await;
+    assert_eq!(status, StatusCode::OK);
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(page["total"], 3);
+    assert_eq!(items[0]["kind"], "sign_in");
+    assert_eq!(items[0]["email"], target.email);
+    let ids: Vec<i64> = items.iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+
+    let (_, failed) = call(
+        &app,
+        &client,
+        "/api/admin/audit",
+        json!({"filter": {"kind": "sign_in_failed"}}),
+    )
+    .await;
+    assert_eq!(failed["total"], 1);
+    let (_, mine) = call(
+        &app,
+        &client,
+        "/api/admin/audit",
+        json!({"filter": {"user_id": admin.id}}),
+    )
+    .await;
+    assert_eq!(mine["total"], 1);
+    let (status, body) = call(
+        &app,
+        &client,
+        "/api/admin/audit",
+        json!({"filter": {"kind": "nonsense"}}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("kind"))
+    );
+}
