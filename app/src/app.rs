@@ -8,7 +8,9 @@ use leptos_router::{
 
 use crate::{
     pages::{
+        account::{ProfilePage, SessionsPage},
         admin::{AdminDashboard, AdminLayout},
+        admin_users::{AuditPage, UserDetailPage, UsersPage},
         client::{ClientDashboard, ClientLayout},
         home::Home,
         not_found::NotFound,
@@ -29,9 +31,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/auth/signin") view=SignInPage />
                         <ParentRoute path=path!("/admin") view=AdminLayout>
                             <Route path=path!("") view=AdminDashboard />
+                            <Route path=path!("users") view=UsersPage />
+                            <Route path=path!("users/:id") view=UserDetailPage />
+                            <Route path=path!("audit") view=AuditPage />
+                            <Route path=path!("sessions") view=SessionsPage />
+                            <Route path=path!("profile") view=ProfilePage />
                         </ParentRoute>
                         <ParentRoute path=path!("/client") view=ClientLayout>
                             <Route path=path!("") view=ClientDashboard />
+                            <Route path=path!("sessions") view=SessionsPage />
+                            <Route path=path!("profile") view=ProfilePage />
                         </ParentRoute>
                     </Routes>
                 </div>

@@ -15,7 +15,13 @@ use crate::{
 pub fn AdminLayout() -> impl IntoView {
     view! {
         <RoleGate role=Role::Admin>
-            <NavBar links=vec![NavLink { href: "/admin", label: "Dashboard" }] />
+            <NavBar links=vec![
+                NavLink { href: "/admin", label: "Dashboard" },
+                NavLink { href: "/admin/users", label: "Users" },
+                NavLink { href: "/admin/audit", label: "Audit log" },
+                NavLink { href: "/admin/sessions", label: "Sessions" },
+                NavLink { href: "/admin/profile", label: "Profile" },
+            ] />
             <main class="page">
                 <Outlet />
             </main>

@@ -14,7 +14,11 @@ use crate::{
 pub fn ClientLayout() -> impl IntoView {
     view! {
         <RoleGate role=Role::Client>
-            <NavBar links=vec![NavLink { href: "/client", label: "Overview" }] />
+            <NavBar links=vec![
+                NavLink { href: "/client", label: "Overview" },
+                NavLink { href: "/client/sessions", label: "Sessions" },
+                NavLink { href: "/client/profile", label: "Profile" },
+            ] />
             <main class="page">
                 <Outlet />
             </main>

@@ -1,6 +1,8 @@
 //! One module per page (or area layout).
 
+pub mod account;
 pub mod admin;
+pub mod admin_users;
 pub mod client;
 pub mod home;
 pub mod not_found;

@@ -1,0 +1,321 @@
+//! Pages every signed-in person has: their profile and password, and their devices.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{
+    account::{
+        DeviceSession,
+        api::{
+            change_password, end_my_other_sessions, end_my_session, my_profile, my_sessions,
+            update_profile,
+        },
+    },
+    components::{ConfirmButton, Skeleton},
+    error::{ApiError, ErrorCode},
+    format::local_time,
+    input::{Name, Password},
+    session::use_session,
+};
+
+/// `/{admin,client}/profile`: name and password.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let session = use_session();
+    let profile = LocalResource::new(move || async move { session.check(my_profile().await) });
+    view! {
+        <h1>"Your profile"</h1>
+        <Suspense fallback=Skeleton>
+            {move || {
+                profile
+                    .get()
+                    .map(|result| match result {
+                        Ok(p) => {
+                            view! {
+                                <section class="card">
+                                    <dl class="profile">
+                                        <dt>"Email"</dt><dd data-testid="profile-email">{p.email.clone()}</dd>
+                                        <dt>"Role"</dt><dd>{p.role.label()}</dd>
+                                        <dt>"Member since"</dt><dd>{local_time(&p.created_at)}</dd>
+                                        <dt>"Password changed"</dt><dd>{local_time(&p.password_changed_at)}</dd>
+                                    </dl>
+                                </section>
+                                <NameForm name=p.name />
+                                <PasswordForm />
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="error-box" role="alert">{e.message}</p> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NameForm(name: String) -> impl IntoView {
+    let session = use_session();
+    let name = RwSignal::new(name);
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        if let Err(e) = Name::parse(&name.get_untracked()) {
+            error.set(Some(e.message));
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            match session.check(update_profile(name.get_untracked()).await) {
+                Ok(p) => {
+                    name.set(p.name);
+                    error.set(None);
+                    saved.set(true);
+                    session.update();
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"Name"</h2>
+            <form on:submit=submit novalidate=true>
+                <div class="field">
+                    <label for="name">"Your name"</label>
+                    <input id="name" autocomplete="name" prop:value=name
+                        on:input=move |ev| { name.set(event_target_value(&ev)); error.set(None); }
+                        aria-invalid=move || error.with(Option::is_some).to_string()
+                        aria-describedby="name-error" />
+                    <p id="name-error" class="field-error">{move || error.get()}</p>
+                </div>
+                <div class="form-actions">
+                    <button class="button" type="submit" disabled=pending>"Save name"</button>
+                    <span class="form-ok" role="status" aria-live="polite">
+                        {move || saved.get().then_some("Saved.")}
+                    </span>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let session = use_session();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<(&'static str, String)>::new());
+    let done = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let error_for = move |field: &'static str| {
+        move || errors.with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone()))
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        done.set(false);
+        let mut found = Vec::new();
+        if current.get_untracked().is_empty() {
+            found.push((
+                "current_password",
+                "Enter your current password.".to_owned(),
+            ));
+        }
+        if let Err(e) = Password::parse_new(&new.get_untracked(), None) {
+            found.push(("new_password", e.message));
+        } else if new.get_untracked() != repeat.get_untracked() {
+            found.push((
+                "repeat_password",
+                "The two new passwords differ.".to_owned(),
+            ));
+        }
+        errors.set(found);
+        if !errors.with_untracked(Vec::is_empty) {
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            match session.check(change_password(current.get_untracked(), new.get_untracked()).await)
+            {
+                Ok(()) => {
+                    for field in [current, new, repeat] {
+                        field.set(String::new());
+                    }
+                    done.set(true);
+                    session.update();
+                }
+                Err(e) => errors.set(vec![(field_of(&e), e.message)]),
+            }
+            pending.set(false);
+        });
+    };
+    let input = move |id: &'static str,
+                      label: &'static str,
+                      value: RwSignal<String>,
+                      autocomplete: &'static str| {
+        let error = error_for(id);
+        let described = format!("{id}-error");
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input id=id type="password" autocomplete=autocomplete prop:value=value
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-invalid=move || error_for(id)().is_some().to_string()
+                    aria-describedby=described.clone() />
+                <p id=described class="field-error">{error}</p>
+            </div>
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>"Password"</h2>
+            <p class="muted">"Changing it signs you out everywhere else."</p>
+            <form on:submit=submit novalidate=true>
+                {input("current_password", "Current password", current, "current-password")}
+                {input("new_password", "New password", new, "new-password")}
+                {input("repeat_password", "New password again", repeat, "new-password")}
+                <p class="form-message" role="status" aria-live="polite">{error_for("")}</p>
+                <div class="form-actions">
+                    <button class="button" type="submit" disabled=pending>"Change password"</button>
+                    <span class="form-ok" role="status" aria-live="polite" data-testid="password-changed">
+                        {move || done.get().then_some("Password changed. Your other sessions have ended.")}
+                    </span>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+fn field_of(error: &ApiError) -> &'static str {
+    match error.field.as_deref() {
+        Some("current_password") => "current_password",
+        Some("new_password" | "password") => "new_password",
+        _ => "",
+    }
+}
+
+/// `/{admin,client}/sessions`: every device signed in to this account.
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let session = use_session();
+    let sessions = LocalResource::new(move || async move { session.check(my_sessions().await) });
+    let message = RwSignal::new(None::<String>);
+    let needs_password = RwSignal::new(None::<Action>);
+    let password = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+
+    let run = move |action: Action| {
+        busy.set(true);
+        spawn_local(async move {
+            let typed = Some(password.get_untracked()).filter(|p| !p.is_empty());
+            let result = match &action {
+                Action::End(id) => session
+                    .check(end_my_session(id.clone(), typed).await)
+                    .map(|()| "The session has ended.".to_owned()),
+                Action::EndOthers => session
+                    .check(end_my_other_sessions(typed).await)
+                    .map(|n| format!("{n} other session{} ended.", if n == 1 { "" } else { "s" })),
+            };
+            match result {
+                Ok(text) => {
+                    message.set(Some(text));
+                    needs_password.set(None);
+                    password.set(String::new());
+                    sessions.refetch();
+                }
+                Err(e)
+                    if e.error == ErrorCode::ReauthRequired
+                        || e.field.as_deref() == Some("password") =>
+                {
+                    message.set(Some(e.message));
+                    needs_password.set(Some(action));
+                }
+                Err(e) => message.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <h1>"Your sessions"</h1>
+        <p class="muted">"Every browser and device signed in to your account."</p>
+        <p class="form-message neutral" role="status" aria-live="polite" data-testid="sessions-message">{move || message.get()}</p>
+        {move || needs_password.get().map(|action| view! {
+            <form class="card reauth" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); run(action.clone()); }>
+                <div class="field">
+                    <label for="reauth-password">"Your password"</label>
+                    <input id="reauth-password" type="password" autocomplete="current-password" prop:value=password
+                        on:input=move |ev| password.set(event_target_value(&ev)) />
+                </div>
+                <button class="button" type="submit" disabled=busy>"Confirm"</button>
+            </form>
+        })}
+        <Suspense fallback=Skeleton>
+            {move || sessions.get().map(|result| match result {
+                Ok(list) => view! { <SessionList list run busy /> }.into_any(),
+                Err(e) => view! { <p class="error-box" role="alert">{e.message}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Action {
+    End(String),
+    EndOthers,
+}
+
+#[component]
+fn SessionList(
+    list: Vec<DeviceSession>,
+    run: impl Fn(Action) + Copy + Send + Sync + 'static,
+    busy: RwSignal<bool>,
+) -> impl IntoView {
+    let others = list.iter().filter(|s| !s.current).count();
+    view! {
+        <section class="card">
+            <ul class="sessions" data-testid="session-list">
+                {list.into_iter().map(|s| view! { <SessionItem s run busy /> }).collect_view()}
+            </ul>
+            {(others > 0).then(|| view! {
+                <div class="form-actions">
+                    <ConfirmButton label="End all other sessions".into()
+                        question=format!("Sign out {others} other device{}?", if others == 1 { "" } else { "s" })
+                        on_confirm=Callback::new(move |()| run(Action::EndOthers)) disabled=busy />
+                </div>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn SessionItem(
+    s: DeviceSession,
+    run: impl Fn(Action) + Copy + Send + Sync + 'static,
+    busy: RwSignal<bool>,
+) -> impl IntoView {
+    let id = s.id.clone();
+    view! {
+        <li class="session" data-testid=if s.current { "session-current" } else { "session-other" }>
+            <div>
+                <strong>{s.device.clone()}</strong>
+                {s.current.then(|| view! { <span class="badge">"This device"</span> })}
+                <div class="muted small">
+                    {format!(
+                        "{} · signed in {} · last active {}",
+                        s.client_addr.clone().unwrap_or_else(|| "unknown address".into()),
+                        local_time(&s.signed_in_at),
+                        local_time(&s.last_active_at),
+                    )}
+                </div>
+            </div>
+            {(!s.current).then(|| view! {
+                <ConfirmButton label="End session".into() question="Sign this device out now?".into()
+                    on_confirm=Callback::new(move |()| run(Action::End(id.clone()))) disabled=busy />
+            })}
+        </li>
+    }
+}

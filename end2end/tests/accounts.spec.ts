@@ -1,0 +1,110 @@
+import type { APIRequestContext, Browser, Page } from "@playwright/test";
+import { ADMIN, expect, screenshot, signIn, test } from "./fixtures";
+
+let counter = 0;
+
+/** A fresh client account made through the admin API, so tests never share one. */
+async function newClient(request: APIRequestContext) {
+  const signedIn = await request.post("/api/auth/sign_in", { data: { email: ADMIN.email, password: ADMIN.password } });
+  expect(signedIn.status()).toBe(200);
+  const who = { name: `E2E Client ${Date.now()}-${counter++}`, email: `e2e-${Date.now()}-${counter}@example.com`, password: "Galata-Kulesi-1348" };
+  const created = await request.post("/api/admin/create_client", { data: { ...who, password: who.password } });
+  expect(created.status()).toBe(200);
+  return who;
+}
+
+async function secondBrowser(browser: Browser, who: { email: string; password: string }): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, who);
+  return page;
+}
+
+test("a password change signs the user's other browser out on its next request", async ({ page, browser, request }) => {
+  const who = await newClient(request);
+  const other = await secondBrowser(browser, who);
+  await signIn(page, who);
+  await page.getByRole("link", { name: "Profile" }).click();
+  await expect(page.getByTestId("profile-email")).toHaveText(who.email);
+  await screenshot(page, "profile");
+  await page.getByLabel("Current password").fill(who.password);
+  await page.getByLabel("New password", { exact: true }).fill("Bosphorus-Kopru-1973");
+  await page.getByLabel("New password again").fill("Bosphorus-Kopru-1973");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByTestId("password-changed")).toContainText("Password changed");
+
+  // This browser carries on; the other is out at its next request.
+  await page.getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByTestId("welcome")).toBeVisible();
+  await other.getByRole("link", { name: "Profile" }).click();
+  await expect(other).toHaveURL(/\/auth\/signin/);
+  await expect(other.getByTestId("signin-notice")).toHaveText("Your session has ended. Please sign in again.");
+  await other.context().close();
+});
+
+test("ending another session from My sessions signs that browser out", async ({ page, browser, request }) => {
+  const who = await newClient(request);
+  const other = await secondBrowser(browser, who);
+  await signIn(page, who);
+  await page.getByRole("link", { name: "Sessions" }).click();
+  await expect(page.getByTestId("session-current")).toBeVisible();
+  await expect(page.getByTestId("session-other")).toHaveCount(1);
+  await screenshot(page, "sessions");
+  await page.getByTestId("session-other").getByRole("button", { name: "End session" }).click();
+  await page.getByRole("button", { name: "Yes, end session" }).click();
+  await expect(page.getByTestId("sessions-message")).toHaveText("The session has ended.");
+  await expect(page.getByTestId("session-other")).toHaveCount(0);
+
+  await other.evaluate(() => window.dispatchEvent(new Event("focus")));
+  await expect(other).toHaveURL(/\/auth\/signin/);
+  await other.context().close();
+});
+
+test("an admin deactivates a client who is signed in elsewhere, and the client is out at once", async ({ page, browser, request }) => {
+  const who = await newClient(request);
+  const victim = await secondBrowser(browser, who);
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Users" }).click();
+  await page.getByLabel("Search by name or email").fill(who.email);
+  await expect(page.getByTestId("user-table")).toContainText(who.email);
+  await screenshot(page, "users");
+  await page.getByRole("link", { name: who.name }).click();
+  await expect(page.getByTestId("user-sessions")).toBeVisible();
+  await screenshot(page, "user-detail");
+  await page.getByRole("button", { name: "Deactivate" }).click();
+  await page.getByRole("button", { name: "Yes, deactivate" }).click();
+  await expect(page.getByTestId("user-state")).toHaveText("Deactivated");
+  await expect(page.getByTestId("no-sessions")).toBeVisible();
+
+  await victim.getByRole("link", { name: "Sessions" }).click();
+  await expect(victim).toHaveURL(/\/auth\/signin/);
+  // And cannot sign back in: the same message as any failed sign-in.
+  await victim.getByLabel("Email").fill(who.email);
+  await victim.getByLabel("Password", { exact: true }).fill(who.password);
+  await victim.getByRole("button", { name: "Sign in" }).click();
+  await expect(victim.getByTestId("signin-message")).toHaveText("The email or password is incorrect.");
+  await victim.context().close();
+
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByTestId("audit-table")).toContainText("Account deactivated");
+  await screenshot(page, "audit");
+});
+
+test("an admin creates a client, who then signs in", async ({ page, browser }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole("link", { name: "Users" }).click();
+  await page.getByText("Create a client account").click();
+  const email = `new-${Date.now()}@example.com`;
+  await page.getByLabel("Name", { exact: true }).fill("Yeni Müşteri");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByRole("button", { name: "Create client" }).click();
+  await expect(page.getByTestId("created-client")).toContainText(email);
+  const password = (await page.getByTestId("generated-password").textContent())!.trim();
+  expect(password.length).toBeGreaterThanOrEqual(16);
+
+  const context = await browser.newContext();
+  const client = await context.newPage();
+  await signIn(client, { email, password });
+  await expect(client.getByTestId("welcome")).toHaveText("Welcome, Yeni Müşteri");
+  await context.close();
+});
