@@ -67,6 +67,8 @@ test("an admin deactivates a client who is signed in elsewhere, and the client i
   await page.getByRole("link", { name: "Users" }).click();
   await page.getByLabel("Search by name or email").fill(who.email);
   await expect(page.getByTestId("user-table")).toContainText(who.email);
+  await expect(page.getByTestId("pager")).toHaveText("Page 1 of 1 · 1 in all");
+  await expect(page.getByRole("button", { name: "Next" })).toBeDisabled();
   await screenshot(page, "users");
   await page.getByRole("link", { name: who.name }).click();
   await expect(page.getByTestId("user-sessions")).toBeVisible();

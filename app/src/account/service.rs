@@ -404,34 +404,8 @@ pub async fn audit_log(
         .all(&state.db)
         .await
         .map_err(db_unavailable)?;
-    let ids: Vec<i64> = events.iter().filter_map(|e| e.user_id).collect();
-    let emails: std::collections::HashMap<i64, String> = users::Entity::find()
-        .select_only()
-        .column(users::Column::Id)
-        .column(users::Column::Email)
-        .filter(users::Column::Id.is_in(ids))
-        .into_tuple::<(i64, String)>()
-        .all(&state.db)
-        .await
-        .map_err(db_unavailable)?
-        .into_iter()
-        .collect();
     Ok(Page {
-        items: events
-            .into_iter()
-            .map(|e| AuditEntry {
-                id: e.id,
-                email: e
-                    .user_id
-                    .and_then(|id| emails.get(&id).cloned())
-                    .or(e.attempted_email),
-                kind: e.kind,
-                user_id: e.user_id,
-                client_addr: e.client_addr,
-                at: rfc3339(e.created_at),
-                detail: e.detail,
-            })
-            .collect(),
+        items: crate::dashboard::queries::audit_entries(&state.db, events).await?,
         page,
         per_page: PER_PAGE,
         total,

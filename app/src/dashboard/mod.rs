@@ -3,6 +3,6 @@
 pub mod api;
 pub mod model;
 #[cfg(feature = "ssr")]
-mod queries;
+pub(crate) mod queries;
 
 pub use model::{AdminSummary, AuditEntry, ClientSummary, SignInRecord};

@@ -38,18 +38,6 @@ pub async fn admin_summary(db: &DatabaseConnection) -> Result<AdminSummary, ApiE
         .all(db)
         .await
         .map_err(db_unavailable)?;
-    let user_ids: Vec<i64> = recent.iter().filter_map(|e| e.user_id).collect();
-    let emails: std::collections::HashMap<i64, String> = users::Entity::find()
-        .select_only()
-        .column(users::Column::Id)
-        .column(users::Column::Email)
-        .filter(users::Column::Id.is_in(user_ids))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await
-        .map_err(db_unavailable)?
-        .into_iter()
-        .collect();
     Ok(AdminSummary {
         clients: clients.clone().count(db).await.map_err(db_unavailable)?,
         active_clients: clients
@@ -68,22 +56,7 @@ pub async fn admin_summary(db: &DatabaseConnection) -> Result<AdminSummary, ApiE
             .count(db)
             .await
             .map_err(db_unavailable)?,
-        recent_events: recent
-            .into_iter()
-            .map(|e| AuditEntry {
-                id: e.id,
-                kind: e.kind,
-                user_id: e.user_id,
-                // The account's address for known users, what was typed for unknown ones.
-                email: e
-                    .user_id
-                    .and_then(|id| emails.get(&id).cloned())
-                    .or(e.attempted_email),
-                client_addr: e.client_addr,
-                at: crate::db::rfc3339(e.created_at),
-                detail: e.detail,
-            })
-            .collect(),
+        recent_events: audit_entries(db, recent).await?,
     })
 }
 
@@ -117,4 +90,39 @@ pub async fn client_summary(
             user_agent: s.user_agent,
         }),
     })
+}
+
+/// Audit rows as staff see them: the account's email for known users (looked up in one query),
+/// what was typed for unknown ones.
+pub(crate) async fn audit_entries(
+    db: &DatabaseConnection,
+    events: Vec<auth_events::Model>,
+) -> Result<Vec<AuditEntry>, ApiError> {
+    let ids: Vec<i64> = events.iter().filter_map(|e| e.user_id).collect();
+    let emails: std::collections::HashMap<i64, String> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .column(users::Column::Email)
+        .filter(users::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await
+        .map_err(db_unavailable)?
+        .into_iter()
+        .collect();
+    Ok(events
+        .into_iter()
+        .map(|e| AuditEntry {
+            id: e.id,
+            email: e
+                .user_id
+                .and_then(|id| emails.get(&id).cloned())
+                .or(e.attempted_email),
+            kind: e.kind,
+            user_id: e.user_id,
+            client_addr: e.client_addr,
+            at: crate::db::rfc3339(e.created_at),
+            detail: e.detail,
+        })
+        .collect())
 }

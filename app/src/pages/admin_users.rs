@@ -28,9 +28,9 @@ fn Pager(
 ) -> impl IntoView {
     view! {
         <nav class="pager" aria-label="Pages">
-            <button class="button secondary" disabled=page <= 1 on:click=move |_| go(page - 1)>"Previous"</button>
+            <button class="button secondary" disabled={page <= 1} on:click=move |_| go(page - 1)>"Previous"</button>
             <span data-testid="pager">{format!("Page {page} of {pages} · {total} in all")}</span>
-            <button class="button secondary" disabled=page >= pages on:click=move |_| go(page + 1)>"Next"</button>
+            <button class="button secondary" disabled={page >= pages} on:click=move |_| go(page + 1)>"Next"</button>
         </nav>
     }
 }
