@@ -177,6 +177,75 @@ async fn run() {
         "sign-in / bcrypt verify (median): {:.3}x  (bar: <= 1.10x)",
         ms(sign_in_median) / ms(verify_median)
     );
+
+    users_list(&state, &base, &hash).await;
+}
+
+/// The staff's user list with 10,000 users: first page, a deep page, a search, a filter.
+async fn users_list(state: &app::state::AppState, base: &str, hash: &str) {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let now = chrono::Utc::now();
+    for chunk in 0..20 {
+        let rows = (0..500).map(|i| {
+            let n = chunk * 500 + i;
+            app::db::entities::users::ActiveModel {
+                email: Set(format!("user-{n:05}@example.com")),
+                name: Set(format!("Müşteri {n:05}")),
+                password_hash: Set(hash.to_owned()),
+                role: Set(if n % 50 == 0 { "ADMIN" } else { "CLIENT" }.to_owned()),
+                active: Set(n % 7 != 0),
+                created_at: Set(now),
+                updated_at: Set(now),
+                password_changed_at: Set(now),
+                version: Set(0),
+                ..Default::default()
+            }
+        });
+        app::db::entities::users::Entity::insert_many(rows)
+            .exec(&state.db)
+            .await
+            .unwrap();
+    }
+    let admin = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let signed_in = admin
+        .post(format!("{base}/api/auth/sign_in"))
+        .json(&serde_json::json!({"email": "user-00050@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    println!();
+    println!("user list with 10,000 users (median of 20 requests):");
+    for (label, filter) in [
+        ("first page", serde_json::json!({})),
+        ("page 250", serde_json::json!({"page": 250})),
+        (
+            "search \"user-0999\"",
+            serde_json::json!({"query": "user-0999"}),
+        ),
+        (
+            "active clients, page 100",
+            serde_json::json!({"role": "CLIENT", "active": true, "page": 100}),
+        ),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..20 {
+            let started = Instant::now();
+            let response = admin
+                .post(format!("{base}/api/admin/users"))
+                .json(&serde_json::json!({ "filter": filter }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            response.bytes().await.unwrap();
+            times.push(started.elapsed());
+        }
+        println!("  {label:<28} {:>7.2} ms", ms(median(&mut times)));
+    }
 }
 
 struct LoadResult {

@@ -94,6 +94,7 @@ fn router(config: &Config, state: AppState) -> Router {
     };
     let api = Router::new()
         .route("/api/{*fn_name}", any(api::handle))
+        .with_state((state.clone(), api::Endpoints::registered()))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn_with_state(

@@ -1,5 +1,7 @@
 //! `/api/*`: the Leptos server functions, with the app state in their context.
 
+use std::{collections::HashSet, sync::Arc};
+
 use app::{
     error::{ApiError, ErrorCode},
     state::AppState,
@@ -14,13 +16,29 @@ use leptos::prelude::provide_context;
 
 use super::errors::json_error;
 
+/// The registered server functions, read once at start-up: checking a request against this set
+/// is cheaper than asking server_fn to build the function's service twice.
+#[derive(Clone)]
+pub struct Endpoints(Arc<HashSet<(&'static str, Method)>>);
+
+impl Endpoints {
+    pub fn registered() -> Self {
+        Self(Arc::new(server_fn::axum::server_fn_paths().collect()))
+    }
+
+    fn has(&self, path: &str, method: &Method) -> bool {
+        self.0.contains(&(path, method.clone()))
+    }
+}
+
 /// Runs the server function at the request's path, or answers 404/405 in JSON.
-pub async fn handle(State(state): State<AppState>, mut request: Request<Body>) -> Response {
+pub async fn handle(
+    State((state, endpoints)): State<(AppState, Endpoints)>,
+    mut request: Request<Body>,
+) -> Response {
     let path = request.uri().path().to_owned();
-    if server_fn::axum::get_server_fn_service(&path, request.method().clone()).is_none() {
-        let exists_for_post = request.method() != Method::POST
-            && server_fn::axum::get_server_fn_service(&path, Method::POST).is_some();
-        return if exists_for_post {
+    if !endpoints.has(&path, request.method()) {
+        return if endpoints.has(&path, &Method::POST) {
             let mut response = json_error(ApiError::new(
                 ErrorCode::InvalidInput,
                 "This endpoint only accepts POST.",

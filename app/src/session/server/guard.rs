@@ -2,7 +2,7 @@
 //! role. Neither reads cookies anywhere but here.
 
 use http::{HeaderValue, header::SET_COOKIE, request::Parts};
-use leptos::prelude::use_context;
+use leptos::prelude::{use_context, with_context};
 use leptos_axum::ResponseOptions;
 
 use super::{
@@ -41,8 +41,13 @@ pub fn client_info(state: &AppState, parts: &Parts) -> ClientInfo {
 /// The caller's live session, or `None` (its dead cookie cleared). Renews an expired token.
 pub async fn current_session() -> Result<Option<CurrentSession>, ApiError> {
     let state = AppState::current()?;
-    let parts = request_parts()?;
-    let Some(token) = request_token(&state, &parts) else {
+    // Borrowed, not cloned: this runs on every protected request.
+    let token = with_context::<Parts, _>(|parts| state.sessions.cookie().read(&parts.headers))
+        .ok_or_else(|| {
+            tracing::error!("request parts missing from the server function context");
+            ApiError::internal()
+        })?;
+    let Some(token) = token else {
         return Ok(None);
     };
     match state.sessions.resolve(&token).await? {
