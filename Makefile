@@ -21,6 +21,7 @@ tools:
 frontend:
 	cargo fetch --locked
 	trunk build --release --offline
+	node scripts/precompress.mjs dist
 
 server-release:
 	cargo build --release -p server

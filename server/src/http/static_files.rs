@@ -11,8 +11,16 @@ use axum::{
 };
 use tower_http::services::{ServeDir, ServeFile};
 
+/// Serves the `.br`/`.gz` files `scripts/precompress.mjs` wrote when the browser accepts them.
 pub fn service(dist: &Path) -> ServeDir<ServeFile> {
-    ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")))
+    ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(dist.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
 }
 
 pub async fn cache_headers(request: Request, next: Next) -> Response {

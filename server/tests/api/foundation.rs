@@ -135,3 +135,38 @@ async fn sea_orm_migration_up(app: &TestApp) {
     use sea_orm_migration::MigratorTrait;
     Migrator::up(&app.state.db, None).await.unwrap();
 }
+
+#[tokio::test]
+async fn precompressed_files_are_served_as_they_are() {
+    let app = TestApp::spawn().await;
+    let dist = app._dir.path().join("dist");
+    std::fs::write(
+        dist.join("site-0123456789abcdef.css"),
+        "body { color: red }\n".repeat(50),
+    )
+    .unwrap();
+    std::fs::write(
+        dist.join("site-0123456789abcdef.css.br"),
+        b"precompressed-brotli-bytes",
+    )
+    .unwrap();
+    let response = app
+        .client
+        .get(app.url("/site-0123456789abcdef.css"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        b"precompressed-brotli-bytes"
+    );
+}
