@@ -1,10 +1,9 @@
 //! `/admin/*`: the staff area.
 
 use leptos::prelude::*;
-use leptos_router::components::Outlet;
 
 use crate::{
-    components::{NavBar, NavLink, RoleGate, Skeleton},
+    components::{AreaLayout, NavLink, Skeleton},
     dashboard::{AdminSummary, api::admin_dashboard},
     format::local_time,
     session::{Role, use_session},
@@ -13,20 +12,13 @@ use crate::{
 /// The staff layout: the gate, the navigation bar, then the page.
 #[component]
 pub fn AdminLayout() -> impl IntoView {
-    view! {
-        <RoleGate role=Role::Admin>
-            <NavBar links=vec![
-                NavLink { href: "/admin", label: "Dashboard" },
-                NavLink { href: "/admin/users", label: "Users" },
-                NavLink { href: "/admin/audit", label: "Audit log" },
-                NavLink { href: "/admin/sessions", label: "Sessions" },
-                NavLink { href: "/admin/profile", label: "Profile" },
-            ] />
-            <main class="page">
-                <Outlet />
-            </main>
-        </RoleGate>
-    }
+    view! { <AreaLayout role=Role::Admin links=vec![
+        NavLink { href: "/admin", label: "Dashboard" },
+        NavLink { href: "/admin/users", label: "Users" },
+        NavLink { href: "/admin/audit", label: "Audit log" },
+        NavLink { href: "/admin/sessions", label: "Sessions" },
+        NavLink { href: "/admin/profile", label: "Profile" },
+    ] /> }
 }
 
 #[component]

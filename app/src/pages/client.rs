@@ -1,10 +1,9 @@
 //! `/client/*`: the clients' area.
 
 use leptos::prelude::*;
-use leptos_router::components::Outlet;
 
 use crate::{
-    components::{NavBar, NavLink, RoleGate, Skeleton},
+    components::{AreaLayout, NavLink, Skeleton},
     dashboard::{ClientSummary, api::client_dashboard},
     format::{describe_user_agent, local_time},
     session::{Role, use_session},
@@ -12,18 +11,11 @@ use crate::{
 
 #[component]
 pub fn ClientLayout() -> impl IntoView {
-    view! {
-        <RoleGate role=Role::Client>
-            <NavBar links=vec![
-                NavLink { href: "/client", label: "Overview" },
-                NavLink { href: "/client/sessions", label: "Sessions" },
-                NavLink { href: "/client/profile", label: "Profile" },
-            ] />
-            <main class="page">
-                <Outlet />
-            </main>
-        </RoleGate>
-    }
+    view! { <AreaLayout role=Role::Client links=vec![
+        NavLink { href: "/client", label: "Overview" },
+        NavLink { href: "/client/sessions", label: "Sessions" },
+        NavLink { href: "/client/profile", label: "Profile" },
+    ] /> }
 }
 
 #[component]

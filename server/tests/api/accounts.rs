@@ -82,12 +82,7 @@ async fn a_password_change_ends_the_other_sessions_and_keeps_this_one_on_a_new_i
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Client).await;
     let laptop = new_client();
-    let laptop_token = session_token(
-        app.sign_in_with(&laptop, &user.email, &user.password)
-            .await
-            .headers(),
-    )
-    .unwrap();
+    let laptop_token = app.sign_in_token(&laptop, &user).await;
     let phone = signed_in(&app, &user).await;
 
     let change =
@@ -146,12 +141,7 @@ async fn a_password_change_ends_the_other_sessions_and_keeps_this_one_on_a_new_i
         app.post(&phone, "/api/me", None).await.status(),
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(
-        post_with_token(&app, "/api/me", &laptop_token)
-            .await
-            .status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.me_status(&laptop_token).await, StatusCode::UNAUTHORIZED);
     assert_eq!(
         app.post(&laptop, "/api/me", None).await.status(),
         StatusCode::OK
@@ -180,12 +170,7 @@ async fn my_sessions_lists_devices_and_ends_them_but_never_anyone_elses() {
     let phone = signed_in(&app, &user).await;
     let tablet = signed_in(&app, &user).await;
     let stranger = new_client();
-    let stranger_token = session_token(
-        app.sign_in_with(&stranger, &other.email, &other.password)
-            .await
-            .headers(),
-    )
-    .unwrap();
+    let stranger_token = app.sign_in_token(&stranger, &other).await;
 
     let (status, sessions) = call(&app, &laptop, "/api/account/sessions", json!({})).await;
     assert_eq!(status, StatusCode::OK);
@@ -599,12 +584,7 @@ async fn an_admin_sees_and_ends_a_users_sessions() {
     let admin_client = signed_in(&app, &admin).await;
     let first = signed_in(&app, &target).await;
     let second = signed_in(&app, &target).await;
-    let other_token = session_token(
-        app.sign_in_with(&new_client(), &other.email, &other.password)
-            .await
-            .headers(),
-    )
-    .unwrap();
+    let other_token = app.sign_in_token(&new_client(), &other).await;
 
     let (status, sessions) = call(
         &app,

@@ -171,10 +171,7 @@ async fn sign_out_revokes_and_a_replayed_cookie_is_refused() {
         .sign_in_with(&app.client, &user.email, &user.password)
         .await;
     let token = session_token(response.headers()).unwrap();
-    assert_eq!(
-        post_with_token(&app, "/api/me", &token).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.me_status(&token).await, StatusCode::OK);
 
     let response = app.post(&app.client, "/api/auth/sign_out", None).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -205,49 +202,25 @@ async fn sign_out_revokes_and_a_replayed_cookie_is_refused() {
 async fn a_new_sign_in_gets_a_new_session_id_and_ends_the_old_one() {
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Client).await;
-    let first = session_token(
-        app.sign_in_with(&app.client, &user.email, &user.password)
-            .await
-            .headers(),
-    )
-    .unwrap();
-    let second = session_token(
-        app.sign_in_with(&app.client, &user.email, &user.password)
-            .await
-            .headers(),
-    )
-    .unwrap();
+    let first = app.sign_in_token(&app.client, &user).await;
+    let second = app.sign_in_token(&app.client, &user).await;
     assert_ne!(sid_of(&first), sid_of(&second));
-    assert_eq!(
-        post_with_token(&app, "/api/me", &first).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        post_with_token(&app, "/api/me", &second).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.me_status(&first).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.me_status(&second).await, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn a_session_revoked_elsewhere_is_refused_on_its_next_request() {
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Client).await;
-    let token = session_token(
-        app.sign_in_with(&app.client, &user.email, &user.password)
-            .await
-            .headers(),
-    )
-    .unwrap();
+    let token = app.sign_in_token(&app.client, &user).await;
     // What "end this session" on another device does.
     app.state
         .sessions
         .revoke(&sid_of(&token), "ended from another session")
         .await
         .unwrap();
-    assert_eq!(
-        post_with_token(&app, "/api/me", &token).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.me_status(&token).await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -268,10 +241,7 @@ async fn a_revocation_on_one_instance_reaches_another_within_a_second() {
             .headers(),
     )
     .unwrap();
-    assert_eq!(
-        post_with_token(&second, "/api/me", &token).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(second.me_status(&token).await, StatusCode::OK);
 
     assert_eq!(
         post_with_token(&first, "/api/auth/sign_out", &token)
@@ -280,10 +250,7 @@ async fn a_revocation_on_one_instance_reaches_another_within_a_second() {
         StatusCode::OK
     );
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(
-        post_with_token(&second, "/api/me", &token).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(second.me_status(&token).await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -293,12 +260,7 @@ async fn an_expired_token_is_renewed_and_concurrent_renewals_all_succeed() {
         .spawn()
         .await;
     let user = app.create_user(Role::Client).await;
-    let token = session_token(
-        app.sign_in_with(&app.client, &user.email, &user.password)
-            .await
-            .headers(),
-    )
-    .unwrap();
+    let token = app.sign_in_token(&app.client, &user).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
 
     let requests = (0..8).map(|_| post_with_token(&app, "/api/me", &token));
@@ -347,12 +309,7 @@ async fn absolute_timeout_ends_even_an_active_session() {
         .spawn()
         .await;
     let user = app.create_user(Role::Client).await;
-    let token = session_token(
-        app.sign_in_with(&app.client, &user.email, &user.password)
-            .await
-            .headers(),
-    )
-    .unwrap();
+    let token = app.sign_in_token(&app.client, &user).await;
     let mut latest = token.clone();
     for _ in 0..2 {
         tokio::time::sleep(Duration::from_millis(1100)).await;
@@ -362,15 +319,9 @@ async fn absolute_timeout_ends_even_an_active_session() {
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     // The newest token, sent by hand so no browser-side cookie expiry hides the server's answer.
-    assert_eq!(
-        post_with_token(&app, "/api/me", &latest).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.me_status(&latest).await, StatusCode::UNAUTHORIZED);
     // The original token, expired beyond its session's end, is no good either.
-    assert_eq!(
-        post_with_token(&app, "/api/me", &token).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.me_status(&token).await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

@@ -192,6 +192,23 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// Signs `user` in on `client` and answers the session token its cookie carries.
+    pub async fn sign_in_token(&self, client: &Client, user: &TestUser) -> String {
+        let response = self.sign_in_with(client, &user.email, &user.password).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "sign-in of {}",
+            user.email
+        );
+        session_token(response.headers()).expect("a session cookie")
+    }
+
+    /// The status `/api/me` answers for exactly this token.
+    pub async fn me_status(&self, token: &str) -> StatusCode {
+        post_with_token(self, "/api/me", token).await.status()
+    }
+
     pub async fn session(&self, client: &Client) -> (StatusCode, Value) {
         let response = self.post(client, "/api/auth/session", None).await;
         let status = response.status();

@@ -47,10 +47,7 @@ async fn assert_refused(app: &TestApp, token: &str, what: &str) {
 async fn tampered_tokens_are_refused() {
     let app = TestApp::spawn().await;
     let (token, header, claims) = real_token(&app).await;
-    assert_eq!(
-        post_with_token(&app, "/api/me", &token).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.me_status(&token).await, StatusCode::OK);
     let signature = token.rsplit('.').next().unwrap();
 
     // alg "none", no signature.
@@ -152,10 +149,7 @@ async fn tampered_tokens_are_refused() {
     .await;
 
     // The genuine token still works after all that.
-    assert_eq!(
-        post_with_token(&app, "/api/me", &token).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.me_status(&token).await, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -171,10 +165,7 @@ async fn a_rotated_secret_still_verifies_tokens_of_the_previous_one() {
         builder = builder.env("DATABASE_SCHEMA", schema);
     }
     let rotated = builder.spawn().await;
-    assert_eq!(
-        post_with_token(&rotated, "/api/me", &token).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(rotated.me_status(&token).await, StatusCode::OK);
 
     let (new_token, new_header, _) = real_token(&rotated).await;
     assert_ne!(
@@ -182,8 +173,5 @@ async fn a_rotated_secret_still_verifies_tokens_of_the_previous_one() {
         "new tokens use the new key"
     );
     // And the old instance, which does not know the new secret, refuses them.
-    assert_eq!(
-        post_with_token(&old, "/api/me", &new_token).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(old.me_status(&new_token).await, StatusCode::UNAUTHORIZED);
 }
