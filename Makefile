@@ -18,10 +18,16 @@ bench:
 tools:
 	scripts/install-tools.sh build
 
-frontend:
+# Rebuilt only when something it is made from changed (Trunk would rerun wasm-opt every time).
+FRONTEND_SOURCES := $(shell find app/src frontend/src style public -type f) index.html Trunk.toml Cargo.toml Cargo.lock app/Cargo.toml frontend/Cargo.toml
+
+frontend: dist/.built
+
+dist/.built: $(FRONTEND_SOURCES)
 	cargo fetch --locked
 	trunk build --release --offline
 	node scripts/precompress.mjs dist
+	touch $@
 
 server-release:
 	cargo build --release -p server
