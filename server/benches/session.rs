@@ -198,6 +198,10 @@ async fn users_list(state: &app::state::AppState, base: &str, hash: &str) {
                 updated_at: Set(now),
                 password_changed_at: Set(now),
                 version: Set(0),
+                search_text: Set(app::db::users::search_text(
+                    &format!("Müşteri {n:05}"),
+                    &format!("user-{n:05}@example.com"),
+                )),
                 ..Default::default()
             }
         });

@@ -110,7 +110,12 @@ fn init_tracing(level: &str) {
         "{level},sqlx=warn,sea_orm_migration=warn,tower_http=info"
     ))
     .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    // Logs go to stderr (stdout is for what a command prints), coloured only on a terminal.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
 }
 
 async fn serve(config: Config) -> Result<(), String> {

@@ -94,7 +94,13 @@ pub async fn update_name(
     let changed = db::users::update_active_user(
         &state.db,
         id,
-        vec![(users::Column::Name, Expr::value(name.as_ref()))],
+        vec![
+            (users::Column::Name, Expr::value(name.as_ref())),
+            (
+                users::Column::SearchText,
+                Expr::value(db::users::search_text(name.as_ref(), &current.user().email)),
+            ),
+        ],
     )
     .await
     .map_err(db_unavailable)?;

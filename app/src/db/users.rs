@@ -30,6 +30,11 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     users::Entity::find().count(db).await
 }
 
+/// What the user search matches: name and email, lower-cased with full Unicode rules.
+pub fn search_text(name: &str, email: &str) -> String {
+    format!("{} {}", name.to_lowercase(), email.to_lowercase())
+}
+
 /// Why a user could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateUserError {
@@ -61,6 +66,7 @@ pub async fn create(
         updated_at: Set(now),
         password_changed_at: Set(now),
         version: Set(0),
+        search_text: Set(search_text(name.as_ref(), email.as_ref())),
         ..Default::default()
     }
     .insert(db)
@@ -188,13 +194,13 @@ pub async fn list(
 ) -> Result<(Vec<users::Model>, u64), DbErr> {
     use sea_orm::{
         QueryOrder, QuerySelect,
-        sea_query::{Expr, ExprTrait, Func},
+        sea_query::{Expr, ExprTrait},
     };
     let mut find = users::Entity::find();
     let query = query.trim().to_lowercase();
     if !query.is_empty() {
-        // Emails are stored lower-cased; names are compared lower-cased. `%` and `_` typed by
-        // the person are matched literally.
+        // `search_text` is lower-cased by Rust when it is written (SQLite's `lower()` folds
+        // ASCII only). `%` and `_` typed by the person are matched literally.
         let pattern = format!(
             "%{}%",
             query
@@ -203,15 +209,8 @@ pub async fn list(
                 .replace('_', "\\_")
         );
         find = find.filter(
-            sea_orm::Condition::any()
-                .add(
-                    Expr::col(users::Column::Email)
-                        .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
-                )
-                .add(
-                    Expr::expr(Func::lower(Expr::col(users::Column::Name)))
-                        .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
-                ),
+            Expr::col(users::Column::SearchText)
+                .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
         );
     }
     if let Some(role) = role {

@@ -379,6 +379,22 @@ async fn users_are_searched_filtered_and_paginated() {
     )
     .await;
     assert_eq!(found["total"], 10, "by name, any case");
+    let (status, _) = call(
+        &app,
+        &client,
+        "/api/admin/create_client",
+        json!({"name": "ÖZTÜRK Şirketi", "email": "info@ozturk.example", "password": "Defter-Kalem-2026"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, found) = call(
+        &app,
+        &client,
+        "/api/admin/users",
+        json!({"filter": {"query": "öztürk şirketi"}}),
+    )
+    .await;
+    assert_eq!(found["total"], 1, "Unicode case folding, on SQLite too");
     let (_, found) = call(
         &app,
         &client,

@@ -22,6 +22,8 @@ pub struct Model {
     pub password_changed_at: DateTimeUtc,
     /// Bumped by every change, for optimistic concurrency.
     pub version: i64,
+    /// Name and email lower-cased (Unicode), what the staff's search matches.
+    pub search_text: String,
 }
 
 impl std::fmt::Debug for Model {

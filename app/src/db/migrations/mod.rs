@@ -7,6 +7,7 @@ mod m20261129_000001_create_users;
 mod m20261129_000002_create_sessions;
 mod m20261129_000003_create_auth_events;
 mod m20261129_000004_add_user_version;
+mod m20261129_000005_add_user_search_text;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_create_sessions::Migration),
             Box::new(m20261129_000003_create_auth_events::Migration),
             Box::new(m20261129_000004_add_user_version::Migration),
+            Box::new(m20261129_000005_add_user_search_text::Migration),
         ]
     }
 }
