@@ -296,14 +296,19 @@ fn seconds(
     variable: &'static str,
     default: u64,
 ) -> Result<Duration, ConfigError> {
+    /// Thirty days: longer lifetimes are mistakes, and would overflow date arithmetic.
+    const MAX_SECS: u64 = 30 * 24 * 60 * 60;
     let secs: u64 = parse(
         source,
         variable,
         Some(default),
         "a whole number of seconds, at least 1",
     )?;
-    if secs == 0 {
-        return Err(problem(variable, "must be at least 1 second"));
+    if secs == 0 || secs > MAX_SECS {
+        return Err(problem(
+            variable,
+            format!("must be from 1 to {MAX_SECS} seconds (30 days), got {secs}"),
+        ));
     }
     Ok(Duration::from_secs(secs))
 }
@@ -474,6 +479,21 @@ mod tests {
         .err()
         .unwrap();
         assert_eq!(err.variable, "PUBLIC_URL");
+    }
+
+    #[test]
+    fn lifetimes_are_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Config::from_source(
+            &[
+                ("SESSION_SECRET", SECRET),
+                ("SESSION_ABSOLUTE_TIMEOUT_SECS", "10000000000000"),
+            ],
+            dir.path(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.variable, "SESSION_ABSOLUTE_TIMEOUT_SECS");
     }
 
     #[test]

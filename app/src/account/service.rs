@@ -34,6 +34,15 @@ use crate::{
 
 /// How many rows a list page holds.
 pub const PER_PAGE: u64 = 20;
+/// No list is longer than this many pages; a larger number is a mistake, answered 400.
+const MAX_PAGE: u64 = 1_000_000;
+
+fn check_page(page: u64) -> Result<u64, ApiError> {
+    if page > MAX_PAGE {
+        return Err(ApiError::invalid("page", "That page number is too large."));
+    }
+    Ok(page.max(1))
+}
 
 pub async fn load_user(state: &AppState, id: i64) -> Result<users::Model, ApiError> {
     db::users::find_by_id(&state.db, id)
@@ -363,7 +372,7 @@ pub async fn list_users(
             "Search for at most 100 characters.",
         ));
     }
-    let page = filter.page.max(1);
+    let page = check_page(filter.page)?;
     let (users, total) = db::users::list(
         &state.db,
         &filter.query,
@@ -396,7 +405,7 @@ pub async fn audit_log(
         }
         find = find.filter(auth_events::Column::Kind.eq(kind));
     }
-    let page = filter.page.max(1);
+    let page = check_page(filter.page)?;
     let total = find
         .clone()
         .count(&state.db)

@@ -66,12 +66,14 @@ impl SessionContext {
 
     /// Signs in; on success every other tab is told, and moves on too.
     pub async fn sign_in(self, email: String, password: String) -> Result<Session, ApiError> {
-        let generation = self.bump();
+        self.bump();
         let session = api::sign_in(email, password).await?;
-        if self.is_current(generation) {
-            self.reason.set(None);
-            self.apply(SessionStatus::Authenticated(session.clone()));
-        }
+        // The person's latest explicit act: it wins over anything that happened meanwhile, and
+        // a sign-out still waiting to reach the server is moot (this sign-in ended that session).
+        self.bump();
+        self.pending_sign_out.set_value(false);
+        self.reason.set(None);
+        self.apply(SessionStatus::Authenticated(session.clone()));
         self.tell_other_tabs(TabEvent::SignedIn);
         Ok(session)
     }
@@ -158,7 +160,12 @@ impl SessionContext {
         match event {
             // Takes privileges away only: act at once, the server has already been told.
             TabEvent::SignedOut => self.drop_session(SignedOutReason::SignedOut),
-            TabEvent::SignedIn | TabEvent::Updated => self.refresh(),
+            TabEvent::SignedIn => {
+                // Another tab's sign-in replaced the session this tab may still owe a sign-out.
+                self.pending_sign_out.set_value(false);
+                self.refresh();
+            }
+            TabEvent::Updated => self.refresh(),
         }
     }
 

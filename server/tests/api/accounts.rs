@@ -718,3 +718,40 @@ async fn the_audit_log_is_newest_first_and_filterable() {
         (StatusCode::BAD_REQUEST, Some("kind"))
     );
 }
+
+#[tokio::test]
+async fn guessing_the_current_password_with_a_session_is_rate_limited() {
+    let app = TestApp::builder()
+        .env("SIGNIN_MAX_FAILURES_PER_ACCOUNT", "3")
+        .spawn()
+        .await;
+    let user = app.create_user(Role::Client).await;
+    let client = signed_in(&app, &user).await;
+    let guess =
+        json!({"current_password": "guess-password-1", "new_password": "Kadikoy-Iskele-88"});
+    for _ in 0..3 {
+        let (status, _) = call(&app, &client, "/api/account/change_password", guess.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+    let right = json!({"current_password": user.password, "new_password": "Kadikoy-Iskele-88"});
+    let response = app
+        .post(&client, "/api/account/change_password", Some(right))
+        .await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().get("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn absurd_page_numbers_are_400_not_a_crash() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user(Role::Admin).await;
+    let client = signed_in(&app, &admin).await;
+    for path in ["/api/admin/users", "/api/admin/audit"] {
+        let (status, body) = call(&app, &client, path, json!({"filter": {"page": u64::MAX}})).await;
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("page")),
+            "{path}"
+        );
+    }
+}

@@ -1,7 +1,9 @@
 //! Failed sign-in counters, per account and per client address, shared by the whole process.
 //!
 //! A fixed window per key: after `max_failures` failures the key is refused until the window
-//! that began with its first failure ends. A successful sign-in clears the account's counter.
+//! that began with its first failure ends. Each attempt is counted when it starts (so a burst of
+//! parallel guesses cannot all slip past the check while bcrypt runs) and given back when it
+//! succeeds; a successful sign-in clears the account's counter.
 
 use std::{
     collections::HashMap,
@@ -52,6 +54,46 @@ impl FailureLimiter {
         }
     }
 
+    /// Counts an attempt that is about to be checked, or refuses it when `key` is locked out.
+    pub fn begin_attempt(&self, key: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if entries.len() > SWEEP_ABOVE {
+            let window = self.window;
+            entries.retain(|_, e| now < e.window_start + window);
+        }
+        let entry = entries.entry(key.to_owned()).or_insert(Entry {
+            failures: 0,
+            window_start: now,
+        });
+        if now >= entry.window_start + self.window {
+            *entry = Entry {
+                failures: 0,
+                window_start: now,
+            };
+        }
+        if entry.failures >= self.max_failures {
+            let left = entry.window_start + self.window - now;
+            return Err(left.as_secs() + u64::from(left.subsec_nanos() > 0));
+        }
+        entry.failures += 1;
+        Ok(())
+    }
+
+    /// Gives back an attempt counted by `begin_attempt` that succeeded.
+    pub fn attempt_succeeded(&self, key: &str) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if let Some(entry) = entries.get_mut(key) {
+            entry.failures = entry.failures.saturating_sub(1);
+        }
+    }
+
     pub fn record_failure(&self, key: &str) {
         let now = Instant::now();
         let mut entries = self
@@ -99,6 +141,22 @@ mod tests {
         assert!(limiter.check("b").is_ok(), "other keys are not affected");
         limiter.reset("a");
         assert!(limiter.check("a").is_ok());
+    }
+
+    #[test]
+    fn attempts_are_counted_before_they_finish() {
+        let limiter = FailureLimiter::new(2, Duration::from_secs(60));
+        assert!(limiter.begin_attempt("a").is_ok());
+        assert!(limiter.begin_attempt("a").is_ok());
+        assert!(
+            limiter.begin_attempt("a").is_err(),
+            "a third parallel attempt is refused"
+        );
+        limiter.attempt_succeeded("a");
+        assert!(
+            limiter.begin_attempt("a").is_ok(),
+            "a success gives its attempt back"
+        );
     }
 
     #[test]

@@ -138,11 +138,15 @@ impl SessionService {
         let account_key = email.as_ref().to_owned();
         let address_key = client.addr.clone().unwrap_or_default();
 
-        let locked = self
-            .account_limiter
-            .check(&account_key)
-            .err()
-            .max(self.address_limiter.check(&address_key).err());
+        let account_attempt = self.account_limiter.begin_attempt(&account_key);
+        let address_attempt = self.address_limiter.begin_attempt(&address_key);
+        if account_attempt.is_ok() && address_attempt.is_err() {
+            self.account_limiter.attempt_succeeded(&account_key);
+        }
+        if address_attempt.is_ok() && account_attempt.is_err() {
+            self.address_limiter.attempt_succeeded(&address_key);
+        }
+        let locked = account_attempt.err().max(address_attempt.err());
         if let Some(retry_after) = locked {
             self.audit_best_effort(EventKind::SignInLocked, client, None, Some(&email), None)
                 .await;
@@ -159,8 +163,7 @@ impl SessionService {
         let user = match user {
             Some(user) if matched && user.active && user.role().is_some() => user,
             user => {
-                self.account_limiter.record_failure(&account_key);
-                self.address_limiter.record_failure(&address_key);
+                // The attempt was counted when it began: it stays a failure.
                 let detail = match &user {
                     None => "unknown email",
                     Some(u) if !u.active && matched => "account deactivated",
@@ -178,6 +181,7 @@ impl SessionService {
             }
         };
         self.account_limiter.reset(&account_key);
+        self.address_limiter.attempt_succeeded(&address_key);
 
         if let Some(Verified::Fresh(old) | Verified::Expired(old)) =
             current_token.and_then(|t| self.keys.verify(t, Utc::now()))
@@ -185,6 +189,20 @@ impl SessionService {
             self.revoke(&old.sid, "replaced by a new sign-in").await?;
         }
         let started = self.start_session(&user, client).await?;
+        // A password change, deactivation or role change that ran while bcrypt was working
+        // revoked the user's sessions before this one existed: look again, and end it if so.
+        let now_user = db::users::find_by_id(&self.db, user.id)
+            .await
+            .map_err(db_unavailable)?;
+        let unchanged = now_user.as_ref().is_some_and(|u| {
+            u.active && u.role == user.role && u.password_hash == user.password_hash
+        });
+        if !unchanged {
+            if let Some(sid) = started_sid(&started.1, &self.keys) {
+                self.revoke(&sid, "account changed during sign-in").await?;
+            }
+            return Err(ApiError::invalid_credentials());
+        }
         self.audit_best_effort(EventKind::SignIn, client, Some(user.id), None, None)
             .await;
         Ok(started)
@@ -288,13 +306,21 @@ impl SessionService {
         else {
             return Ok(Resolved::Invalid);
         };
-        if !user.active || user.role() != Some(claims.role) {
+        if !user.active
+            || user.role() != Some(claims.role)
+            || row.created_at < user.password_changed_at
+        {
             self.revoke(&row.id, "account changed").await?;
             return Ok(Resolved::Invalid);
         }
-        store::touch(&self.db, &row.id, now)
+        // Only a row that is still unrevoked is touched: a revocation that landed since the read
+        // above wins, and no token is minted for it.
+        if !store::touch(&self.db, &row.id, now)
             .await
-            .map_err(db_unavailable)?;
+            .map_err(db_unavailable)?
+        {
+            return Ok(Resolved::Invalid);
+        }
         let session_user = SessionUser {
             id: user.id,
             email: user.email,
@@ -411,15 +437,24 @@ impl SessionService {
         )
     }
 
-    /// Checks a password against a user's stored hash (bounded like sign-in).
+    /// Checks a signed-in user's password (to change it, or to confirm ending sessions), under
+    /// the same per-account limit as sign-in: a stolen cookie is no way to guess the password.
     pub async fn verify_password(
         &self,
         user: &crate::db::entities::users::Model,
         password: &Password,
     ) -> Result<bool, ApiError> {
-        self.hasher
+        self.account_limiter
+            .begin_attempt(&user.email)
+            .map_err(ApiError::too_many_requests)?;
+        let matched = self
+            .hasher
             .verify(password, Some(&user.password_hash))
-            .await
+            .await?;
+        if matched {
+            self.account_limiter.attempt_succeeded(&user.email);
+        }
+        Ok(matched)
     }
 
     /// Revokes every session of a user, but `except`: at once here, within a poll elsewhere.
@@ -478,6 +513,14 @@ impl SessionService {
         if let Err(err) = audit::record(&self.db, kind, event).await {
             tracing::warn!(%err, kind = kind.as_str(), "could not write an audit event");
         }
+    }
+}
+
+/// The session id inside a `Set-Cookie` value this service just issued.
+fn started_sid(set_cookie: &str, keys: &TokenKeys) -> Option<String> {
+    let token = set_cookie.split(';').next()?.split_once('=')?.1;
+    match keys.verify(token, Utc::now())? {
+        Verified::Fresh(claims) | Verified::Expired(claims) => Some(claims.sid),
     }
 }
 

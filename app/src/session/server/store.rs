@@ -48,14 +48,19 @@ pub async fn find(db: &impl ConnectionTrait, sid: &str) -> Result<Option<session
     sessions::Entity::find_by_id(sid.to_owned()).one(db).await
 }
 
-/// Records activity (at renewal time).
-pub async fn touch(db: &impl ConnectionTrait, sid: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
-    sessions::Entity::update_many()
+/// Records activity (at renewal time). `false` when the session was revoked meanwhile.
+pub async fn touch(
+    db: &impl ConnectionTrait,
+    sid: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = sessions::Entity::update_many()
         .col_expr(sessions::Column::LastSeenAt, Expr::value(now))
         .filter(sessions::Column::Id.eq(sid))
+        .filter(sessions::Column::RevokedAt.is_null())
         .exec(db)
-        .await
-        .map(|_| ())
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// Marks one session revoked. Answers whether this call revoked it (false when it already was).
