@@ -23,7 +23,9 @@ const SECRET: &str = "bench-secret-0123456789-abcdefghijklmnop";
 const EMAIL: &str = "bench@example.com";
 const PASSWORD: &str = "Bench-Password-2026";
 const CONCURRENCY: usize = 16;
-const LOAD_SECONDS: u64 = 4;
+/// Each target gets `ROUNDS` turns of `ROUND` (8 s in all), interleaved with the others.
+const ROUNDS: u32 = 16;
+const ROUND: Duration = Duration::from_millis(500);
 const SIGN_INS: usize = 12;
 
 fn main() {
@@ -111,25 +113,36 @@ async fn run() {
     let bare = format!("http://127.0.0.1:{bare_port}/verify");
 
     println!(
-        "SMMM Portal benchmark (concurrency {CONCURRENCY}, {LOAD_SECONDS} s per target, bcrypt cost {cost})"
+        "SMMM Portal benchmark (concurrency {CONCURRENCY}, {ROUNDS} interleaved rounds of {ROUND:?} per target, bcrypt cost {cost})"
     );
-    let baseline = load(&client, reqwest::Method::POST, &bare, &cookie).await;
+    // The three targets take turns in short rounds, so the machine's drift (it is shared)
+    // weighs on each of them alike and the ratios stay meaningful.
+    let targets = [
+        (reqwest::Method::POST, bare.clone()),
+        (reqwest::Method::POST, format!("{base}/api/auth/session")),
+        (reqwest::Method::GET, format!("{base}/robots.txt")),
+    ];
+    let mut samples: Vec<(Vec<Duration>, usize)> = vec![(Vec::new(), 0); targets.len()];
+    for (method, url) in &targets {
+        run_for(&client, method, url, &cookie, Duration::from_millis(300)).await; // warm-up
+    }
+    for _ in 0..ROUNDS {
+        for (i, (method, url)) in targets.iter().enumerate() {
+            let (latencies, errors) = run_for(&client, method, url, &cookie, ROUND).await;
+            samples[i].0.extend(latencies);
+            samples[i].1 += errors;
+        }
+    }
+    let mut results = samples
+        .into_iter()
+        .map(|(l, e)| LoadResult::from_samples(l, e));
+    let (baseline, session, stat) = (
+        results.next().unwrap(),
+        results.next().unwrap(),
+        results.next().unwrap(),
+    );
     baseline.print("bare axum HS256 verify");
-    let session = load(
-        &client,
-        reqwest::Method::POST,
-        &format!("{base}/api/auth/session"),
-        &cookie,
-    )
-    .await;
     session.print("POST /api/auth/session");
-    let stat = load(
-        &client,
-        reqwest::Method::GET,
-        &format!("{base}/robots.txt"),
-        &cookie,
-    )
-    .await;
     stat.print("GET /robots.txt (static)");
 
     // Sign-in against one bcrypt verify at the same cost, alternating so drift hits both.
@@ -271,61 +284,62 @@ impl LoadResult {
     }
 }
 
-/// `CONCURRENCY` workers hit `url` for `LOAD_SECONDS` after a short warm-up.
-async fn load(
+impl LoadResult {
+    fn from_samples(mut latencies: Vec<Duration>, errors: usize) -> Self {
+        latencies.sort_unstable();
+        let at =
+            |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+        Self {
+            rps: latencies.len() as f64 / (ROUND.as_secs_f64() * f64::from(ROUNDS)),
+            p50: at(0.50),
+            p99: at(0.99),
+            errors,
+        }
+    }
+}
+
+/// `CONCURRENCY` workers hit `url` for `duration`; every request's latency and the errors.
+async fn run_for(
     client: &reqwest::Client,
-    method: reqwest::Method,
+    method: &reqwest::Method,
     url: &str,
     cookie: &str,
-) -> LoadResult {
-    let run_for = |duration: Duration| {
-        let client = client.clone();
-        let url = url.to_owned();
-        let cookie = cookie.to_owned();
-        let method = method.clone();
-        async move {
-            let deadline = Instant::now() + duration;
-            let workers = (0..CONCURRENCY).map(|_| {
-                let (client, url, cookie, method) =
-                    (client.clone(), url.clone(), cookie.clone(), method.clone());
-                tokio::spawn(async move {
-                    let mut latencies = Vec::new();
-                    let mut errors = 0;
-                    while Instant::now() < deadline {
-                        let started = Instant::now();
-                        let ok = client
-                            .request(method.clone(), &url)
-                            .header("cookie", &cookie)
-                            .send()
-                            .await
-                            .map(|r| r.status().is_success())
-                            .unwrap_or(false);
-                        latencies.push(started.elapsed());
-                        errors += usize::from(!ok);
-                    }
-                    (latencies, errors)
-                })
-            });
-            let mut all = Vec::new();
+    duration: Duration,
+) -> (Vec<Duration>, usize) {
+    let deadline = Instant::now() + duration;
+    let workers = (0..CONCURRENCY).map(|_| {
+        let (client, url, cookie, method) = (
+            client.clone(),
+            url.to_owned(),
+            cookie.to_owned(),
+            method.clone(),
+        );
+        tokio::spawn(async move {
+            let mut latencies = Vec::new();
             let mut errors = 0;
-            for worker in futures::future::join_all(workers).await {
-                let (latencies, e) = worker.unwrap();
-                all.extend(latencies);
-                errors += e;
+            while Instant::now() < deadline {
+                let started = Instant::now();
+                let ok = client
+                    .request(method.clone(), &url)
+                    .header("cookie", &cookie)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false);
+                latencies.push(started.elapsed());
+                errors += usize::from(!ok);
             }
-            (all, errors)
-        }
-    };
-    run_for(Duration::from_millis(500)).await;
-    let (mut latencies, errors) = run_for(Duration::from_secs(LOAD_SECONDS)).await;
-    latencies.sort_unstable();
-    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
-    LoadResult {
-        rps: latencies.len() as f64 / LOAD_SECONDS as f64,
-        p50: at(0.50),
-        p99: at(0.99),
-        errors,
+            (latencies, errors)
+        })
+    });
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for worker in futures::future::join_all(workers).await {
+        let (latencies, e) = worker.unwrap();
+        all.extend(latencies);
+        errors += e;
     }
+    (all, errors)
 }
 
 async fn spawn_bare_verifier(origin: String) -> u16 {

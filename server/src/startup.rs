@@ -97,13 +97,9 @@ fn router(config: &Config, state: AppState) -> Router {
         .with_state((state.clone(), api::Endpoints::registered()))
         .layer(
             ServiceBuilder::new()
-                .layer(middleware::from_fn_with_state(
-                    allowed,
-                    csrf::refuse_cross_site,
-                ))
-                .layer(middleware::from_fn(move |req, next| {
-                    reject_large_bodies(limit, req, next)
-                }))
+                // One middleware for both checks: each `from_fn` layer costs a boxed future and a
+                // clone of the service below it on every request.
+                .layer(middleware::from_fn_with_state((allowed, limit), api_guard))
                 .layer(RequestBodyLimitLayer::new(limit))
                 .layer(SetResponseHeaderLayer::overriding(
                     header::CACHE_CONTROL,
@@ -133,13 +129,17 @@ fn router(config: &Config, state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// Answers an oversized body with a JSON 413 before it is read (when its length is declared);
-/// `RequestBodyLimitLayer` still stops a streamed body that grows past the limit.
-async fn reject_large_bodies(
-    limit: usize,
+/// Refuses, before any work, a cross-site state-changing request (403) and a body declared
+/// larger than the limit (413; `RequestBodyLimitLayer` still stops a streamed body that grows
+/// past it).
+async fn api_guard(
+    axum::extract::State((allowed, limit)): axum::extract::State<(csrf::AllowedOrigin, usize)>,
     request: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
+    if let Some(refused) = csrf::refusal(&allowed, &request) {
+        return refused;
+    }
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)

@@ -5,9 +5,8 @@
 
 use app::error::{ApiError, ErrorCode};
 use axum::{
-    extract::{Request, State},
+    extract::Request,
     http::{HeaderMap, Method, header},
-    middleware::Next,
     response::Response,
 };
 
@@ -54,23 +53,20 @@ impl AllowedOrigin {
     }
 }
 
-pub async fn refuse_cross_site(
-    State(allowed): State<AllowedOrigin>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// The 403 for a state-changing request from another site, or `None` to let it through.
+pub fn refusal(allowed: &AllowedOrigin, request: &Request) -> Option<Response> {
     let safe_method = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if !safe_method && !allowed.permits(request.headers()) {
-        tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
-        return json_error(ApiError::new(
-            ErrorCode::CrossSite,
-            "This request came from another site and was refused.",
-        ));
+    if safe_method || allowed.permits(request.headers()) {
+        return None;
     }
-    next.run(request).await
+    tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
+    Some(json_error(ApiError::new(
+        ErrorCode::CrossSite,
+        "This request came from another site and was refused.",
+    )))
 }
 
 #[cfg(test)]
