@@ -7,7 +7,7 @@
 
 use std::{
     collections::HashMap,
-    sync::Mutex,
+    sync::{Mutex, MutexGuard},
     time::{Duration, Instant},
 };
 
@@ -23,7 +23,7 @@ struct Entry {
     window_start: Instant,
 }
 
-/// Past this many keys, expired entries are swept on the next failure.
+/// Past this many keys, expired entries are swept on the next attempt.
 const SWEEP_ABOVE: usize = 10_000;
 
 impl FailureLimiter {
@@ -35,45 +35,22 @@ impl FailureLimiter {
         }
     }
 
-    /// `Err(seconds)` when `key` is locked out, with the time until it is not.
-    pub fn check(&self, key: &str) -> Result<(), u64> {
-        let now = Instant::now();
-        let entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        match entries.get(key) {
-            Some(entry)
-                if entry.failures >= self.max_failures
-                    && now < entry.window_start + self.window =>
-            {
-                let left = entry.window_start + self.window - now;
-                Err(left.as_secs() + u64::from(left.subsec_nanos() > 0))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Counts an attempt that is about to be checked, or refuses it when `key` is locked out.
+    /// Counts an attempt that is about to be checked, or refuses it with the seconds until
+    /// `key` may try again.
     pub fn begin_attempt(&self, key: &str) -> Result<(), u64> {
         let now = Instant::now();
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
+        let mut entries = self.lock();
         if entries.len() > SWEEP_ABOVE {
             let window = self.window;
             entries.retain(|_, e| now < e.window_start + window);
         }
-        let entry = entries.entry(key.to_owned()).or_insert(Entry {
+        let fresh = Entry {
             failures: 0,
             window_start: now,
-        });
+        };
+        let entry = entries.entry(key.to_owned()).or_insert(fresh);
         if now >= entry.window_start + self.window {
-            *entry = Entry {
-                failures: 0,
-                window_start: now,
-            };
+            *entry = fresh;
         }
         if entry.failures >= self.max_failures {
             let left = entry.window_start + self.window - now;
@@ -85,43 +62,21 @@ impl FailureLimiter {
 
     /// Gives back an attempt counted by `begin_attempt` that succeeded.
     pub fn attempt_succeeded(&self, key: &str) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        if let Some(entry) = entries.get_mut(key) {
+        if let Some(entry) = self.lock().get_mut(key) {
             entry.failures = entry.failures.saturating_sub(1);
         }
     }
 
-    pub fn record_failure(&self, key: &str) {
-        let now = Instant::now();
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        if entries.len() > SWEEP_ABOVE {
-            let window = self.window;
-            entries.retain(|_, e| now < e.window_start + window);
-        }
-        let entry = entries.entry(key.to_owned()).or_insert(Entry {
-            failures: 0,
-            window_start: now,
-        });
-        if now >= entry.window_start + self.window {
-            *entry = Entry {
-                failures: 0,
-                window_start: now,
-            };
-        }
-        entry.failures = entry.failures.saturating_add(1);
+    /// Clears `key`'s failures (a successful sign-in of that account).
+    pub fn reset(&self, key: &str) {
+        self.lock().remove(key);
     }
 
-    pub fn reset(&self, key: &str) {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Entry>> {
+        // A panic elsewhere while holding the lock leaves counters, not broken invariants.
         self.entries
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
-            .remove(key);
     }
 }
 
@@ -133,14 +88,16 @@ mod tests {
     fn locks_after_max_failures_and_reset_clears() {
         let limiter = FailureLimiter::new(3, Duration::from_secs(60));
         for _ in 0..3 {
-            assert!(limiter.check("a").is_ok());
-            limiter.record_failure("a");
+            assert!(limiter.begin_attempt("a").is_ok());
         }
-        let retry = limiter.check("a").expect_err("locked");
+        let retry = limiter.begin_attempt("a").expect_err("locked");
         assert!((59..=60).contains(&retry), "{retry}");
-        assert!(limiter.check("b").is_ok(), "other keys are not affected");
+        assert!(
+            limiter.begin_attempt("b").is_ok(),
+            "other keys are not affected"
+        );
         limiter.reset("a");
-        assert!(limiter.check("a").is_ok());
+        assert!(limiter.begin_attempt("a").is_ok());
     }
 
     #[test]
@@ -162,9 +119,9 @@ mod tests {
     #[test]
     fn window_expiry_unlocks() {
         let limiter = FailureLimiter::new(1, Duration::from_millis(20));
-        limiter.record_failure("a");
-        assert!(limiter.check("a").is_err());
+        assert!(limiter.begin_attempt("a").is_ok());
+        assert!(limiter.begin_attempt("a").is_err());
         std::thread::sleep(Duration::from_millis(30));
-        assert!(limiter.check("a").is_ok());
+        assert!(limiter.begin_attempt("a").is_ok());
     }
 }
