@@ -181,8 +181,8 @@ pub async fn change_password(
         .await?;
     let parts = guard::request_parts()?;
     let client = guard::client_info(state, &parts);
-    let (_, cookie) = state.sessions.start_session(&user, &client).await?;
-    set_cookie(&cookie);
+    let started = state.sessions.start_session(&user, &client).await?;
+    set_cookie(&started.set_cookie);
     record(state, EventKind::PasswordChanged, user.id, None).await;
     Ok(())
 }

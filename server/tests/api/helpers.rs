@@ -180,8 +180,8 @@ impl TestApp {
         .await
     }
 
-    /// Signs `user` in on `client` and asserts it worked.
-    pub async fn sign_in(&self, client: &Client, user: &TestUser) -> Value {
+    /// Signs `user` in on `client`, asserts it worked, and answers the response.
+    async fn signed_in(&self, client: &Client, user: &TestUser) -> Response {
         let response = self.sign_in_with(client, &user.email, &user.password).await;
         assert_eq!(
             response.status(),
@@ -189,19 +189,17 @@ impl TestApp {
             "sign-in of {}",
             user.email
         );
-        response.json().await.unwrap()
+        response
+    }
+
+    /// Signs `user` in on `client` and answers the session body.
+    pub async fn sign_in(&self, client: &Client, user: &TestUser) -> Value {
+        self.signed_in(client, user).await.json().await.unwrap()
     }
 
     /// Signs `user` in on `client` and answers the session token its cookie carries.
     pub async fn sign_in_token(&self, client: &Client, user: &TestUser) -> String {
-        let response = self.sign_in_with(client, &user.email, &user.password).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "sign-in of {}",
-            user.email
-        );
-        session_token(response.headers()).expect("a session cookie")
+        session_token(self.signed_in(client, user).await.headers()).expect("a session cookie")
     }
 
     /// The status `/api/me` answers for exactly this token.

@@ -41,6 +41,14 @@ impl CurrentSession {
     }
 }
 
+/// A session just created: its id, what the client is told, and the cookie that carries it.
+#[derive(Debug)]
+pub struct StartedSession {
+    pub sid: String,
+    pub session: Session,
+    pub set_cookie: String,
+}
+
 /// What reading a token found.
 #[derive(Debug)]
 pub enum Resolved {
@@ -188,7 +196,11 @@ impl SessionService {
         {
             self.revoke(&old.sid, "replaced by a new sign-in").await?;
         }
-        let started = self.start_session(&user, client).await?;
+        let StartedSession {
+            sid,
+            session,
+            set_cookie,
+        } = self.start_session(&user, client).await?;
         // A password change, deactivation or role change that ran while bcrypt was working
         // revoked the user's sessions before this one existed: look again, and end it if so.
         let now_user = db::users::find_by_id(&self.db, user.id)
@@ -198,14 +210,12 @@ impl SessionService {
             u.active && u.role == user.role && u.password_hash == user.password_hash
         });
         if !unchanged {
-            if let Some(sid) = started_sid(&started.1, &self.keys) {
-                self.revoke(&sid, "account changed during sign-in").await?;
-            }
+            self.revoke(&sid, "account changed during sign-in").await?;
             return Err(ApiError::invalid_credentials());
         }
         self.audit_best_effort(EventKind::SignIn, client, Some(user.id), None, None)
             .await;
-        Ok(started)
+        Ok((session, set_cookie))
     }
 
     /// A new session row for `user` on this client, and the cookie that carries it.
@@ -213,7 +223,7 @@ impl SessionService {
         &self,
         user: &crate::db::entities::users::Model,
         client: &ClientInfo,
-    ) -> Result<(Session, String), ApiError> {
+    ) -> Result<StartedSession, ApiError> {
         let now = Utc::now();
         let expires_at = now + to_chrono(self.config.absolute_timeout);
         let row = store::create(
@@ -235,13 +245,14 @@ impl SessionService {
             role: user.role().unwrap_or(Role::Client),
         };
         let set_cookie = self.issue_cookie(&session_user, &row.id, now, expires_at, now)?;
-        Ok((
-            Session {
+        Ok(StartedSession {
+            sid: row.id,
+            session: Session {
                 user: session_user,
                 expires: db::rfc3339(expires_at),
             },
             set_cookie,
-        ))
+        })
     }
 
     /// Reads a token. A fresh, unrevoked token is answered from memory alone; an expired one
@@ -513,14 +524,6 @@ impl SessionService {
         if let Err(err) = audit::record(&self.db, kind, event).await {
             tracing::warn!(%err, kind = kind.as_str(), "could not write an audit event");
         }
-    }
-}
-
-/// The session id inside a `Set-Cookie` value this service just issued.
-fn started_sid(set_cookie: &str, keys: &TokenKeys) -> Option<String> {
-    let token = set_cookie.split(';').next()?.split_once('=')?.1;
-    match keys.verify(token, Utc::now())? {
-        Verified::Fresh(claims) | Verified::Expired(claims) => Some(claims.sid),
     }
 }
 
