@@ -45,5 +45,18 @@ export function recordMetric(name: string, value: number | string) {
   console.log(`metric ${name}: ${value}`);
 }
 
-export const test = base;
+/** Every test fails on an uncaught error in any page of its context (a WASM panic shows as one). */
+export const test = base.extend<{ noPageErrors: void }>({
+  noPageErrors: [
+    async ({ context }, use) => {
+      const errors: string[] = [];
+      const watch = (page: Page) => page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
+      context.pages().forEach(watch);
+      context.on("page", watch);
+      await use();
+      expect(errors, errors.join("\n")).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 export { expect };

@@ -99,8 +99,12 @@ impl SessionContext {
         self.tell_other_tabs(TabEvent::Updated);
     }
 
-    /// Passes a server function's result through, and signs this tab out at once when the
-    /// server says the session is gone (401).
+    /// Passes a server function's result through, and signs this tab out when the server says
+    /// the session is gone (401): right after the caller is done with the answer.
+    ///
+    /// Not synchronously: the caller is usually a page's resource, and signing out takes that
+    /// page down (its role gate swaps it out). Done in the middle of the resource's answer, the
+    /// page's own effects, already queued, would then read its disposed resource and panic.
     pub fn check<T>(self, result: Result<T, ApiError>) -> Result<T, ApiError> {
         if let Err(error) = &result
             && error.error == ErrorCode::Unauthenticated
@@ -108,7 +112,16 @@ impl SessionContext {
                 .status
                 .with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)))
         {
-            self.drop_session(SignedOutReason::Ended);
+            let generation = self.generation.get_value();
+            set_timeout(
+                move || {
+                    // Unless a sign-in or sign-out here has overruled this answer meanwhile.
+                    if self.is_current(generation) {
+                        self.drop_session(SignedOutReason::Ended);
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
         }
         result
     }
