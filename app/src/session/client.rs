@@ -225,15 +225,20 @@ pub fn SessionProvider(
 fn watch(session: SessionContext, refetch_interval_secs: u32) {
     use std::time::Duration;
 
-    let tab_id = format!("{:x}", (js_sys::Math::random() * 1e15) as u64);
-    let post = super::tabs::connect(tab_id, move |event| session.on_other_tab(event));
-    session.broadcast.set_value(Some(post));
+    let channel = super::tabs::TabChannel::open(move |event| session.on_other_tab(event));
+    // Local: the channel holds JS objects. Dropped (and closed) with the provider.
+    let channel = StoredValue::new_local(channel);
+    session
+        .broadcast
+        .set_value(Some(Callback::new(move |event| {
+            channel.with_value(|c| c.post(event))
+        })));
 
     session.refresh();
     let focus = window_event_listener(leptos::ev::focus, move |_| session.refresh());
     let online = window_event_listener(leptos::ev::online, move |_| session.refresh());
     let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
-        if document().visibility_state() == web_sys::VisibilityState::Visible {
+        if !document().hidden() {
             session.refresh();
         }
     });

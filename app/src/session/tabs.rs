@@ -2,7 +2,7 @@
 //! changes the session, and asks the server what that means for it.
 //!
 //! Messages carry no token and no personal data: a kind, the sender's tab id (a tab ignores its
-//! own) and a nonce. They travel over a `BroadcastChannel` (leptos-use); where a browser has
+//! own) and a nonce. They travel over a `BroadcastChannel`; where a browser has
 //! none, over a localStorage key (gloo-storage) and the `storage` event, which other tabs get.
 
 use std::{fmt, str::FromStr};
@@ -68,70 +68,111 @@ pub const CHANNEL: &str = "smmm-portal:session";
 
 #[cfg(feature = "csr")]
 mod browser {
-    use codee::string::FromToStringCodec;
-    use leptos::prelude::*;
-    use leptos_use_broadcast_channel::use_broadcast_channel;
+    use gloo_storage::Storage;
+    use wasm_bindgen::{JsCast, closure::Closure};
+    use web_sys::{BroadcastChannel, MessageEvent, StorageEvent};
 
     use super::{CHANNEL, TabEvent, TabMessage};
 
-    /// Connects this tab; `on_event` runs for every other tab's message. Returns the sender.
-    pub fn connect(
+    /// This tab's end of the cross-tab channel. Plain web-sys, no Leptos: the light sign-in
+    /// shell uses it as well as the app. Dropping it stops listening.
+    pub struct TabChannel {
         tab_id: String,
-        on_event: impl Fn(TabEvent) + Send + Sync + 'static,
-    ) -> Callback<TabEvent> {
-        let channel = use_broadcast_channel::<TabMessage, FromToStringCodec>(CHANNEL);
-        let is_supported = channel.is_supported;
-        let on_event = std::sync::Arc::new(on_event);
+        channel: Option<BroadcastChannel>,
+        /// Kept alive while the channel may call it.
+        _on_message: Closure<dyn Fn(MessageEvent)>,
+        on_storage: Closure<dyn Fn(StorageEvent)>,
+    }
 
-        // BroadcastChannel.
-        let own = tab_id.clone();
-        let handler = on_event.clone();
-        let message = channel.message;
-        Effect::new(move |_| {
-            if let Some(msg) = message.get()
-                && msg.sender != own
-            {
-                handler(msg.event);
+    impl TabChannel {
+        /// Opens the channel; `on_event` runs for every other tab's message.
+        pub fn open(on_event: impl Fn(TabEvent) + 'static) -> Self {
+            let tab_id = format!("{:x}", (js_sys::Math::random() * 1e15) as u64);
+            let receive = std::rc::Rc::new({
+                let own = tab_id.clone();
+                move |raw: Option<String>| {
+                    if let Some(msg) = raw.and_then(|raw| raw.parse::<TabMessage>().ok())
+                        && msg.sender != own
+                    {
+                        on_event(msg.event);
+                    }
+                }
+            });
+            let on_message = Closure::<dyn Fn(MessageEvent)>::new({
+                let receive = receive.clone();
+                move |event: MessageEvent| receive(event.data().as_string())
+            });
+            // The fallback: the `storage` event fires in every tab but the writer.
+            let on_storage = Closure::<dyn Fn(StorageEvent)>::new(move |event: StorageEvent| {
+                if event.key().as_deref() == Some(CHANNEL) {
+                    receive(
+                        event
+                            .new_value()
+                            .and_then(|raw| serde_json::from_str::<String>(&raw).ok()),
+                    );
+                }
+            });
+            let channel = BroadcastChannel::new(CHANNEL).ok();
+            match &channel {
+                Some(channel) => channel.set_onmessage(Some(on_message.as_ref().unchecked_ref())),
+                None => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.add_event_listener_with_callback(
+                            "storage",
+                            on_storage.as_ref().unchecked_ref(),
+                        );
+                    }
+                }
             }
-        });
+            Self {
+                tab_id,
+                channel,
+                _on_message: on_message,
+                on_storage,
+            }
+        }
 
-        // The localStorage fallback: the `storage` event fires in every tab but the writer.
-        let own = tab_id.clone();
-        let handle = window_event_listener(leptos::ev::storage, move |event| {
-            if is_supported.get_untracked() || event.key().as_deref() != Some(CHANNEL) {
-                return;
-            }
-            let parsed = event
-                .new_value()
-                .and_then(|raw| serde_json::from_str::<String>(&raw).ok())
-                .and_then(|raw| raw.parse::<TabMessage>().ok());
-            if let Some(msg) = parsed
-                && msg.sender != own
-            {
-                on_event(msg.event);
-            }
-        });
-        on_cleanup(move || handle.remove());
-
-        let post = channel.post;
-        Callback::new(move |event: TabEvent| {
+        /// Tells every other tab of this browser.
+        pub fn post(&self, event: TabEvent) {
             let message = TabMessage {
                 event,
-                sender: tab_id.clone(),
+                sender: self.tab_id.clone(),
                 nonce: (js_sys::Math::random() * f64::from(u32::MAX)) as u32,
-            };
-            if is_supported.get_untracked() {
-                post(&message);
-            } else {
-                use gloo_storage::Storage;
-                let _ = gloo_storage::LocalStorage::set(CHANNEL, message.to_string());
             }
-        })
+            .to_string();
+            match &self.channel {
+                Some(channel) => {
+                    let _ = channel.post_message(&message.into());
+                }
+                None => {
+                    let _ = gloo_storage::LocalStorage::set(CHANNEL, message);
+                }
+            }
+        }
+    }
+
+    impl Drop for TabChannel {
+        fn drop(&mut self) {
+            match &self.channel {
+                Some(channel) => {
+                    channel.set_onmessage(None);
+                    channel.close();
+                }
+                None => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.remove_event_listener_with_callback(
+                            "storage",
+                            self.on_storage.as_ref().unchecked_ref(),
+                        );
+                    }
+                }
+            }
+        }
     }
 }
 
 #[cfg(feature = "csr")]
-pub use browser::connect;
+pub use browser::TabChannel;
 
 #[cfg(test)]
 mod tests {
