@@ -19,14 +19,13 @@ tools:
 	scripts/install-tools.sh build
 
 # Rebuilt only when something it is made from changed (Trunk would rerun wasm-opt every time).
-FRONTEND_SOURCES := $(shell find app/src frontend/src style public -type f) index.html Trunk.toml Cargo.toml Cargo.lock app/Cargo.toml frontend/Cargo.toml
+FRONTEND_SOURCES := $(shell find app/src frontend/src style public -type f) index.html signin.html Trunk.toml Cargo.toml Cargo.lock app/Cargo.toml frontend/Cargo.toml
 
 frontend: dist/.built
 
 dist/.built: $(FRONTEND_SOURCES)
 	cargo fetch --locked
-	trunk build --release --offline
-	node scripts/precompress.mjs dist
+	scripts/build-frontend.sh
 	touch $@
 
 server-release:

@@ -57,7 +57,7 @@ export default defineConfig({
       PUBLIC_URL: baseURL,
       DATABASE_URL: `sqlite://${dataDir}/e2e.db?mode=rwc`,
       DATA_DIR: dataDir,
-      DIST_DIR: "../dist",
+      DIST_DIR: process.env.E2E_DIST ?? "../dist",
       BCRYPT_COST: "4",
       LOG_LEVEL: "warn",
     },

@@ -28,7 +28,8 @@ step "clippy (server side)" cargo clippy --locked -p app -p server --all-targets
 step "clippy (browser side)" cargo clippy --locked -p frontend -p app --features app/csr --target wasm32-unknown-unknown -- -D warnings
 step "unit and integration tests (SQLite)" cargo test --locked -p app -p server
 step "integration tests (PostgreSQL)" env TEST_DATABASE=postgres cargo test --locked -p server --test api
-step "WASM build (release, wasm-opt, precompressed)" bash -c 'trunk build --release --offline && node scripts/precompress.mjs dist'
+step "WASM build (release, wasm-opt, precompressed)" scripts/build-frontend.sh
+step "first-load size budget" node scripts/first-load-size.mjs dist
 step "WASM has no server crates" scripts/check-wasm-deps.sh
 step "end-to-end (Playwright, Chromium)" bash -c 'cargo build --locked -p server && cd end2end && npx playwright test'
 

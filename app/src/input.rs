@@ -23,6 +23,13 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        Self::validate(raw).map(|email| Self(email.to_lowercase()))
+    }
+
+    /// The checks of `parse` without the lower-casing: the trimmed address, or why it is not
+    /// one. The browser uses this one: it has nothing to store, and `to_lowercase` would pull
+    /// Unicode's case tables into the WASM.
+    pub fn validate(raw: &str) -> Result<&str, ApiError> {
         let email = raw.trim();
         let invalid = |message: &str| Err(ApiError::invalid("email", message));
         if email.is_empty() {
@@ -46,7 +53,7 @@ impl Email {
         if local.is_empty() || local.len() > 64 || !domain_ok {
             return invalid("Enter an email address like name@example.com.");
         }
-        Ok(Self(email.to_lowercase()))
+        Ok(email)
     }
 }
 

@@ -1,17 +1,26 @@
 import { expect, test } from "@playwright/test";
 
-test("the app loads and its WASM runs, within the CSP", async ({ page }) => {
+test("both WASM builds load and run, within the CSP", async ({ page }) => {
   const problems: string[] = [];
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(m.text());
   });
   page.on("pageerror", (e) => problems.push(e.message));
 
+  // The light first-load page: only its WASM shows the form (the HTML has it hidden behind a
+  // skeleton) and moves a signed-out visitor's address from / to the sign-in page's.
   const response = await page.goto("/");
   expect(response?.status()).toBe(200);
   expect(response?.headers()["content-security-policy"]).toContain("'wasm-unsafe-eval'");
-  // Rendered by the WASM app: the static index.html has no such element.
+  await expect(page.getByLabel("Email")).toBeVisible();
+  await expect(page.getByTestId("skeleton")).toBeHidden();
+  await expect(page).toHaveURL(/\/auth\/signin$/);
+
+  // The full app: rendered by its WASM (its index.html has an empty body).
+  await page.goto("/client");
   await expect(page.getByTestId("app-root")).toBeVisible();
+  await expect(page).toHaveURL(/\/auth\/signin\?callbackUrl=\/client$/);
+  await expect(page.getByLabel("Email")).toBeVisible();
   expect(problems, problems.join("\n")).toEqual([]);
 });
 

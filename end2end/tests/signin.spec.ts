@@ -115,9 +115,26 @@ test("a reload keeps the session without flashing the sign-in form; the cookie i
   const cookies = await page.context().cookies();
   expect(cookies.find((c) => c.name === "smmm_session")?.httpOnly).toBe(true);
 
-  // A signed-in visitor who opens the sign-in page is sent on.
+  // A signed-in visitor who opens the sign-in page is sent on, and never sees its form (the
+  // first-load page has it in its HTML, hidden until the server has said who is there).
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      if (document.querySelector("#signin-card:not([hidden])")) sessionStorage.setItem("signinShown", "1");
+    }).observe(document, { childList: true, subtree: true, attributes: true });
+  });
   await page.goto("/auth/signin");
   await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByTestId("stat-clients")).toBeVisible();
+  expect(await page.evaluate(() => sessionStorage.getItem("signinShown"))).toBeNull();
+});
+
+test("the first-load sign-in page honours a same-site callbackUrl", async ({ page }) => {
+  await page.goto("/auth/signin?callbackUrl=/admin/users");
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect(page.getByTestId("user-table")).toBeVisible();
 });
 
 test("an unknown page shows the 404 page", async ({ page }) => {

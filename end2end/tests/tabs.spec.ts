@@ -79,3 +79,40 @@ test("after sign-out the back button shows no protected data", async ({ page }) 
   await expect(page.getByLabel("Email")).toBeVisible();
   expect(await seen(page)).toBe(false);
 });
+
+test("without BroadcastChannel, the localStorage fallback still signs the other tab out", async ({ context }) => {
+  await context.addInitScript(() => {
+    delete (window as any).BroadcastChannel;
+  });
+  const first = await context.newPage();
+  await signIn(first, ADMIN);
+  const second = await context.newPage();
+  await second.goto("/admin");
+  await expect(second.getByTestId("stat-clients")).toBeVisible();
+  await second.evaluate(() => ((window as any).__noReload = true));
+
+  await first.getByRole("button", { name: "Sign out" }).click();
+  await expect(second.getByLabel("Email")).toBeVisible();
+  await expect(second).toHaveURL(/\/auth\/signin/);
+  expect(await second.evaluate(() => (window as any).__noReload)).toBe(true);
+  expect(await second.evaluate(() => typeof (window as any).BroadcastChannel)).toBe("undefined");
+});
+
+test("the app's own sign-in page, shown after a sign-out, signs in again without a reload", async ({ page }) => {
+  await signIn(page, CLIENT);
+  await page.evaluate(() => ((window as any).__noReload = true));
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/auth\/signin$/);
+  await expect(page.getByTestId("signin-notice")).toHaveText("You have signed out.");
+
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("email-error")).toHaveText("Enter your email address.");
+  await page.getByLabel("Email").fill(CLIENT.email);
+  await page.getByLabel("Password", { exact: true }).fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signin-message")).toHaveText("The email or password is incorrect.");
+  await page.getByLabel("Password", { exact: true }).fill(CLIENT.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("welcome")).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+});

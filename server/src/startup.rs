@@ -109,7 +109,7 @@ fn router(config: &Config, state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(limit));
 
     let security = SecurityHeaders::new(
-        &config.dist_dir.join("index.html"),
+        &static_files::shells(&config.dist_dir),
         config.auth.secure_cookies(),
     );
     let mut router = Router::new()

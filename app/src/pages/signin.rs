@@ -1,4 +1,6 @@
-//! `/auth/signin`: the sign-in form.
+//! `/auth/signin` inside the app: the sign-in form a tab shows after signing out (or being
+//! signed out) without a reload. A first load of the address gets the light shell instead
+//! (`crate::signin_shell` over `signin.html`): keep the two forms' markup and texts alike.
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
@@ -65,15 +67,17 @@ fn SignInForm() -> impl IntoView {
         }
         server_message.set(None);
         // The same rules the server applies, before anything is sent.
-        let email_check = Email::parse(&email.get_untracked());
-        let password_check = Password::parse(&password.get_untracked());
-        email_error.set(email_check.as_ref().err().map(|e| e.message.clone()));
-        password_error.set(password_check.as_ref().err().map(|e| e.message.clone()));
-        if email_check.is_err() {
+        let email_check = email.with_untracked(|e| Email::validate(e).err());
+        let password_check = password.with_untracked(|p| Password::parse(p).err());
+        let email_bad = email_check.is_some();
+        let password_bad = password_check.is_some();
+        email_error.set(email_check.map(|e| e.message));
+        password_error.set(password_check.map(|e| e.message));
+        if email_bad {
             focus(email_input);
             return;
         }
-        if password_check.is_err() {
+        if password_bad {
             focus(password_input);
             return;
         }

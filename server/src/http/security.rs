@@ -1,7 +1,7 @@
 //! Security headers on every response: CSP, frame-ancestors, nosniff, Referrer-Policy, and HSTS
 //! when the site is served over HTTPS.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use axum::http::{HeaderName, HeaderValue, header};
 use base64::{Engine, engine::general_purpose::STANDARD};
@@ -12,13 +12,13 @@ use sha2::{Digest, Sha256};
 pub struct SecurityHeaders(pub Vec<(HeaderName, HeaderValue)>);
 
 impl SecurityHeaders {
-    /// `index_html` is read for the inline module script Trunk writes to load the WASM: its
-    /// hash goes into `script-src`, so nothing else inline can run.
-    pub fn new(index_html: &Path, https: bool) -> Self {
-        let inline_hashes: String = std::fs::read_to_string(index_html)
-            .map(|html| inline_script_hashes(&html))
-            .unwrap_or_default()
+    /// The HTML `shells` are read for the inline module script Trunk writes to load the WASM:
+    /// their hashes go into `script-src`, so nothing else inline can run.
+    pub fn new(shells: &[PathBuf], https: bool) -> Self {
+        let inline_hashes: String = shells
             .iter()
+            .filter_map(|shell| std::fs::read_to_string(shell).ok())
+            .flat_map(|html| inline_script_hashes(&html))
             .map(|hash| format!(" 'sha256-{hash}'"))
             .collect();
         let csp = format!(

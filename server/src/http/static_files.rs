@@ -1,9 +1,13 @@
-//! The built frontend (`dist/`): hashed assets cached for a year, `index.html` never cached,
-//! and every unknown path answered with `index.html` so client-side routes load.
+//! The built frontend (`dist/`): hashed assets cached for a year, HTML shells never cached.
+//!
+//! Two shells: `signin/index.html`, the light first-load entry (the sign-in page alone), for
+//! the addresses a visitor opens first (`/`, `/auth/signin`); `index.html`, the full app, for
+//! every other path, so client-side routes load.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use axum::{
+    Router,
     extract::Request,
     http::{HeaderValue, header},
     middleware::Next,
@@ -11,16 +15,46 @@ use axum::{
 };
 use tower_http::services::{ServeDir, ServeFile};
 
+/// The full app's shell, relative to `dist/`.
+pub const APP_SHELL: &str = "index.html";
+/// The light sign-in entry's shell, relative to `dist/` (`scripts/build-frontend.sh`).
+pub const SIGNIN_SHELL: &str = "signin/index.html";
+/// Served the light shell when the build has one.
+const FIRST_LOAD_PATHS: [&str; 2] = ["/", "/auth/signin"];
+
+/// The HTML shells present in `dist` (for the CSP's inline-script hashes).
+pub fn shells(dist: &Path) -> Vec<PathBuf> {
+    [APP_SHELL, SIGNIN_SHELL]
+        .iter()
+        .map(|shell| dist.join(shell))
+        .filter(|path| path.is_file())
+        .collect()
+}
+
 /// Serves the `.br`/`.gz` files `scripts/precompress.mjs` wrote when the browser accepts them.
-pub fn service(dist: &Path) -> ServeDir<ServeFile> {
-    ServeDir::new(dist)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(
-            ServeFile::new(dist.join("index.html"))
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
+pub fn service(dist: &Path) -> Router {
+    let app_shell = shell(dist.join(APP_SHELL));
+    let light = dist.join(SIGNIN_SHELL);
+    // A build without the light entry (or an old dist/) still works: the full app signs in too.
+    let first_load = if light.is_file() {
+        shell(light)
+    } else {
+        app_shell.clone()
+    };
+    let mut router = Router::new();
+    for path in FIRST_LOAD_PATHS {
+        router = router.route_service(path, first_load.clone());
+    }
+    router.fallback_service(
+        ServeDir::new(dist)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(app_shell),
+    )
+}
+
+fn shell(path: PathBuf) -> ServeFile {
+    ServeFile::new(path).precompressed_br().precompressed_gzip()
 }
 
 pub async fn cache_headers(request: Request, next: Next) -> Response {

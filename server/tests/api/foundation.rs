@@ -1,7 +1,9 @@
 //! The server skeleton: health, static files, headers, API routing, limits.
 
+use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use sha2::Digest;
 
 use crate::helpers::*;
 
@@ -47,7 +49,38 @@ async fn client_routes_get_index_html_uncached_with_security_headers() {
         headers.get("strict-transport-security").is_none(),
         "no HSTS over plain http"
     );
-    assert!(response.text().await.unwrap().contains("SMMM Portal"));
+    assert_eq!(response.text().await.unwrap(), APP_SHELL_HTML);
+}
+
+#[tokio::test]
+async fn first_load_addresses_get_the_light_sign_in_shell() {
+    let app = TestApp::spawn().await;
+    for path in ["/", "/auth/signin", "/auth/signin?callbackUrl=/admin"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(response.text().await.unwrap(), SIGNIN_SHELL_HTML, "{path}");
+    }
+    for path in [
+        "/admin",
+        "/client/sessions",
+        "/auth/signin/extra",
+        "/no/such/page",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.text().await.unwrap(), APP_SHELL_HTML, "{path}");
+    }
+    // Both shells' loader scripts may run, and nothing else inline.
+    let response = app.client.get(app.url("/")).send().await.unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for script in ["load('app')", "load('signin')"] {
+        let hash = base64::engine::general_purpose::STANDARD
+            .encode(sha2::Sha256::digest(script.as_bytes()));
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{script}: {csp}");
+    }
 }
 
 #[tokio::test]

@@ -18,6 +18,11 @@ pub const PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 pub const PASSWORD: &str = "correct-horse-battery";
 /// A file named like Trunk's hashed output, large enough to be compressed.
 pub const HASHED_ASSET: &str = "/app-0123456789abcdef.js";
+/// The two HTML shells a Trunk build writes, each with its inline loader script.
+pub const APP_SHELL_HTML: &str =
+    "<!doctype html><title>SMMM Portal</title><script type=\"module\">load('app')</script>";
+pub const SIGNIN_SHELL_HTML: &str = "<!doctype html><title>Sign in · SMMM Portal</title>\
+     <script type=\"module\">load('signin')</script>";
 
 /// Which engine this run tests against.
 pub fn use_postgres() -> bool {
@@ -57,11 +62,10 @@ impl Builder {
         let dir = tempfile::tempdir().expect("temp dir");
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(&dist).expect("dist dir");
-        std::fs::write(
-            dist.join("index.html"),
-            "<!doctype html><title>SMMM Portal</title><body></body>",
-        )
-        .expect("index.html");
+        std::fs::write(dist.join("index.html"), APP_SHELL_HTML).expect("index.html");
+        std::fs::create_dir_all(dist.join("signin")).expect("dist/signin");
+        std::fs::write(dist.join("signin/index.html"), SIGNIN_SHELL_HTML)
+            .expect("signin/index.html");
         std::fs::write(
             dist.join(&HASHED_ASSET[1..]),
             "console.log('portal');\n".repeat(400),

@@ -1,0 +1,273 @@
+//! The light first-load sign-in page: the static markup of `signin.html`, brought to life here.
+//!
+//! Every visitor loads this page first (`/` and `/auth/signin`), and it is held to the size of
+//! the Next.js sign-in page it replaces: 107 KB gzip for everything. The Leptos runtime with the
+//! sign-in page and the session layer measured 142 KB gzip at its smallest, so this page is
+//! plain web-sys: about a quarter of that. It shares what matters with the app: the same server
+//! functions, input rules, callback check and cross-tab channel. Once signed in, the browser
+//! loads the full app at the target address; the app's own sign-in page (`pages::signin`)
+//! serves sign-outs inside it, without a reload.
+
+use std::{cell::Cell, rc::Rc};
+
+use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use web_sys::{Document, Element, HtmlButtonElement, HtmlElement, HtmlInputElement, Window};
+
+use crate::{
+    error::ApiError,
+    input::{Email, Password},
+    session::{
+        Session,
+        api::{get_session, sign_in},
+        redirect::safe_callback,
+        tabs::{TabChannel, TabEvent},
+    },
+};
+
+const SIGN_IN_PATH: &str = "/auth/signin";
+
+/// Starts the page: asks the server for the session, then either moves a signed-in visitor on
+/// or shows the form. Does nothing (but say so in the console) if the markup is not there.
+pub fn start() {
+    match Page::find() {
+        Some(page) => Page::start(Rc::new(page)),
+        None => web_sys::console::error_1(&"sign-in page: markup missing".into()),
+    }
+}
+
+/// The page's elements and state. Lives as long as the page: its handlers are never removed.
+struct Page {
+    window: Window,
+    loading: HtmlElement,
+    card: HtmlElement,
+    form: HtmlElement,
+    email: HtmlInputElement,
+    email_error: Element,
+    password: HtmlInputElement,
+    password_error: Element,
+    toggle: HtmlButtonElement,
+    message: Element,
+    submit: HtmlButtonElement,
+    spinner: HtmlElement,
+    label: Element,
+    pending: Cell<bool>,
+    /// Bumped by a sign-in here, so a session check that was in flight before it cannot undo it.
+    generation: Cell<u32>,
+    tabs: std::cell::OnceCell<TabChannel>,
+}
+
+impl Page {
+    fn find() -> Option<Self> {
+        let window = web_sys::window()?;
+        let document = window.document()?;
+        Some(Self {
+            loading: by_id(&document, "signin-loading")?,
+            card: by_id(&document, "signin-card")?,
+            form: by_id(&document, "signin-form")?,
+            email: by_id(&document, "email")?,
+            email_error: by_id(&document, "email-error")?,
+            password: by_id(&document, "password")?,
+            password_error: by_id(&document, "password-error")?,
+            toggle: by_id(&document, "password-toggle")?,
+            message: by_id(&document, "signin-message")?,
+            submit: by_id(&document, "signin-submit")?,
+            spinner: by_id(&document, "signin-spinner")?,
+            label: by_id(&document, "signin-label")?,
+            window,
+            pending: Cell::new(false),
+            generation: Cell::new(0),
+            tabs: std::cell::OnceCell::new(),
+        })
+    }
+
+    fn start(page: Rc<Self>) {
+        // Another tab signed in (or changed the session): ask the server what that means here.
+        let tabs = TabChannel::open({
+            let page = Rc::downgrade(&page);
+            move |event| {
+                if let (Some(page), TabEvent::SignedIn | TabEvent::Updated) =
+                    (page.upgrade(), event)
+                {
+                    Self::check_session(page);
+                }
+            }
+        });
+        let _ = page.tabs.set(tabs);
+
+        listen(&page.form, "submit", {
+            let page = page.clone();
+            move |event| {
+                event.prevent_default();
+                Self::submit(page.clone());
+            }
+        });
+        listen(&page.email, "input", {
+            let page = page.clone();
+            move |_| set_error(&page.email, &page.email_error, None)
+        });
+        listen(&page.password, "input", {
+            let page = page.clone();
+            move |_| set_error(&page.password, &page.password_error, None)
+        });
+        listen(&page.toggle, "click", {
+            let page = page.clone();
+            move |_| page.toggle_password()
+        });
+        // Signed in elsewhere meanwhile (another window, a restored tab): move on when seen.
+        for event in ["focus", "online"] {
+            listen(&page.window, event, {
+                let page = page.clone();
+                move |_| Self::check_session(page.clone())
+            });
+        }
+        Self::check_session(page);
+    }
+
+    /// Asks the server for the session: a signed-in visitor goes on, anyone else sees the form.
+    fn check_session(page: Rc<Self>) {
+        if page.pending.get() {
+            return;
+        }
+        let generation = page.generation.get();
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = get_session().await;
+            if page.generation.get() != generation {
+                return;
+            }
+            match answer {
+                Ok(Some(session)) => page.leave(&session),
+                // Offline or the server is down: the form, whose sign-in will say so.
+                Ok(None) | Err(_) => page.show_form(),
+            }
+        });
+    }
+
+    fn show_form(&self) {
+        if !self.card.hidden() {
+            return;
+        }
+        // Served at `/` too: once it is clear the visitor must sign in, the address says so.
+        if self.window.location().pathname().ok().as_deref() != Some(SIGN_IN_PATH)
+            && let Ok(history) = self.window.history()
+        {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(SIGN_IN_PATH));
+        }
+        self.loading.set_hidden(true);
+        self.card.set_hidden(false);
+    }
+
+    /// Loads the full app where the visitor belongs: the callback if it is a same-site path,
+    /// else their dashboard.
+    fn leave(&self, session: &Session) {
+        let target = self
+            .callback()
+            .as_deref()
+            .and_then(safe_callback)
+            .map_or_else(|| session.user.role.home().to_owned(), str::to_owned);
+        let _ = self.window.location().replace(&target);
+    }
+
+    fn callback(&self) -> Option<String> {
+        let search = self.window.location().search().ok()?;
+        web_sys::UrlSearchParams::new_with_str(&search)
+            .ok()?
+            .get("callbackUrl")
+    }
+
+    fn submit(page: Rc<Self>) {
+        if page.pending.get() {
+            return;
+        }
+        page.message.set_text_content(None);
+        // The same rules the server applies, before anything is sent.
+        let email = page.email.value();
+        let password = page.password.value();
+        let email_check = Email::validate(&email).err();
+        let password_check = Password::parse(&password).err();
+        let focus_on = match (&email_check, &password_check) {
+            (Some(_), _) => Some(&page.email),
+            (None, Some(_)) => Some(&page.password),
+            (None, None) => None,
+        };
+        set_error(&page.email, &page.email_error, email_check.as_ref());
+        set_error(
+            &page.password,
+            &page.password_error,
+            password_check.as_ref(),
+        );
+        if let Some(input) = focus_on {
+            let _ = input.focus();
+            return;
+        }
+
+        page.set_pending(true);
+        page.generation.set(page.generation.get().wrapping_add(1));
+        wasm_bindgen_futures::spawn_local(async move {
+            match sign_in(email, password).await {
+                Ok(session) => {
+                    if let Some(tabs) = page.tabs.get() {
+                        tabs.post(TabEvent::SignedIn);
+                    }
+                    page.leave(&session);
+                }
+                Err(error) => {
+                    page.show_server_error(&error);
+                    page.password.set_value("");
+                    page.set_pending(false);
+                    let _ = page.password.focus();
+                }
+            }
+        });
+    }
+
+    fn show_server_error(&self, error: &ApiError) {
+        match error.field.as_deref() {
+            Some("email") => set_error(&self.email, &self.email_error, Some(error)),
+            Some("password") => set_error(&self.password, &self.password_error, Some(error)),
+            _ => self.message.set_text_content(Some(&error.message)),
+        }
+    }
+
+    fn set_pending(&self, pending: bool) {
+        self.pending.set(pending);
+        self.submit.set_disabled(pending);
+        let _ = self
+            .submit
+            .set_attribute("aria-busy", if pending { "true" } else { "false" });
+        self.spinner.set_hidden(!pending);
+        self.label
+            .set_text_content(Some(if pending { "Signing in…" } else { "Sign in" }));
+    }
+
+    fn toggle_password(&self) {
+        let show = self.password.type_() == "password";
+        self.password
+            .set_type(if show { "text" } else { "password" });
+        let _ = self
+            .toggle
+            .set_attribute("aria-pressed", if show { "true" } else { "false" });
+        self.toggle
+            .set_text_content(Some(if show { "Hide" } else { "Show" }));
+    }
+}
+
+fn by_id<T: JsCast>(document: &Document, id: &str) -> Option<T> {
+    document.get_element_by_id(id)?.dyn_into().ok()
+}
+
+/// Shows (or clears) a field's message, and marks the field for assistive technology.
+fn set_error(input: &HtmlInputElement, slot: &Element, error: Option<&ApiError>) {
+    let _ = input.set_attribute(
+        "aria-invalid",
+        if error.is_some() { "true" } else { "false" },
+    );
+    slot.set_text_content(error.map(|e| e.message.as_str()));
+}
+
+/// Adds a listener for the page's lifetime.
+fn listen(target: &web_sys::EventTarget, event: &str, handler: impl Fn(web_sys::Event) + 'static) {
+    let handler = Closure::<dyn Fn(web_sys::Event)>::new(handler);
+    let _ = target.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+    // The page never removes its listeners: they live exactly as long as the document.
+    handler.forget();
+}
