@@ -27,8 +27,8 @@ impl Email {
     }
 
     /// The checks of `parse` without the lower-casing: the trimmed address, or why it is not
-    /// one. The browser uses this one: it has nothing to store, and `to_lowercase` would pull
-    /// Unicode's case tables into the WASM.
+    /// one. The sign-in forms use this one: they have nothing to store, and `to_lowercase`
+    /// would pull Unicode's case tables into the light sign-in page's WASM.
     pub fn validate(raw: &str) -> Result<&str, ApiError> {
         let email = raw.trim();
         let invalid = |message: &str| Err(ApiError::invalid("email", message));

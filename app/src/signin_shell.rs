@@ -1,9 +1,9 @@
 //! The light first-load sign-in page: the static markup of `signin.html`, brought to life here.
 //!
-//! Every visitor loads this page first (`/` and `/auth/signin`), and it is held to the size of
-//! the Next.js sign-in page it replaces: 107 KB gzip for everything. The Leptos runtime with the
-//! sign-in page and the session layer measured 142 KB gzip at its smallest, so this page is
-//! plain web-sys: about a quarter of that. It shares what matters with the app: the same server
+//! Opening the portal (`/` or `/auth/signin`) from scratch loads this page, held to the size of
+//! the Next.js sign-in page it replaces: 107 KB gzip for everything. The full app is 335 KB, and
+//! Leptos with only the sign-in page and the session layer still measured 142 KB, so this page
+//! is plain web-sys: 87 KB in all, most of it the server-function client and serde_json. It shares what matters with the app: the same server
 //! functions, input rules, callback check and cross-tab channel. Once signed in, the browser
 //! loads the full app at the target address; the app's own sign-in page (`pages::signin`)
 //! serves sign-outs inside it, without a reload.
@@ -53,6 +53,8 @@ struct Page {
     pending: Cell<bool>,
     /// Bumped by a sign-in here, so a session check that was in flight before it cannot undo it.
     generation: Cell<u32>,
+    /// A session check was asked for while a sign-in was under way: run it if that one fails.
+    recheck: Cell<bool>,
     tabs: std::cell::OnceCell<TabChannel>,
 }
 
@@ -76,6 +78,7 @@ impl Page {
             window,
             pending: Cell::new(false),
             generation: Cell::new(0),
+            recheck: Cell::new(false),
             tabs: std::cell::OnceCell::new(),
         })
     }
@@ -120,12 +123,24 @@ impl Page {
                 move |_| Self::check_session(page.clone())
             });
         }
+        if let Some(document) = page.window.document() {
+            listen(&document, "visibilitychange", {
+                let page = page.clone();
+                let document = document.clone();
+                move |_| {
+                    if !document.hidden() {
+                        Self::check_session(page.clone());
+                    }
+                }
+            });
+        }
         Self::check_session(page);
     }
 
     /// Asks the server for the session: a signed-in visitor goes on, anyone else sees the form.
     fn check_session(page: Rc<Self>) {
         if page.pending.get() {
+            page.recheck.set(true);
             return;
         }
         let generation = page.generation.get();
@@ -147,10 +162,13 @@ impl Page {
             return;
         }
         // Served at `/` too: once it is clear the visitor must sign in, the address says so.
-        if self.window.location().pathname().ok().as_deref() != Some(SIGN_IN_PATH)
+        let location = self.window.location();
+        if location.pathname().ok().as_deref() != Some(SIGN_IN_PATH)
             && let Ok(history) = self.window.history()
         {
-            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(SIGN_IN_PATH));
+            let search = location.search().unwrap_or_default();
+            let address = format!("{SIGN_IN_PATH}{search}");
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&address));
         }
         self.loading.set_hidden(true);
         self.card.set_hidden(false);
@@ -215,6 +233,9 @@ impl Page {
                     page.password.set_value("");
                     page.set_pending(false);
                     let _ = page.password.focus();
+                    if page.recheck.replace(false) {
+                        Self::check_session(page);
+                    }
                 }
             }
         });
@@ -243,9 +264,6 @@ impl Page {
         let show = self.password.type_() == "password";
         self.password
             .set_type(if show { "text" } else { "password" });
-        let _ = self
-            .toggle
-            .set_attribute("aria-pressed", if show { "true" } else { "false" });
         self.toggle
             .set_text_content(Some(if show { "Hide" } else { "Show" }));
     }

@@ -21,7 +21,7 @@ use crate::{
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let session = use_session();
-    let profile = LocalResource::new(move || async move { session.check(my_profile().await) });
+    let profile = LocalResource::new(move || async move { session.call(my_profile()).await });
     view! {
         <h1>"Your profile"</h1>
         <Suspense fallback=Skeleton>
@@ -67,7 +67,7 @@ fn NameForm(name: String) -> impl IntoView {
         }
         pending.set(true);
         spawn_local(async move {
-            match session.check(update_profile(name.get_untracked()).await) {
+            match session.call(update_profile(name.get_untracked())).await {
                 Ok(p) => {
                     name.set(p.name);
                     error.set(None);
@@ -138,7 +138,12 @@ fn PasswordForm() -> impl IntoView {
         }
         pending.set(true);
         spawn_local(async move {
-            match session.check(change_password(current.get_untracked(), new.get_untracked()).await)
+            match session
+                .call(change_password(
+                    current.get_untracked(),
+                    new.get_untracked(),
+                ))
+                .await
             {
                 Ok(()) => {
                     for field in [current, new, repeat] {
@@ -201,7 +206,7 @@ fn field_of(error: &ApiError) -> &'static str {
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let session = use_session();
-    let sessions = LocalResource::new(move || async move { session.check(my_sessions().await) });
+    let sessions = LocalResource::new(move || async move { session.call(my_sessions()).await });
     let message = RwSignal::new(None::<String>);
     let needs_password = RwSignal::new(None::<Action>);
     let password = RwSignal::new(String::new());
@@ -213,10 +218,12 @@ pub fn SessionsPage() -> impl IntoView {
             let typed = Some(password.get_untracked()).filter(|p| !p.is_empty());
             let result = match &action {
                 Action::End(id) => session
-                    .check(end_my_session(id.clone(), typed).await)
+                    .call(end_my_session(id.clone(), typed))
+                    .await
                     .map(|()| "The session has ended.".to_owned()),
                 Action::EndOthers => session
-                    .check(end_my_other_sessions(typed).await)
+                    .call(end_my_other_sessions(typed))
+                    .await
                     .map(|n| format!("{n} other session{} ended.", if n == 1 { "" } else { "s" })),
             };
             match result {

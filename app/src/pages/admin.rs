@@ -24,7 +24,7 @@ pub fn AdminLayout() -> impl IntoView {
 #[component]
 pub fn AdminDashboard() -> impl IntoView {
     let session = use_session();
-    let summary = LocalResource::new(move || async move { session.check(admin_dashboard().await) });
+    let summary = LocalResource::new(move || async move { session.call(admin_dashboard()).await });
     view! {
         <h1>"Office dashboard"</h1>
         <Suspense fallback=Skeleton>

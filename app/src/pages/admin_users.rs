@@ -44,7 +44,7 @@ pub fn UsersPage() -> impl IntoView {
     });
     let users = LocalResource::new(move || {
         let filter = filter.get();
-        async move { session.check(list_users(filter).await) }
+        async move { session.call(list_users(filter)).await }
     });
     let set_query = move |ev| {
         filter.update(|f| {
@@ -152,7 +152,12 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
         let typed = Some(password.get_untracked()).filter(|p| !p.is_empty());
         spawn_local(async move {
             match session
-                .check(create_client(name.get_untracked(), email.get_untracked(), typed).await)
+                .call(create_client(
+                    name.get_untracked(),
+                    email.get_untracked(),
+                    typed,
+                ))
+                .await
             {
                 Ok(c) => {
                     created.set(Some((c.user.email, c.generated_password)));
@@ -212,7 +217,7 @@ pub fn UserDetailPage() -> impl IntoView {
         let id = user_id();
         async move {
             match id {
-                Some(id) => session.check(get_user(id).await),
+                Some(id) => session.call(get_user(id)).await,
                 None => Err(crate::error::ApiError::not_found()),
             }
         }
@@ -221,7 +226,7 @@ pub fn UserDetailPage() -> impl IntoView {
         let id = user_id();
         async move {
             match id {
-                Some(id) => session.check(user_sessions(id).await),
+                Some(id) => session.call(user_sessions(id)).await,
                 None => Ok(Vec::new()),
             }
         }
@@ -255,14 +260,14 @@ pub fn UserDetailPage() -> impl IntoView {
                                     label=if active { "Deactivate".to_owned() } else { "Reactivate".to_owned() }
                                     question=if active { "Deactivate and sign out everywhere?".to_owned() } else { "Let this user sign in again?".to_owned() }
                                     on_confirm=Callback::new(move |()| spawn_local(async move {
-                                        report(session.check(set_user_active(id, !active, version).await)
+                                        report(session.call(set_user_active(id, !active, version)).await
                                             .map(|u| if u.active { "Reactivated.".into() } else { "Deactivated; every session has ended.".into() }));
                                     })) />
                                 <ConfirmButton
                                     label=format!("Make {}", other_role.as_str())
                                     question=format!("Change the role to {} and end their sessions?", other_role.as_str())
                                     on_confirm=Callback::new(move |()| spawn_local(async move {
-                                        report(session.check(set_user_role(id, other_role, version).await)
+                                        report(session.call(set_user_role(id, other_role, version)).await
                                             .map(|u| format!("The role is now {}.", u.role.as_str())));
                                     })) />
                             </div>
@@ -287,7 +292,7 @@ pub fn UserDetailPage() -> impl IntoView {
                                                             on_confirm=Callback::new(move |()| {
                                                                 let sid = sid.clone();
                                                                 spawn_local(async move {
-                                                                    report(session.check(end_user_session(id, sid).await).map(|()| "The session has ended.".into()));
+                                                                    report(session.call(end_user_session(id, sid)).await.map(|()| "The session has ended.".into()));
                                                                 });
                                                             }) />
                                                     </li>
@@ -297,7 +302,7 @@ pub fn UserDetailPage() -> impl IntoView {
                                         <div class="form-actions">
                                             <ConfirmButton label="End all sessions".into() question="Sign this user out everywhere?".into()
                                                 on_confirm=Callback::new(move |()| spawn_local(async move {
-                                                    report(session.check(end_user_sessions(id).await).map(|n| format!("{n} session(s) ended.")));
+                                                    report(session.call(end_user_sessions(id)).await.map(|n| format!("{n} session(s) ended.")));
                                                 })) />
                                         </div>
                                     }.into_any(),
@@ -326,7 +331,7 @@ pub fn AuditPage() -> impl IntoView {
     });
     let events = LocalResource::new(move || {
         let filter = filter.get();
-        async move { session.check(audit_log(filter).await) }
+        async move { session.call(audit_log(filter)).await }
     });
     view! {
         <h1>"Audit log"</h1>

@@ -21,8 +21,7 @@ pub fn ClientLayout() -> impl IntoView {
 #[component]
 pub fn ClientDashboard() -> impl IntoView {
     let session = use_session();
-    let summary =
-        LocalResource::new(move || async move { session.check(client_dashboard().await) });
+    let summary = LocalResource::new(move || async move { session.call(client_dashboard()).await });
     view! {
         <Suspense fallback=Skeleton>
             {move || {

@@ -155,7 +155,6 @@ fn SignInForm() -> impl IntoView {
                                 type="button"
                                 class="button ghost"
                                 aria-controls="password"
-                                aria-pressed=move || show_password.get().to_string()
                                 on:click=move |_| show_password.update(|v| *v = !*v)
                             >
                                 {move || if show_password.get() { "Hide" } else { "Show" }}

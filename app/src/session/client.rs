@@ -99,24 +99,30 @@ impl SessionContext {
         self.tell_other_tabs(TabEvent::Updated);
     }
 
-    /// Passes a server function's result through, and signs this tab out when the server says
-    /// the session is gone (401): right after the caller is done with the answer.
+    /// Makes a server function call and passes its result through; when the server says the
+    /// session is gone (401), signs this tab out right after the caller has the answer.
     ///
-    /// Not synchronously: the caller is usually a page's resource, and signing out takes that
-    /// page down (its role gate swaps it out). Done in the middle of the resource's answer, the
-    /// page's own effects, already queued, would then read its disposed resource and panic.
-    pub fn check<T>(self, result: Result<T, ApiError>) -> Result<T, ApiError> {
+    /// Only if this tab's session is still the one the call was made with: a 401 for a session
+    /// that a sign-out and a new sign-in (here or in another tab) have replaced meanwhile says
+    /// nothing about the new one. And not synchronously: the caller is usually a page's
+    /// resource, and signing out takes that page down (its role gate swaps it out); done in the
+    /// middle of the answer, the page's own queued effects would read the disposed resource.
+    pub async fn call<T>(
+        self,
+        request: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        let generation = self.generation.get_value();
+        let result = request.await;
         if let Err(error) = &result
             && error.error == ErrorCode::Unauthenticated
-            && self
-                .status
-                .with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)))
         {
-            let generation = self.generation.get_value();
             set_timeout(
                 move || {
-                    // Unless a sign-in or sign-out here has overruled this answer meanwhile.
-                    if self.is_current(generation) {
+                    let unchanged = self.generation.try_get_value() == Some(generation);
+                    let signed_in = self
+                        .status
+                        .try_with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)));
+                    if unchanged && signed_in == Some(true) {
                         self.drop_session(SignedOutReason::Ended);
                     }
                 },

@@ -9,6 +9,8 @@ pub fn safe_callback(raw: &str) -> Option<&str> {
         && !raw.starts_with("/\\")
         && !raw.chars().any(|c| c.is_control() || c == '\\')
         && !raw.starts_with("/auth/")
+        // The API is not a page: its functions answer POST only.
+        && !raw.starts_with("/api/")
         && raw.len() <= 2048;
     ok.then_some(raw)
 }
@@ -54,6 +56,7 @@ mod tests {
             "admin",
             "",
             "/auth/signin",
+            "/api/auth/session",
             "/a\nb",
         ] {
             assert_eq!(safe_callback(bad), None, "{bad}");

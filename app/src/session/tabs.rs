@@ -144,11 +144,18 @@ mod browser {
                 Some(channel) => {
                     let _ = channel.post_message(&message.into());
                 }
-                None => {
+                // gloo-storage throws where there is no localStorage at all (some privacy
+                // modes); then there is no other tab to reach this way either.
+                None if has_local_storage() => {
                     let _ = gloo_storage::LocalStorage::set(CHANNEL, message);
                 }
+                None => {}
             }
         }
+    }
+
+    fn has_local_storage() -> bool {
+        web_sys::window().is_some_and(|window| matches!(window.local_storage(), Ok(Some(_))))
     }
 
     impl Drop for TabChannel {

@@ -20,7 +20,7 @@ pub const APP_SHELL: &str = "index.html";
 /// The light sign-in entry's shell, relative to `dist/` (`scripts/build-frontend.sh`).
 pub const SIGNIN_SHELL: &str = "signin/index.html";
 /// Served the light shell when the build has one.
-const FIRST_LOAD_PATHS: [&str; 2] = ["/", "/auth/signin"];
+const FIRST_LOAD_PATHS: [&str; 3] = ["/", "/auth/signin", "/auth/signin/"];
 
 /// The HTML shells present in `dist` (for the CSP's inline-script hashes).
 pub fn shells(dist: &Path) -> Vec<PathBuf> {

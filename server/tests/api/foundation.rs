@@ -55,12 +55,28 @@ async fn client_routes_get_index_html_uncached_with_security_headers() {
 #[tokio::test]
 async fn first_load_addresses_get_the_light_sign_in_shell() {
     let app = TestApp::spawn().await;
-    for path in ["/", "/auth/signin", "/auth/signin?callbackUrl=/admin"] {
+    for path in [
+        "/",
+        "/auth/signin",
+        "/auth/signin/",
+        "/auth/signin?callbackUrl=/admin",
+    ] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
         assert_eq!(response.text().await.unwrap(), SIGNIN_SHELL_HTML, "{path}");
     }
+    let head = app
+        .client
+        .head(app.url("/auth/signin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(
+        head.headers()["content-length"],
+        SIGNIN_SHELL_HTML.len().to_string()
+    );
     for path in [
         "/admin",
         "/client/sessions",
@@ -80,6 +96,21 @@ async fn first_load_addresses_get_the_light_sign_in_shell() {
         let hash = base64::engine::general_purpose::STANDARD
             .encode(sha2::Sha256::digest(script.as_bytes()));
         assert!(csp.contains(&format!("'sha256-{hash}'")), "{script}: {csp}");
+    }
+}
+
+#[tokio::test]
+async fn without_the_light_shell_every_address_gets_the_full_app() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), APP_SHELL_HTML).unwrap();
+    let app = TestApp::builder()
+        .env("DIST_DIR", &dir.path().display().to_string())
+        .spawn()
+        .await;
+    for path in ["/", "/auth/signin", "/admin"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.text().await.unwrap(), APP_SHELL_HTML, "{path}");
     }
 }
 
