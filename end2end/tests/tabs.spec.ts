@@ -1,13 +1,20 @@
+import type { BrowserContext } from "@playwright/test";
 import { ADMIN, CLIENT, expect, recordMetric, seen, signIn, test, watchFor } from "./fixtures";
 
-test("sign-out in one tab puts the other on the sign-in page without a reload", async ({ context }) => {
+/** Two tabs of one browser signed in as the admin, the second on the dashboard and marked so a
+ * reload would show (the mark survives only if the page is not reloaded). */
+async function twoAdminTabs(context: BrowserContext) {
   const first = await context.newPage();
   await signIn(first, ADMIN);
   const second = await context.newPage();
   await second.goto("/admin");
   await expect(second.getByTestId("stat-clients")).toBeVisible();
-  // Survives only if the page is not reloaded.
   await second.evaluate(() => ((window as any).__noReload = true));
+  return { first, second };
+}
+
+test("sign-out in one tab puts the other on the sign-in page without a reload", async ({ context }) => {
+  const { first, second } = await twoAdminTabs(context);
   await second.evaluate(() => {
     new MutationObserver(() => {
       if (document.querySelector("#email") && !(window as any).__signinAt) (window as any).__signinAt = Date.now();
@@ -84,12 +91,7 @@ test("without BroadcastChannel, the localStorage fallback still signs the other 
   await context.addInitScript(() => {
     delete (window as any).BroadcastChannel;
   });
-  const first = await context.newPage();
-  await signIn(first, ADMIN);
-  const second = await context.newPage();
-  await second.goto("/admin");
-  await expect(second.getByTestId("stat-clients")).toBeVisible();
-  await second.evaluate(() => ((window as any).__noReload = true));
+  const { first, second } = await twoAdminTabs(context);
 
   await first.getByRole("button", { name: "Sign out" }).click();
   await expect(second.getByLabel("Email")).toBeVisible();
