@@ -16,11 +16,14 @@ test("both WASM builds load and run, within the CSP", async ({ page }) => {
   await expect(page.getByTestId("skeleton")).toBeHidden();
   await expect(page).toHaveURL(/\/auth\/signin$/);
 
-  // The full app: rendered by its WASM (its index.html has an empty body).
+  // A signed-out deep link: the server sends it to the light page, with its address to return to.
   await page.goto("/client");
-  await expect(page.getByTestId("app-root")).toBeVisible();
   await expect(page).toHaveURL(/\/auth\/signin\?callbackUrl=\/client$/);
   await expect(page.getByLabel("Email")).toBeVisible();
+
+  // The full app: rendered by its WASM (its index.html has an empty body).
+  await page.goto("/no/such/page");
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   expect(problems, problems.join("\n")).toEqual([]);
 });
 

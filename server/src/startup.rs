@@ -108,6 +108,7 @@ fn router(config: &Config, state: AppState) -> Router {
         )
         .layer(DefaultBodyLimit::max(limit));
 
+    let session_cookie = state.sessions.cookie().clone();
     let security = SecurityHeaders::new(
         &static_files::shells(&config.dist_dir),
         config.auth.secure_cookies(),
@@ -119,7 +120,7 @@ fn router(config: &Config, state: AppState) -> Router {
         .fallback_service(
             ServiceBuilder::new()
                 .layer(middleware::from_fn(static_files::cache_headers))
-                .service(static_files::service(&config.dist_dir)),
+                .service(static_files::service(&config.dist_dir, session_cookie)),
         );
     for (name, value) in security.0 {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));

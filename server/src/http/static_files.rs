@@ -2,16 +2,18 @@
 //!
 //! Two shells: `signin/index.html`, the light first-load entry (the sign-in page alone), for
 //! the addresses a visitor opens first (`/`, `/auth/signin`); `index.html`, the full app, for
-//! every other path, so client-side routes load.
+//! every other path, so client-side routes load. A signed-out deep link into a protected area
+//! is sent to the sign-in page first (`send_signed_out_to_sign_in`).
 
 use std::path::{Path, PathBuf};
 
+use app::session::{redirect::sign_in_url, server::cookie::SessionCookie};
 use axum::{
     Router,
-    extract::Request,
-    http::{HeaderValue, header},
-    middleware::Next,
-    response::Response,
+    extract::{Request, State},
+    http::{HeaderValue, Method, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Redirect, Response},
 };
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -21,6 +23,8 @@ pub const APP_SHELL: &str = "index.html";
 pub const SIGNIN_SHELL: &str = "signin/index.html";
 /// Served the light shell when the build has one.
 const FIRST_LOAD_PATHS: [&str; 3] = ["/", "/auth/signin", "/auth/signin/"];
+/// The areas only a signed-in user can see (each with everything below it).
+const PROTECTED_AREAS: [&str; 2] = ["/admin", "/client"];
 
 /// The HTML shells present in `dist` (for the CSP's inline-script hashes).
 pub fn shells(dist: &Path) -> Vec<PathBuf> {
@@ -32,7 +36,8 @@ pub fn shells(dist: &Path) -> Vec<PathBuf> {
 }
 
 /// Serves the `.br`/`.gz` files `scripts/precompress.mjs` wrote when the browser accepts them.
-pub fn service(dist: &Path) -> Router {
+/// `cookie` names the session cookie, for `send_signed_out_to_sign_in`.
+pub fn service(dist: &Path, cookie: SessionCookie) -> Router {
     let app_shell = shell(dist.join(APP_SHELL));
     let light = dist.join(SIGNIN_SHELL);
     // A build without the light entry (or an old dist/) still works: the full app signs in too.
@@ -45,12 +50,51 @@ pub fn service(dist: &Path) -> Router {
     for path in FIRST_LOAD_PATHS {
         router = router.route_service(path, first_load.clone());
     }
-    router.fallback_service(
-        ServeDir::new(dist)
-            .precompressed_br()
-            .precompressed_gzip()
-            .fallback(app_shell),
-    )
+    router
+        .fallback_service(
+            ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(app_shell),
+        )
+        .layer(middleware::from_fn_with_state(
+            cookie,
+            send_signed_out_to_sign_in,
+        ))
+}
+
+/// A page load in a protected area with no session cookie at all goes to the sign-in page
+/// (303, with the address as `callbackUrl`), as NextAuth's middleware does: a signed-out deep
+/// link then loads the light page, not the whole app. A cookie that is there but dead still
+/// gets the app, whose guard asks the server and does the same. Checks presence only: no
+/// database, no token work on a static route.
+async fn send_signed_out_to_sign_in(
+    State(cookie): State<SessionCookie>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let protected = PROTECTED_AREAS.iter().any(|area| {
+        path.strip_prefix(area)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    });
+    if !protected {
+        return next.run(request).await;
+    }
+    let page_load = matches!(*request.method(), Method::GET | Method::HEAD);
+    if page_load && cookie.read(request.headers()).is_none() {
+        let here = request
+            .uri()
+            .path_and_query()
+            .map_or(path, |address| address.as_str());
+        return Redirect::to(&sign_in_url(here)).into_response();
+    }
+    let mut response = next.run(request).await;
+    // The same address answers differently with and without the cookie.
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("cookie"));
+    response
 }
 
 fn shell(path: PathBuf) -> ServeFile {

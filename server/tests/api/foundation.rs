@@ -22,11 +22,13 @@ async fn client_routes_get_index_html_uncached_with_security_headers() {
     let response = app
         .client
         .get(app.url("/admin/users"))
+        .header("cookie", "smmm_session=some-token")
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
+    assert_eq!(headers["vary"], "cookie");
     assert!(
         headers["content-type"]
             .to_str()
@@ -83,7 +85,13 @@ async fn first_load_addresses_get_the_light_sign_in_shell() {
         "/auth/signin/extra",
         "/no/such/page",
     ] {
-        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("cookie", "smmm_session=some-token")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.text().await.unwrap(), APP_SHELL_HTML, "{path}");
     }
     // Both shells' loader scripts may run, and nothing else inline.
@@ -100,6 +108,48 @@ async fn first_load_addresses_get_the_light_sign_in_shell() {
 }
 
 #[tokio::test]
+async fn a_signed_out_deep_link_is_sent_to_sign_in_with_its_address() {
+    let app = TestApp::spawn().await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (path, location) in [
+        ("/admin", "/auth/signin?callbackUrl=/admin"),
+        ("/client/", "/auth/signin?callbackUrl=/client/"),
+        (
+            "/admin/users?q=a%20b&page=2",
+            "/auth/signin?callbackUrl=/admin/users%3Fq%3Da%2520b%26page%3D2",
+        ),
+    ] {
+        for method in [reqwest::Method::GET, reqwest::Method::HEAD] {
+            let response = no_redirects
+                .request(method.clone(), app.url(path))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{method} {path}");
+            assert_eq!(response.headers()["location"], location, "{method} {path}");
+        }
+    }
+    // Not a protected area, or a cookie there (live or not: the app finds out): no redirect.
+    for (path, cookie) in [
+        ("/administrator", ""),
+        ("/no/such/page", ""),
+        ("/admin", "smmm_session=some-token"),
+        ("/client/sessions", "other=1; smmm_session=x"),
+    ] {
+        let mut request = no_redirects.get(app.url(path));
+        if !cookie.is_empty() {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path} {cookie}");
+        assert_eq!(response.text().await.unwrap(), APP_SHELL_HTML, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn without_the_light_shell_every_address_gets_the_full_app() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), APP_SHELL_HTML).unwrap();
@@ -107,7 +157,7 @@ async fn without_the_light_shell_every_address_gets_the_full_app() {
         .env("DIST_DIR", &dir.path().display().to_string())
         .spawn()
         .await;
-    for path in ["/", "/auth/signin", "/admin"] {
+    for path in ["/", "/auth/signin", "/no/such/page"] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.text().await.unwrap(), APP_SHELL_HTML, "{path}");
