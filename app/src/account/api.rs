@@ -9,30 +9,21 @@ use crate::error::ApiError;
 /// `POST /api/account/profile`: the caller's profile.
 #[server(prefix = "/api/account", endpoint = "profile")]
 pub async fn my_profile() -> Result<Profile, ApiError> {
-    use crate::{session::server::auth, state::AppState};
-    crate::respond::finish(
-        async {
-            let current = auth().await?;
-            let state = AppState::current()?;
-            Ok(super::service::profile(
-                &super::service::load_user(&state, current.user().id).await?,
-            ))
-        }
-        .await,
-    )
+    crate::respond::signed_in(async |state, current| {
+        Ok(super::service::profile(
+            &super::service::load_user(&state, current.user().id).await?,
+        ))
+    })
+    .await
 }
 
 /// `POST /api/account/update_profile` with `{"name": …}`.
 #[server(prefix = "/api/account", endpoint = "update_profile", input = Json)]
 pub async fn update_profile(name: String) -> Result<Profile, ApiError> {
-    use crate::{session::server::auth, state::AppState};
-    crate::respond::finish(
-        async {
-            let current = auth().await?;
-            super::service::update_name(&AppState::current()?, &current, &name).await
-        }
-        .await,
-    )
+    crate::respond::signed_in(async |state, current| {
+        super::service::update_name(&state, &current, &name).await
+    })
+    .await
 }
 
 /// `POST /api/account/change_password` with `{"current_password": …, "new_password": …}`.
@@ -42,75 +33,41 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), ApiError> {
-    use crate::{session::server::auth, state::AppState};
-    crate::respond::finish(
-        async {
-            let current = auth().await?;
-            super::service::change_password(
-                &AppState::current()?,
-                &current,
-                &current_password,
-                &new_password,
-            )
-            .await
-        }
-        .await,
-    )
+    crate::respond::signed_in(async |state, current| {
+        super::service::change_password(&state, &current, &current_password, &new_password).await
+    })
+    .await
 }
 
 /// `POST /api/account/sessions`: the caller's signed-in devices.
 #[server(prefix = "/api/account", endpoint = "sessions")]
 pub async fn my_sessions() -> Result<Vec<DeviceSession>, ApiError> {
-    use crate::{session::server::auth, state::AppState};
-    crate::respond::finish(
-        async {
-            let current = auth().await?;
-            super::service::device_sessions(
-                &AppState::current()?,
-                current.user().id,
-                Some(&current.sid),
-            )
-            .await
-        }
-        .await,
-    )
+    crate::respond::signed_in(async |state, current| {
+        super::service::device_sessions(&state, current.user().id, Some(&current.sid)).await
+    })
+    .await
 }
 
 /// `POST /api/account/end_session` with `{"session_id": …, "password": null | …}`.
 #[server(prefix = "/api/account", endpoint = "end_session", input = Json)]
 pub async fn end_my_session(session_id: String, password: Option<String>) -> Result<(), ApiError> {
-    use crate::{session::server::auth, state::AppState};
-    crate::respond::finish(
-        async {
-            let current = auth().await?;
-            let state = AppState::current()?;
-            super::service::confirm_fresh(&state, &current, password.as_deref()).await?;
-            super::service::end_session(
-                &state,
-                current.user().id,
-                &session_id,
-                "ended by its owner",
-            )
+    crate::respond::signed_in(async |state, current| {
+        super::service::confirm_fresh(&state, &current, password.as_deref()).await?;
+        super::service::end_session(&state, current.user().id, &session_id, "ended by its owner")
             .await
-        }
-        .await,
-    )
+    })
+    .await
 }
 
 /// `POST /api/account/end_other_sessions` with `{"password": null | …}`: answers how many ended.
 #[server(prefix = "/api/account", endpoint = "end_other_sessions", input = Json)]
 pub async fn end_my_other_sessions(password: Option<String>) -> Result<usize, ApiError> {
-    use crate::{session::server::auth, state::AppState};
-    crate::respond::finish(
-        async {
-            let current = auth().await?;
-            let state = AppState::current()?;
-            super::service::confirm_fresh(&state, &current, password.as_deref()).await?;
-            state
-                .sessions
-                .revoke_all_for_user(current.user().id, Some(&current.sid), "ended by its owner")
-                .await
-        }
-        .await,
-    )
+    crate::respond::signed_in(async |state, current| {
+        super::service::confirm_fresh(&state, &current, password.as_deref()).await?;
+        state
+            .sessions
+            .revoke_all_for_user(current.user().id, Some(&current.sid), "ended by its owner")
+            .await
+    })
+    .await
 }

@@ -18,31 +18,17 @@ pub async fn me() -> Result<SessionUser, ApiError> {
 /// `POST /api/admin/summary`: the staff dashboard (ADMIN only).
 #[server(prefix = "/api/admin", endpoint = "summary")]
 pub async fn admin_dashboard() -> Result<AdminSummary, ApiError> {
-    use crate::{
-        session::{Role, server::require_role},
-        state::AppState,
-    };
-    crate::respond::finish(
-        async {
-            require_role(Role::Admin).await?;
-            super::queries::admin_summary(&AppState::current()?.db).await
-        }
-        .await,
-    )
+    crate::respond::with_role(crate::session::Role::Admin, async |state, _| {
+        super::queries::admin_summary(&state.db).await
+    })
+    .await
 }
 
 /// `POST /api/client/summary`: the client dashboard (CLIENT only).
 #[server(prefix = "/api/client", endpoint = "summary")]
 pub async fn client_dashboard() -> Result<ClientSummary, ApiError> {
-    use crate::{
-        session::{Role, server::require_role},
-        state::AppState,
-    };
-    crate::respond::finish(
-        async {
-            let current = require_role(Role::Client).await?;
-            super::queries::client_summary(&AppState::current()?.db, &current).await
-        }
-        .await,
-    )
+    crate::respond::with_role(crate::session::Role::Client, async |state, current| {
+        super::queries::client_summary(&state.db, &current).await
+    })
+    .await
 }
