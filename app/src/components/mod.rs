@@ -1,11 +1,13 @@
 //! Building blocks the pages share.
 
+mod answer;
 mod confirm;
 mod gate;
 mod layout;
 mod navbar;
 mod skeleton;
 
+pub use answer::Answer;
 pub use confirm::ConfirmButton;
 pub use gate::RoleGate;
 pub use layout::AreaLayout;

@@ -10,7 +10,7 @@ use crate::{
             update_profile,
         },
     },
-    components::{ConfirmButton, Skeleton},
+    components::{Answer, ConfirmButton},
     error::{ApiError, ErrorCode},
     format::local_time,
     input::{Name, Password},
@@ -24,30 +24,18 @@ pub fn ProfilePage() -> impl IntoView {
     let profile = LocalResource::new(move || async move { session.call(my_profile()).await });
     view! {
         <h1>"Your profile"</h1>
-        <Suspense fallback=Skeleton>
-            {move || {
-                profile
-                    .get()
-                    .map(|result| match result {
-                        Ok(p) => {
-                            view! {
-                                <section class="card">
-                                    <dl class="profile">
-                                        <dt>"Email"</dt><dd data-testid="profile-email">{p.email.clone()}</dd>
-                                        <dt>"Role"</dt><dd>{p.role.label()}</dd>
-                                        <dt>"Member since"</dt><dd>{local_time(&p.created_at)}</dd>
-                                        <dt>"Password changed"</dt><dd>{local_time(&p.password_changed_at)}</dd>
-                                    </dl>
-                                </section>
-                                <NameForm name=p.name />
-                                <PasswordForm />
-                            }
-                                .into_any()
-                        }
-                        Err(e) => view! { <p class="error-box" role="alert">{e.message}</p> }.into_any(),
-                    })
-            }}
-        </Suspense>
+        <Answer answer=profile let:p>
+            <section class="card">
+                <dl class="profile">
+                    <dt>"Email"</dt><dd data-testid="profile-email">{p.email.clone()}</dd>
+                    <dt>"Role"</dt><dd>{p.role.label()}</dd>
+                    <dt>"Member since"</dt><dd>{local_time(&p.created_at)}</dd>
+                    <dt>"Password changed"</dt><dd>{local_time(&p.password_changed_at)}</dd>
+                </dl>
+            </section>
+            <NameForm name=p.name />
+            <PasswordForm />
+        </Answer>
     }
 }
 
@@ -260,12 +248,9 @@ pub fn SessionsPage() -> impl IntoView {
                 <button class="button" type="submit" disabled=busy>"Confirm"</button>
             </form>
         })}
-        <Suspense fallback=Skeleton>
-            {move || sessions.get().map(|result| match result {
-                Ok(list) => view! { <SessionList list run busy /> }.into_any(),
-                Err(e) => view! { <p class="error-box" role="alert">{e.message}</p> }.into_any(),
-            })}
-        </Suspense>
+        <Answer answer=sessions let:list>
+            <SessionList list run busy />
+        </Answer>
     }
 }
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{AreaLayout, NavLink, Skeleton},
+    components::{Answer, AreaLayout, NavLink},
     dashboard::{AdminSummary, api::admin_dashboard},
     format::local_time,
     session::{Role, use_session},
@@ -27,16 +27,9 @@ pub fn AdminDashboard() -> impl IntoView {
     let summary = LocalResource::new(move || async move { session.call(admin_dashboard()).await });
     view! {
         <h1>"Office dashboard"</h1>
-        <Suspense fallback=Skeleton>
-            {move || {
-                summary
-                    .get()
-                    .map(|result| match result {
-                        Ok(summary) => view! { <AdminSummaryView summary /> }.into_any(),
-                        Err(error) => view! { <p class="error-box" role="alert">{error.message}</p> }.into_any(),
-                    })
-            }}
-        </Suspense>
+        <Answer answer=summary let:summary>
+            <AdminSummaryView summary />
+        </Answer>
     }
 }
 

@@ -5,14 +5,15 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::{
     account::{
-        AUDIT_KINDS, AuditFilter, Page, UserFilter, UserRow,
+        AUDIT_KINDS, AuditFilter, DeviceSession, Page, UserFilter, UserRow,
         admin_api::{
             audit_log, create_client, end_user_session, end_user_sessions, get_user, list_users,
             set_user_active, set_user_role, user_sessions,
         },
         audit_label,
     },
-    components::{ConfirmButton, Skeleton},
+    components::{Answer, ConfirmButton},
+    dashboard::AuditEntry,
     format::local_time,
     input::{Email, Name, Password},
     session::{Role, use_session},
@@ -84,12 +85,9 @@ pub fn UsersPage() -> impl IntoView {
                     </select>
                 </div>
             </div>
-            <Suspense fallback=Skeleton>
-                {move || users.get().map(|result| match result {
-                    Ok(page) => view! { <UserTable page go=move |p| filter.update(|f| f.page = p) /> }.into_any(),
-                    Err(e) => view! { <p class="error-box" role="alert">{e.message}</p> }.into_any(),
-                })}
-            </Suspense>
+            <Answer answer=users let:page>
+                <UserTable page go=move |p| filter.update(|f| f.page = p) />
+            </Answer>
         </section>
     }
 }
@@ -241,81 +239,74 @@ pub fn UserDetailPage() -> impl IntoView {
     view! {
         <p><A href="/admin/users">"← All users"</A></p>
         <p class="form-message neutral" role="status" aria-live="polite" data-testid="user-message">{move || message.get()}</p>
-        <Suspense fallback=Skeleton>
-            {move || user.get().map(|result| match result {
-                Ok(u) => {
-                    let (id, version, active, role) = (u.id, u.version, u.active, u.role);
-                    let other_role = if role == Role::Admin { Role::Client } else { Role::Admin };
-                    view! {
-                        <h1 data-testid="user-name">{u.name.clone()}</h1>
-                        <section class="card">
-                            <dl class="profile">
-                                <dt>"Email"</dt><dd>{u.email.clone()}</dd>
-                                <dt>"Role"</dt><dd data-testid="user-role">{role.as_str()}</dd>
-                                <dt>"State"</dt><dd data-testid="user-state">{if active { "Active" } else { "Deactivated" }}</dd>
-                                <dt>"Since"</dt><dd>{local_time(&u.created_at)}</dd>
-                            </dl>
+        <Answer answer=user children={move |u: UserRow| {
+            let (id, version, active, role) = (u.id, u.version, u.active, u.role);
+            let other_role = if role == Role::Admin { Role::Client } else { Role::Admin };
+            view! {
+                <h1 data-testid="user-name">{u.name.clone()}</h1>
+                <section class="card">
+                    <dl class="profile">
+                        <dt>"Email"</dt><dd>{u.email.clone()}</dd>
+                        <dt>"Role"</dt><dd data-testid="user-role">{role.as_str()}</dd>
+                        <dt>"State"</dt><dd data-testid="user-state">{if active { "Active" } else { "Deactivated" }}</dd>
+                        <dt>"Since"</dt><dd>{local_time(&u.created_at)}</dd>
+                    </dl>
+                    <div class="form-actions">
+                        <ConfirmButton
+                            label=if active { "Deactivate".to_owned() } else { "Reactivate".to_owned() }
+                            question=if active { "Deactivate and sign out everywhere?".to_owned() } else { "Let this user sign in again?".to_owned() }
+                            on_confirm=Callback::new(move |()| spawn_local(async move {
+                                report(session.call(set_user_active(id, !active, version)).await
+                                    .map(|u| if u.active { "Reactivated.".into() } else { "Deactivated; every session has ended.".into() }));
+                            })) />
+                        <ConfirmButton
+                            label=format!("Make {}", other_role.as_str())
+                            question=format!("Change the role to {} and end their sessions?", other_role.as_str())
+                            on_confirm=Callback::new(move |()| spawn_local(async move {
+                                report(session.call(set_user_role(id, other_role, version)).await
+                                    .map(|u| format!("The role is now {}.", u.role.as_str())));
+                            })) />
+                    </div>
+                </section>
+                <section class="card">
+                    <h2>"Sessions"</h2>
+                    <Answer answer=sessions children={move |list: Vec<DeviceSession>| if list.is_empty() {
+                        view! { <p class="muted" data-testid="no-sessions">"Not signed in anywhere."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="sessions" data-testid="user-sessions">
+                                {list.into_iter().map(|s| {
+                                    let sid = s.id.clone();
+                                    view! {
+                                        <li class="session">
+                                            <div>
+                                                <strong>{s.device}</strong>
+                                                <div class="muted small">{format!("{} · signed in {} · last active {}",
+                                                    s.client_addr.unwrap_or_default(), local_time(&s.signed_in_at), local_time(&s.last_active_at))}</div>
+                                            </div>
+                                            <ConfirmButton label="End session".into() question="Sign this device out now?".into()
+                                                on_confirm=Callback::new(move |()| {
+                                                    let sid = sid.clone();
+                                                    spawn_local(async move {
+                                                        report(session.call(end_user_session(id, sid)).await.map(|()| "The session has ended.".into()));
+                                                    });
+                                                }) />
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
                             <div class="form-actions">
-                                <ConfirmButton
-                                    label=if active { "Deactivate".to_owned() } else { "Reactivate".to_owned() }
-                                    question=if active { "Deactivate and sign out everywhere?".to_owned() } else { "Let this user sign in again?".to_owned() }
+                                <ConfirmButton label="End all sessions".into() question="Sign this user out everywhere?".into()
                                     on_confirm=Callback::new(move |()| spawn_local(async move {
-                                        report(session.call(set_user_active(id, !active, version)).await
-                                            .map(|u| if u.active { "Reactivated.".into() } else { "Deactivated; every session has ended.".into() }));
-                                    })) />
-                                <ConfirmButton
-                                    label=format!("Make {}", other_role.as_str())
-                                    question=format!("Change the role to {} and end their sessions?", other_role.as_str())
-                                    on_confirm=Callback::new(move |()| spawn_local(async move {
-                                        report(session.call(set_user_role(id, other_role, version)).await
-                                            .map(|u| format!("The role is now {}.", u.role.as_str())));
+                                        report(session.call(end_user_sessions(id)).await.map(|n| format!("{n} session(s) ended.")));
                                     })) />
                             </div>
-                        </section>
-                        <section class="card">
-                            <h2>"Sessions"</h2>
-                            <Suspense fallback=Skeleton>
-                                {move || sessions.get().map(|r| match r {
-                                    Ok(list) if list.is_empty() => view! { <p class="muted" data-testid="no-sessions">"Not signed in anywhere."</p> }.into_any(),
-                                    Ok(list) => view! {
-                                        <ul class="sessions" data-testid="user-sessions">
-                                            {list.into_iter().map(|s| {
-                                                let sid = s.id.clone();
-                                                view! {
-                                                    <li class="session">
-                                                        <div>
-                                                            <strong>{s.device}</strong>
-                                                            <div class="muted small">{format!("{} · signed in {} · last active {}",
-                                                                s.client_addr.unwrap_or_default(), local_time(&s.signed_in_at), local_time(&s.last_active_at))}</div>
-                                                        </div>
-                                                        <ConfirmButton label="End session".into() question="Sign this device out now?".into()
-                                                            on_confirm=Callback::new(move |()| {
-                                                                let sid = sid.clone();
-                                                                spawn_local(async move {
-                                                                    report(session.call(end_user_session(id, sid)).await.map(|()| "The session has ended.".into()));
-                                                                });
-                                                            }) />
-                                                    </li>
-                                                }
-                                            }).collect_view()}
-                                        </ul>
-                                        <div class="form-actions">
-                                            <ConfirmButton label="End all sessions".into() question="Sign this user out everywhere?".into()
-                                                on_confirm=Callback::new(move |()| spawn_local(async move {
-                                                    report(session.call(end_user_sessions(id)).await.map(|n| format!("{n} session(s) ended.")));
-                                                })) />
-                                        </div>
-                                    }.into_any(),
-                                    Err(e) => view! { <p class="error-box">{e.message}</p> }.into_any(),
-                                })}
-                            </Suspense>
-                        </section>
-                        <p><A href=format!("/admin/audit?user={id}")>"This user's audit events"</A></p>
-                    }.into_any()
-                }
-                Err(e) => view! { <p class="error-box" role="alert">{e.message}</p> }.into_any(),
-            })}
-        </Suspense>
+                        }.into_any()
+                    }} />
+                </section>
+                <p><A href=format!("/admin/audit?user={id}")>"This user's audit events"</A></p>
+            }
+        }} />
     }
 }
 
@@ -356,34 +347,30 @@ pub fn AuditPage() -> impl IntoView {
                         }) />
                 </div>
             </div>
-            <Suspense fallback=Skeleton>
-                {move || events.get().map(|result| match result {
-                    Ok(page) if page.items.is_empty() => view! { <p class="muted">"No events match."</p> }.into_any(),
-                    Ok(page) => {
-                        let pages = page.pages();
-                        view! {
-                            <div class="table-wrap">
-                                <table data-testid="audit-table">
-                                    <thead><tr><th>"When"</th><th>"Event"</th><th>"Account"</th><th>"From"</th><th>"Detail"</th></tr></thead>
-                                    <tbody>
-                                        {page.items.into_iter().map(|e| view! {
-                                            <tr>
-                                                <td>{local_time(&e.at)}</td>
-                                                <td><span class=format!("event {}", e.kind)>{audit_label(&e.kind)}</span></td>
-                                                <td>{e.email.unwrap_or_default()}</td>
-                                                <td>{e.client_addr.unwrap_or_default()}</td>
-                                                <td>{e.detail.unwrap_or_default()}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            <Pager page=page.page pages total=page.total go=move |p| filter.update(|f| f.page = p) />
-                        }.into_any()
-                    }
-                    Err(e) => view! { <p class="error-box" role="alert">{e.message}</p> }.into_any(),
-                })}
-            </Suspense>
+            <Answer answer=events children={move |page: Page<AuditEntry>| if page.items.is_empty() {
+                    view! { <p class="muted">"No events match."</p> }.into_any()
+                } else {
+                    let pages = page.pages();
+                    view! {
+                        <div class="table-wrap">
+                            <table data-testid="audit-table">
+                                <thead><tr><th>"When"</th><th>"Event"</th><th>"Account"</th><th>"From"</th><th>"Detail"</th></tr></thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|e| view! {
+                                        <tr>
+                                            <td>{local_time(&e.at)}</td>
+                                            <td><span class=format!("event {}", e.kind)>{audit_label(&e.kind)}</span></td>
+                                            <td>{e.email.unwrap_or_default()}</td>
+                                            <td>{e.client_addr.unwrap_or_default()}</td>
+                                            <td>{e.detail.unwrap_or_default()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <Pager page=page.page pages total=page.total go=move |p| filter.update(|f| f.page = p) />
+                    }.into_any()
+                }} />
         </section>
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{AreaLayout, NavLink, Skeleton},
+    components::{Answer, AreaLayout, NavLink},
     dashboard::{ClientSummary, api::client_dashboard},
     format::{describe_user_agent, local_time},
     session::{Role, use_session},
@@ -23,16 +23,9 @@ pub fn ClientDashboard() -> impl IntoView {
     let session = use_session();
     let summary = LocalResource::new(move || async move { session.call(client_dashboard()).await });
     view! {
-        <Suspense fallback=Skeleton>
-            {move || {
-                summary
-                    .get()
-                    .map(|result| match result {
-                        Ok(summary) => view! { <ClientSummaryView summary /> }.into_any(),
-                        Err(error) => view! { <p class="error-box" role="alert">{error.message}</p> }.into_any(),
-                    })
-            }}
-        </Suspense>
+        <Answer answer=summary let:summary>
+            <ClientSummaryView summary />
+        </Answer>
     }
 }
 
