@@ -87,9 +87,7 @@ async fn record(state: &AppState, kind: EventKind, user_id: i64, detail: Option<
         detail,
         ..Event::default()
     };
-    if let Err(err) = audit::record(&state.db, kind, event).await {
-        tracing::warn!(%err, kind = kind.as_str(), "could not write an audit event");
-    }
+    audit::record_best_effort(&state.db, kind, event).await;
 }
 
 /// The signed-in user changes their name; their token is reissued so it shows at once.

@@ -71,6 +71,14 @@ pub async fn record(
     .map(|_| ())
 }
 
+/// Records `event`, logging a failure instead of returning it: the audit log must never make
+/// the action it records fail.
+pub async fn record_best_effort(db: &impl ConnectionTrait, kind: EventKind, event: Event<'_>) {
+    if let Err(err) = record(db, kind, event).await {
+        tracing::warn!(%err, kind = kind.as_str(), "could not write an audit event");
+    }
+}
+
 /// Cuts a free-text value (a user agent, say) to its column's width on a character boundary.
 pub fn truncate(value: &str, max_chars: usize) -> String {
     value.chars().take(max_chars).collect()

@@ -385,18 +385,11 @@ impl SessionService {
             } else {
                 EventKind::SessionRevoked
             };
-            if let Err(err) = audit::record(
-                &self.db,
-                kind,
-                Event {
-                    detail: Some(&detail),
-                    ..Event::default()
-                },
-            )
-            .await
-            {
-                tracing::warn!(%err, "could not record a revocation in the audit log");
-            }
+            let event = Event {
+                detail: Some(&detail),
+                ..Event::default()
+            };
+            audit::record_best_effort(&self.db, kind, event).await;
         }
         Ok(())
     }
@@ -521,9 +514,7 @@ impl SessionService {
             user_agent: client.user_agent.as_deref(),
             detail,
         };
-        if let Err(err) = audit::record(&self.db, kind, event).await {
-            tracing::warn!(%err, kind = kind.as_str(), "could not write an audit event");
-        }
+        audit::record_best_effort(&self.db, kind, event).await;
     }
 }
 
