@@ -16,6 +16,8 @@ pub const PASSWORD_MIN_CHARS: usize = 10;
 /// Longest display name.
 pub const NAME_MAX_CHARS: usize = 100;
 
+const EMAIL_TOO_LONG: &str = "The email address is too long.";
+
 /// A syntactically valid email address, trimmed and lower-cased: one account per address,
 /// whatever its case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -23,7 +25,12 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
-        Self::validate(raw).map(|email| Self(email.to_lowercase()))
+        let email = Self::validate(raw)?.to_lowercase();
+        // Lower-casing lengthens a few letters (`Ⱥ` is 2 bytes, `ⱥ` 3): what is stored must fit.
+        if email.len() > EMAIL_MAX_LEN {
+            return Err(ApiError::invalid("email", EMAIL_TOO_LONG));
+        }
+        Ok(Self(email))
     }
 
     /// The checks of `parse` without the lower-casing: the trimmed address, or why it is not
@@ -36,7 +43,7 @@ impl Email {
             return invalid("Enter your email address.");
         }
         if email.len() > EMAIL_MAX_LEN {
-            return invalid("The email address is too long.");
+            return invalid(EMAIL_TOO_LONG);
         }
         if email.chars().any(|c| c.is_control() || c.is_whitespace()) {
             return invalid("The email address cannot contain spaces or control characters.");
@@ -239,6 +246,15 @@ mod tests {
         assert!(Password::parse_new("aaaaaaaaaaaa", None).is_err());
         assert!(Password::parse_new("ali@example.com", Some(&email)).is_err());
         assert!(Password::parse_new("Ankara-Mali-2026", Some(&email)).is_ok());
+    }
+
+    #[test]
+    fn an_email_that_grows_when_lower_cased_must_still_fit() {
+        // 249 bytes as typed, 371 lower-cased: `Ⱥ` (2 bytes) becomes `ⱥ` (3).
+        let raw = format!("{}@{}.com", "Ⱥ".repeat(32), "Ⱥ".repeat(90));
+        assert!(raw.len() <= EMAIL_MAX_LEN);
+        let err = Email::parse(&raw).expect_err("too long once lower-cased");
+        assert_eq!(err.field.as_deref(), Some("email"));
     }
 
     #[test]
