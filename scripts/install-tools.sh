@@ -2,12 +2,14 @@
 # Installs what building (and, with `test`, testing) SMMM Portal needs on a fresh machine,
 # skipping whatever is already there. Every tool comes from crates.io, npm or Debian.
 #
-#   scripts/install-tools.sh build   wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt (npm binaryen)
+#   scripts/install-tools.sh build   wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt (npm binaryen),
+#                                    leptosfmt (formats `view!` macros)
 #   scripts/install-tools.sh test    the above, plus Debian Chromium and Playwright
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION="0.21.14" # 0.22 needs a newer rustc than this machine's
+LEPTOSFMT_VERSION="0.1.33"
 # wasm-bindgen-cli must match the wasm-bindgen the lockfile resolved, to the patch.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -27,6 +29,10 @@ install_build_tools() {
   if ! have_version trunk "trunk $TRUNK_VERSION"; then
     say "installing Trunk $TRUNK_VERSION (a few minutes, once)"
     cargo install --locked trunk --version "$TRUNK_VERSION"
+  fi
+  if ! have_version leptosfmt "leptosfmt $LEPTOSFMT_VERSION"; then
+    say "installing leptosfmt $LEPTOSFMT_VERSION (a few minutes, once)"
+    cargo install --locked leptosfmt --version "$LEPTOSFMT_VERSION"
   fi
   if ! have_version wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION"; then
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"

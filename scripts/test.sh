@@ -23,7 +23,8 @@ step() { # step <name> <command...>
 scripts/install-tools.sh test || { echo "error: could not install the tools"; exit 1; }
 cargo fetch --locked || { echo "error: could not fetch the crates"; exit 1; }
 
-step "format" cargo fmt --all -- --check
+# rustfmt leaves `view!` macros alone: leptosfmt formats them (leptosfmt.toml).
+step "format" bash -c 'cargo fmt --all -- --check && leptosfmt --check app/src'
 step "clippy (server side)" cargo clippy --locked -p app -p server --all-targets -- -D warnings
 step "clippy (browser side)" cargo clippy --locked -p frontend -p app --features app/csr --target wasm32-unknown-unknown -- -D warnings
 step "unit and integration tests (SQLite)" cargo test --locked -p app -p server

@@ -9,8 +9,7 @@ use leptos_router::{
 use crate::{
     pages::{
         account::{ProfilePage, SessionsPage},
-        admin::{AdminDashboard, AdminLayout},
-        admin_users::{AuditPage, UserDetailPage, UsersPage},
+        admin::{AdminDashboard, AdminLayout, AuditPage, UserDetailPage, UsersPage},
         client::{ClientDashboard, ClientLayout},
         home::Home,
         not_found::NotFound,

@@ -3,11 +3,12 @@
 //! Every server function returns `Result<T, ApiError>`. The body of a failed call is always
 //! `{"error": <code>, "message": <sentence>}` (plus `field` for invalid input), and the HTTP
 //! status is the one that `ErrorCode::status` names: never Leptos' default 500 with a text body.
-//! Server-side causes are logged where they happen; the message here is safe to show anyone.
+//! The server's API handler (`server::http::api`) sets that status, for every call, in one place:
+//! this type depends on nothing of the server. Server-side causes are logged where they are
+//! turned into an `ApiError` (see `From<DbErr>`); the message here is safe to show anyone.
 
 use serde::{Deserialize, Serialize};
 use server_fn::{
-    ServerFnError,
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
@@ -182,7 +183,7 @@ impl FromServerFnError for ApiError {
     /// Failures inside server_fn itself: arguments that do not decode, a response that does
     /// not, a request that never reached the server.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        let error = match value {
+        match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => ApiError::new(
                 ErrorCode::InvalidInput,
                 "The request body is not valid JSON of the expected shape.",
@@ -198,16 +199,17 @@ impl FromServerFnError for ApiError {
                 ApiError::new(ErrorCode::InvalidInput, "Use POST for this endpoint.")
             }
             _ => ApiError::internal(),
-        };
-        #[cfg(feature = "ssr")]
-        crate::respond::set_status(&error);
-        error
+        }
     }
 }
 
-impl From<ServerFnError> for ApiError {
-    fn from(value: ServerFnError) -> Self {
-        Self::new(ErrorCode::Internal, value.to_string())
+/// A database failure reaches the client as 503 (try again in a moment); its cause is logged
+/// here, once, and never sent.
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        tracing::error!(%err, "database error");
+        Self::unavailable()
     }
 }
 

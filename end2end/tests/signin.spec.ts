@@ -1,5 +1,8 @@
 import { ADMIN, CLIENT, expect, screenshot, seen, signIn, test, watchFor, recordMetric } from "./fixtures";
 
+// The form itself (fields, messages, keyboard, show/hide) is checked on both sign-in forms, the
+// light first-load page and the app's own, in signin-forms.spec.ts.
+
 test("an admin signs in and lands on the office dashboard with its data", async ({ page }) => {
   await page.goto("/auth/signin");
   await expect(page.getByRole("heading", { name: "Sign in to SMMM Portal" })).toBeVisible();
@@ -28,53 +31,6 @@ test("a client signs in and sees their own overview", async ({ page }) => {
   await expect(page.getByTestId("stat-my-sessions")).toContainText(/\d/);
   await expect(page.getByTestId("role-badge")).toHaveText("CLIENT");
   await screenshot(page, "client-dashboard");
-});
-
-test("a wrong password shows the server's message and keeps the email", async ({ page }) => {
-  await page.goto("/auth/signin");
-  await page.getByLabel("Email").fill(CLIENT.email);
-  await page.getByLabel("Password", { exact: true }).fill("not-the-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("signin-message")).toHaveText("The email or password is incorrect.");
-  await expect(page.getByLabel("Email")).toHaveValue(CLIENT.email);
-  await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
-  await expect(page.getByTestId("signin-message")).toHaveAttribute("aria-live", "polite");
-});
-
-test("invalid input shows field messages without sending anything", async ({ page }) => {
-  await page.goto("/auth/signin");
-  const requests: string[] = [];
-  page.on("request", (r) => {
-    if (r.url().includes("/api/auth/sign_in")) requests.push(r.url());
-  });
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("email-error")).toHaveText("Enter your email address.");
-  await page.getByLabel("Email").fill("not-an-email");
-  await page.getByLabel("Password", { exact: true }).fill("x".repeat(80));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("email-error")).toContainText("name@example.com");
-  await page.getByLabel("Email").fill("ok@example.com");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("password-error")).toContainText("72 bytes");
-  await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
-  expect(requests).toEqual([]);
-});
-
-test("the password can be shown and hidden, and the form works from the keyboard", async ({ page }) => {
-  await page.goto("/auth/signin");
-  const password = page.getByLabel("Password", { exact: true });
-  await page.getByLabel("Email").focus();
-  await page.keyboard.type(CLIENT.email);
-  await page.keyboard.press("Tab");
-  await expect(password).toBeFocused();
-  await page.keyboard.type(CLIENT.password);
-  await page.getByRole("button", { name: "Show" }).click();
-  await expect(password).toHaveAttribute("type", "text");
-  await page.getByRole("button", { name: "Hide" }).click();
-  await expect(password).toHaveAttribute("type", "password");
-  await password.focus();
-  await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(/\/client$/);
 });
 
 test("a signed-out visit goes to sign-in with callbackUrl and never renders protected content", async ({ page }) => {

@@ -100,21 +100,5 @@ test("without BroadcastChannel, the localStorage fallback still signs the other 
   expect(await second.evaluate(() => typeof (window as any).BroadcastChannel)).toBe("undefined");
 });
 
-test("the app's own sign-in page, shown after a sign-out, signs in again without a reload", async ({ page }) => {
-  await signIn(page, CLIENT);
-  await page.evaluate(() => ((window as any).__noReload = true));
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/auth\/signin$/);
-  await expect(page.getByTestId("signin-notice")).toHaveText("You have signed out.");
-
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("email-error")).toHaveText("Enter your email address.");
-  await page.getByLabel("Email").fill(CLIENT.email);
-  await page.getByLabel("Password", { exact: true }).fill("not-the-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("signin-message")).toHaveText("The email or password is incorrect.");
-  await page.getByLabel("Password", { exact: true }).fill(CLIENT.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("welcome")).toBeVisible();
-  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
-});
+// The app's own sign-in page, shown after a sign-out, signing in again without a reload: in
+// signin-forms.spec.ts, with the same checks as the light first-load page.

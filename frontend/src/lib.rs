@@ -11,7 +11,7 @@ pub fn main() {
     // `cfg!`, not `#[cfg]`: both arms are always compiled and linted; the optimiser drops the
     // other one, and all it alone uses, from each build.
     if cfg!(feature = "signin") {
-        app::signin_shell::start();
+        app::pages::signin::light::start();
     } else {
         leptos::mount::mount_to_body(app::App);
     }

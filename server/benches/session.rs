@@ -7,7 +7,7 @@
 //! Absolute numbers depend on the machine and what else runs on it; the ratios are the result.
 //! Run with `cargo bench -p server --bench session` (release build).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used)]
 
 use std::{
     collections::HashMap,
@@ -76,15 +76,15 @@ async fn run() {
 
     let hasher = state.sessions.hasher();
     let hash = hasher
-        .hash(&app::input::Password::parse(PASSWORD).unwrap())
+        .hash(&app::domain::Password::parse(PASSWORD).unwrap())
         .await
         .unwrap();
     app::db::users::create(
         &state.db,
-        &app::input::Email::parse(EMAIL).unwrap(),
-        &app::input::Name::parse("Bench").unwrap(),
+        &app::domain::Email::parse(EMAIL).unwrap(),
+        &app::domain::Name::parse("Bench").unwrap(),
         hash.clone(),
-        app::session::Role::Client,
+        app::domain::Role::Client,
     )
     .await
     .unwrap();

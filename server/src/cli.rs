@@ -8,8 +8,8 @@ use std::{
 
 use app::{
     db::{self, users::CreateUserError},
-    input::{Email, Name, Password},
-    session::Role,
+    domain::Role,
+    domain::{Email, Name, Password},
 };
 use clap::{Parser, Subcommand, ValueEnum};
 

@@ -188,24 +188,10 @@ impl Config {
         auth.idle_timeout = idle_timeout;
         auth.absolute_timeout = absolute_timeout;
         auth.bcrypt_cost = bcrypt_cost;
-        auth.max_concurrent_hashes = parse(
-            source,
-            "BCRYPT_MAX_CONCURRENT",
-            Some(cores),
-            "a whole number of at least 1",
-        )?;
-        auth.max_failures_per_account = parse(
-            source,
-            "SIGNIN_MAX_FAILURES_PER_ACCOUNT",
-            Some(5),
-            "a whole number of at least 1",
-        )?;
-        auth.max_failures_per_address = parse(
-            source,
-            "SIGNIN_MAX_FAILURES_PER_ADDRESS",
-            Some(50),
-            "a whole number of at least 1",
-        )?;
+        auth.max_concurrent_hashes = at_least_one(source, "BCRYPT_MAX_CONCURRENT", cores)?;
+        auth.max_failures_per_account = at_least_one(source, "SIGNIN_MAX_FAILURES_PER_ACCOUNT", 5)?;
+        auth.max_failures_per_address =
+            at_least_one(source, "SIGNIN_MAX_FAILURES_PER_ADDRESS", 50)?;
         auth.hash_queue_timeout = Duration::from_millis(parse(
             source,
             "BCRYPT_QUEUE_TIMEOUT_MS",
@@ -216,16 +202,6 @@ impl Config {
         auth.rate_limit_window = seconds(source, "SIGNIN_LOCKOUT_SECS", 15 * 60)?;
         auth.trust_forwarded_for =
             parse(source, "TRUST_FORWARDED_FOR", Some(false), "true or false")?;
-        if auth.max_concurrent_hashes == 0
-            || auth.max_failures_per_account == 0
-            || auth.max_failures_per_address == 0
-        {
-            return Err(problem(
-                "SIGNIN_MAX_FAILURES_PER_ACCOUNT",
-                "limits must be at least 1",
-            ));
-        }
-
         let mut db = DbOptions::new(
             source
                 .get("DATABASE_URL")
@@ -311,6 +287,18 @@ fn seconds(
         ));
     }
     Ok(Duration::from_secs(secs))
+}
+
+/// A count that must be at least 1; a 0 is reported against its own variable.
+fn at_least_one<T>(source: &impl Source, name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T: FromStr + PartialEq + From<u8>,
+{
+    let value: T = parse(source, name, Some(default), "a whole number of at least 1")?;
+    if value == T::from(0) {
+        return Err(problem(name, "must be at least 1, got 0"));
+    }
+    Ok(value)
 }
 
 /// `scheme://host[:port]` with no path; what browsers send as `Origin`.
@@ -479,6 +467,20 @@ mod tests {
         .err()
         .unwrap();
         assert_eq!(err.variable, "PUBLIC_URL");
+        for variable in [
+            "BCRYPT_MAX_CONCURRENT",
+            "SIGNIN_MAX_FAILURES_PER_ACCOUNT",
+            "SIGNIN_MAX_FAILURES_PER_ADDRESS",
+        ] {
+            let err =
+                Config::from_source(&[(variable, "0"), ("SESSION_SECRET", SECRET)], dir.path())
+                    .err()
+                    .unwrap();
+            assert_eq!(
+                err.to_string(),
+                format!("{variable}: must be at least 1, got 0")
+            );
+        }
     }
 
     #[test]

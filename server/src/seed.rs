@@ -3,8 +3,8 @@
 
 use app::{
     db::{self, users::CreateUserError},
-    input::{Email, Name, Password},
-    session::Role,
+    domain::Role,
+    domain::{Email, Name, Password},
     state::AppState,
 };
 

@@ -5,13 +5,19 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 use super::model::{AuditFilter, CreatedUser, DeviceSession, Page, UserFilter, UserRow};
-use crate::{dashboard::AuditEntry, error::ApiError, session::Role};
+use crate::{dashboard::AuditEntry, domain::Role, error::ApiError};
+
+#[cfg(feature = "ssr")]
+use {
+    super::service::{self, staff},
+    crate::db::users::UserChange,
+};
 
 /// `POST /api/admin/users` with `{"filter": {"query", "role", "active", "page"}}`.
 #[server(prefix = "/api/admin", endpoint = "users", input = Json)]
 pub async fn list_users(filter: UserFilter) -> Result<Page<UserRow>, ApiError> {
     crate::respond::with_role(Role::Admin, async |state, _| {
-        super::service::list_users(&state, &filter).await
+        staff::list_users(&state, &filter).await
     })
     .await
 }
@@ -20,9 +26,7 @@ pub async fn list_users(filter: UserFilter) -> Result<Page<UserRow>, ApiError> {
 #[server(prefix = "/api/admin", endpoint = "user", input = Json)]
 pub async fn get_user(user_id: i64) -> Result<UserRow, ApiError> {
     crate::respond::with_role(Role::Admin, async |state, _| {
-        Ok(super::service::user_row(
-            &super::service::load_user(&state, user_id).await?,
-        ))
+        UserRow::try_from(&service::load_user(&state, user_id).await?)
     })
     .await
 }
@@ -36,8 +40,7 @@ pub async fn create_client(
     password: Option<String>,
 ) -> Result<CreatedUser, ApiError> {
     crate::respond::with_role(Role::Admin, async |state, admin| {
-        super::service::create_client(&state, admin.user().id, &name, &email, password.as_deref())
-            .await
+        staff::create_client(&state, &admin, &name, &email, password.as_deref()).await
     })
     .await
 }
@@ -51,15 +54,7 @@ pub async fn set_user_active(
     version: i64,
 ) -> Result<UserRow, ApiError> {
     crate::respond::with_role(Role::Admin, async |state, admin| {
-        super::service::admin_change(
-            &state,
-            admin.user().id,
-            user_id,
-            version,
-            None,
-            Some(active),
-        )
-        .await
+        staff::change_user(&state, &admin, user_id, version, UserChange::Active(active)).await
     })
     .await
 }
@@ -68,8 +63,7 @@ pub async fn set_user_active(
 #[server(prefix = "/api/admin", endpoint = "set_role", input = Json)]
 pub async fn set_user_role(user_id: i64, role: Role, version: i64) -> Result<UserRow, ApiError> {
     crate::respond::with_role(Role::Admin, async |state, admin| {
-        super::service::admin_change(&state, admin.user().id, user_id, version, Some(role), None)
-            .await
+        staff::change_user(&state, &admin, user_id, version, UserChange::Role(role)).await
     })
     .await
 }
@@ -78,8 +72,8 @@ pub async fn set_user_role(user_id: i64, role: Role, version: i64) -> Result<Use
 #[server(prefix = "/api/admin", endpoint = "user_sessions", input = Json)]
 pub async fn user_sessions(user_id: i64) -> Result<Vec<DeviceSession>, ApiError> {
     crate::respond::with_role(Role::Admin, async |state, admin| {
-        super::service::load_user(&state, user_id).await?;
-        super::service::device_sessions(&state, user_id, Some(&admin.sid)).await
+        service::load_user(&state, user_id).await?;
+        service::device_sessions(&state, user_id, admin.sid()).await
     })
     .await
 }
@@ -88,7 +82,7 @@ pub async fn user_sessions(user_id: i64) -> Result<Vec<DeviceSession>, ApiError>
 #[server(prefix = "/api/admin", endpoint = "end_user_session", input = Json)]
 pub async fn end_user_session(user_id: i64, session_id: String) -> Result<(), ApiError> {
     crate::respond::with_role(Role::Admin, async |state, _| {
-        super::service::end_session(&state, user_id, &session_id, "ended by an admin").await
+        service::end_session(&state, user_id, &session_id, "ended by an admin").await
     })
     .await
 }
@@ -97,7 +91,7 @@ pub async fn end_user_session(user_id: i64, session_id: String) -> Result<(), Ap
 #[server(prefix = "/api/admin", endpoint = "end_user_sessions", input = Json)]
 pub async fn end_user_sessions(user_id: i64) -> Result<usize, ApiError> {
     crate::respond::with_role(Role::Admin, async |state, _| {
-        super::service::load_user(&state, user_id).await?;
+        service::load_user(&state, user_id).await?;
         state
             .sessions
             .revoke_all_for_user(user_id, None, "ended by an admin")
@@ -110,7 +104,7 @@ pub async fn end_user_sessions(user_id: i64) -> Result<usize, ApiError> {
 #[server(prefix = "/api/admin", endpoint = "audit", input = Json)]
 pub async fn audit_log(filter: AuditFilter) -> Result<Page<AuditEntry>, ApiError> {
     crate::respond::with_role(Role::Admin, async |state, _| {
-        super::service::audit_log(&state, &filter).await
+        staff::audit_log(&state, &filter).await
     })
     .await
 }

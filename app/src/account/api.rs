@@ -6,13 +6,17 @@ use server_fn::codec::Json;
 use super::model::{DeviceSession, Profile};
 use crate::error::ApiError;
 
+#[cfg(feature = "ssr")]
+use {
+    super::service::{self, own},
+    crate::session::server::guard::set_cookie,
+};
+
 /// `POST /api/account/profile`: the caller's profile.
 #[server(prefix = "/api/account", endpoint = "profile")]
 pub async fn my_profile() -> Result<Profile, ApiError> {
-    crate::respond::signed_in(async |state, current| {
-        Ok(super::service::profile(
-            &super::service::load_user(&state, current.user().id).await?,
-        ))
+    crate::respond::signed_in(async |state, caller| {
+        Profile::try_from(&service::load_user(&state, caller.user().id).await?)
     })
     .await
 }
@@ -20,8 +24,10 @@ pub async fn my_profile() -> Result<Profile, ApiError> {
 /// `POST /api/account/update_profile` with `{"name": …}`.
 #[server(prefix = "/api/account", endpoint = "update_profile", input = Json)]
 pub async fn update_profile(name: String) -> Result<Profile, ApiError> {
-    crate::respond::signed_in(async |state, current| {
-        super::service::update_name(&state, &current, &name).await
+    crate::respond::signed_in(async |state, caller| {
+        let changed = own::update_name(&state, &caller, &name).await?;
+        set_cookie(&changed.set_cookie);
+        Ok(changed.profile)
     })
     .await
 }
@@ -33,8 +39,11 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), ApiError> {
-    crate::respond::signed_in(async |state, current| {
-        super::service::change_password(&state, &current, &current_password, &new_password).await
+    crate::respond::signed_in(async |state, caller| {
+        let started =
+            own::change_password(&state, &caller, &current_password, &new_password).await?;
+        set_cookie(&started.set_cookie);
+        Ok(())
     })
     .await
 }
@@ -42,8 +51,8 @@ pub async fn change_password(
 /// `POST /api/account/sessions`: the caller's signed-in devices.
 #[server(prefix = "/api/account", endpoint = "sessions")]
 pub async fn my_sessions() -> Result<Vec<DeviceSession>, ApiError> {
-    crate::respond::signed_in(async |state, current| {
-        super::service::device_sessions(&state, current.user().id, Some(&current.sid)).await
+    crate::respond::signed_in(async |state, caller| {
+        service::device_sessions(&state, caller.user().id, caller.sid()).await
     })
     .await
 }
@@ -51,10 +60,9 @@ pub async fn my_sessions() -> Result<Vec<DeviceSession>, ApiError> {
 /// `POST /api/account/end_session` with `{"session_id": …, "password": null | …}`.
 #[server(prefix = "/api/account", endpoint = "end_session", input = Json)]
 pub async fn end_my_session(session_id: String, password: Option<String>) -> Result<(), ApiError> {
-    crate::respond::signed_in(async |state, current| {
-        super::service::confirm_fresh(&state, &current, password.as_deref()).await?;
-        super::service::end_session(&state, current.user().id, &session_id, "ended by its owner")
-            .await
+    crate::respond::signed_in(async |state, caller| {
+        own::confirm_fresh(&state, &caller, password.as_deref()).await?;
+        service::end_session(&state, caller.user().id, &session_id, "ended by its owner").await
     })
     .await
 }
@@ -62,11 +70,11 @@ pub async fn end_my_session(session_id: String, password: Option<String>) -> Res
 /// `POST /api/account/end_other_sessions` with `{"password": null | …}`: answers how many ended.
 #[server(prefix = "/api/account", endpoint = "end_other_sessions", input = Json)]
 pub async fn end_my_other_sessions(password: Option<String>) -> Result<usize, ApiError> {
-    crate::respond::signed_in(async |state, current| {
-        super::service::confirm_fresh(&state, &current, password.as_deref()).await?;
+    crate::respond::signed_in(async |state, caller| {
+        own::confirm_fresh(&state, &caller, password.as_deref()).await?;
         state
             .sessions
-            .revoke_all_for_user(current.user().id, Some(&current.sid), "ended by its owner")
+            .revoke_all_for_user(caller.user().id, Some(caller.sid()), "ended by its owner")
             .await
     })
     .await

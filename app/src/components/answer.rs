@@ -19,10 +19,21 @@ where
 {
     view! {
         <Suspense fallback=Skeleton>
-            {move || answer.get().map(|result| match result {
-                Ok(value) => children(value).into_any(),
-                Err(error) => view! { <p class="error-box" role="alert">{error.message}</p> }.into_any(),
-            })}
+            {move || {
+                answer
+                    .get()
+                    .map(|result| match result {
+                        Ok(value) => children(value).into_any(),
+                        Err(error) => {
+                            view! {
+                                <p class="error-box" role="alert">
+                                    {error.message}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Suspense>
     }
 }

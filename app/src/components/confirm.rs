@@ -37,11 +37,15 @@ pub fn ConfirmButton(
             .into_any()
         } else {
             view! {
-                <button class="button secondary" disabled=disabled on:click=move |_| asking.set(true)>
+                <button
+                    class="button secondary"
+                    disabled=disabled
+                    on:click=move |_| asking.set(true)
+                >
                     {label.clone()}
                 </button>
             }
-                .into_any()
+            .into_any()
         }
     }
 }

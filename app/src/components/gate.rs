@@ -5,7 +5,10 @@ use leptos_router::{
 };
 
 use super::Skeleton;
-use crate::session::{Role, SessionStatus, redirect::sign_in_url, use_session};
+use crate::{
+    domain::Role,
+    session::{SessionStatus, redirect::sign_in_url, use_session},
+};
 
 /// Renders `children` only for a signed-in user of `role`. A signed-out visitor goes to the
 /// sign-in page (and comes back here after), another role to its own dashboard. While the

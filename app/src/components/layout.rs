@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
 use super::{NavBar, NavLink, RoleGate};
-use crate::session::Role;
+use crate::domain::Role;
 
 /// The frame of a role's area (`/admin/*`, `/client/*`): the gate, the navigation bar, then
 /// the page the route picked.

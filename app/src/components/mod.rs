@@ -2,14 +2,20 @@
 
 mod answer;
 mod confirm;
+mod device_session;
+mod field_error;
 mod gate;
 mod layout;
 mod navbar;
+mod pager;
 mod skeleton;
 
 pub use answer::Answer;
 pub use confirm::ConfirmButton;
+pub use device_session::DeviceSessionRow;
+pub use field_error::{FieldError, FormErrors};
 pub use gate::RoleGate;
 pub use layout::AreaLayout;
 pub use navbar::{NavBar, NavLink};
+pub use pager::Pager;
 pub use skeleton::Skeleton;

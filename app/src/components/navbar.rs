@@ -31,11 +31,19 @@ pub fn NavBar(links: Vec<NavLink>) -> impl IntoView {
 
     view! {
         <header class="navbar">
-            <a class="brand" href="/">"SMMM Portal"</a>
+            <a class="brand" href="/">
+                "SMMM Portal"
+            </a>
             <nav aria-label="Main">
                 {links
                     .into_iter()
-                    .map(|link| view! { <A href=link.href exact=true>{link.label}</A> })
+                    .map(|link| {
+                        view! {
+                            <A href=link.href exact=true>
+                                {link.label}
+                            </A>
+                        }
+                    })
                     .collect_view()}
             </nav>
             <div class="who" data-testid="navbar-user">
@@ -45,7 +53,9 @@ pub fn NavBar(links: Vec<NavLink>) -> impl IntoView {
                             view! {
                                 <span class="who-name">{u.name}</span>
                                 <span class="who-email">{u.email}</span>
-                                <span class="badge" data-testid="role-badge">{u.role.as_str()}</span>
+                                <span class="badge" data-testid="role-badge">
+                                    {u.role.as_str()}
+                                </span>
                             }
                         })
                 }}

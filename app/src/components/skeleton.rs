@@ -5,7 +5,13 @@ use leptos::prelude::*;
 #[component]
 pub fn Skeleton() -> impl IntoView {
     view! {
-        <div class="skeleton" data-testid="skeleton" role="status" aria-busy="true" aria-label="Loading">
+        <div
+            class="skeleton"
+            data-testid="skeleton"
+            role="status"
+            aria-busy="true"
+            aria-label="Loading"
+        >
             <div class="skeleton-bar wide"></div>
             <div class="skeleton-bar"></div>
             <div class="skeleton-bar"></div>

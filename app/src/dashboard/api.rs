@@ -8,17 +8,13 @@ use crate::{error::ApiError, session::SessionUser};
 /// `POST /api/me`: the signed-in user (401 when signed out).
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn me() -> Result<SessionUser, ApiError> {
-    crate::respond::finish(
-        crate::session::server::auth()
-            .await
-            .map(|current| current.session.user),
-    )
+    Ok(crate::session::server::auth().await?.session.user)
 }
 
 /// `POST /api/admin/summary`: the staff dashboard (ADMIN only).
 #[server(prefix = "/api/admin", endpoint = "summary")]
 pub async fn admin_dashboard() -> Result<AdminSummary, ApiError> {
-    crate::respond::with_role(crate::session::Role::Admin, async |state, _| {
+    crate::respond::with_role(crate::domain::Role::Admin, async |state, _| {
         super::queries::admin_summary(&state.db).await
     })
     .await
@@ -27,8 +23,8 @@ pub async fn admin_dashboard() -> Result<AdminSummary, ApiError> {
 /// `POST /api/client/summary`: the client dashboard (CLIENT only).
 #[server(prefix = "/api/client", endpoint = "summary")]
 pub async fn client_dashboard() -> Result<ClientSummary, ApiError> {
-    crate::respond::with_role(crate::session::Role::Client, async |state, current| {
-        super::queries::client_summary(&state.db, &current).await
+    crate::respond::with_role(crate::domain::Role::Client, async |state, caller| {
+        super::queries::client_summary(&state.db, &caller.session).await
     })
     .await
 }

@@ -5,11 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::AuditKind;
+
 /// One line of the audit log, as staff see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: i64,
-    pub kind: String,
+    pub kind: AuditKind,
     pub user_id: Option<i64>,
     pub email: Option<String>,
     pub client_addr: Option<String>,

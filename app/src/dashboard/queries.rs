@@ -1,4 +1,4 @@
-//! The dashboards' database reads.
+//! The dashboards' database reads, and audit rows as staff see them.
 
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -9,14 +9,12 @@ use sea_orm::{
 use super::model::{AdminSummary, AuditEntry, ClientSummary, SignInRecord};
 use crate::{
     db::{
-        audit::EventKind,
+        self, audit,
         entities::{auth_events, sessions, users},
     },
+    domain::{AuditKind, Role},
     error::ApiError,
-    session::{
-        Role,
-        server::{CurrentSession, service::db_unavailable, store},
-    },
+    session::server::{CurrentSession, store},
 };
 
 /// How many audit lines the staff dashboard shows.
@@ -26,36 +24,16 @@ pub async fn admin_summary(db: &DatabaseConnection) -> Result<AdminSummary, ApiE
     let now = Utc::now();
     let day_ago = now - Duration::hours(24);
     let clients = users::Entity::find().filter(users::Column::Role.eq(Role::Client.as_str()));
-    let events_since = |kind: EventKind| {
-        auth_events::Entity::find()
-            .filter(auth_events::Column::Kind.eq(kind.as_str()))
-            .filter(auth_events::Column::CreatedAt.gte(day_ago))
-    };
-    let recent = auth_events::Entity::find()
-        .order_by_desc(auth_events::Column::CreatedAt)
-        .order_by_desc(auth_events::Column::Id)
-        .limit(RECENT_EVENTS)
-        .all(db)
-        .await
-        .map_err(db_unavailable)?;
+    let (recent, _) = audit::list(db, None, None, 1, RECENT_EVENTS).await?;
     Ok(AdminSummary {
-        clients: clients.clone().count(db).await.map_err(db_unavailable)?,
+        clients: clients.clone().count(db).await?,
         active_clients: clients
             .filter(users::Column::Active.eq(true))
             .count(db)
-            .await
-            .map_err(db_unavailable)?,
-        active_sessions: store::count_active(db, None, now)
-            .await
-            .map_err(db_unavailable)?,
-        sign_ins_24h: events_since(EventKind::SignIn)
-            .count(db)
-            .await
-            .map_err(db_unavailable)?,
-        failed_sign_ins_24h: events_since(EventKind::SignInFailed)
-            .count(db)
-            .await
-            .map_err(db_unavailable)?,
+            .await?,
+        active_sessions: store::count_active(db, None, now).await?,
+        sign_ins_24h: audit::count_since(db, AuditKind::SignIn, day_ago).await?,
+        failed_sign_ins_24h: audit::count_since(db, AuditKind::SignInFailed, day_ago).await?,
         recent_events: audit_entries(db, recent).await?,
     })
 }
@@ -65,27 +43,22 @@ pub async fn client_summary(
     current: &CurrentSession,
 ) -> Result<ClientSummary, ApiError> {
     let user_id = current.user().id;
-    let user = users::Entity::find_by_id(user_id)
-        .one(db)
-        .await
-        .map_err(db_unavailable)?
-        .ok_or_else(crate::error::ApiError::unauthenticated)?;
+    let user = db::users::find_by_id(db, user_id)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
     let previous = sessions::Entity::find()
         .filter(sessions::Column::UserId.eq(user_id))
         .filter(sessions::Column::Id.ne(current.sid.as_str()))
         .order_by_desc(sessions::Column::CreatedAt)
         .one(db)
-        .await
-        .map_err(db_unavailable)?;
+        .await?;
     Ok(ClientSummary {
         name: user.name,
         email: user.email,
-        member_since: crate::db::rfc3339(user.created_at),
-        active_sessions: store::count_active(db, Some(user_id), Utc::now())
-            .await
-            .map_err(db_unavailable)?,
+        member_since: db::rfc3339(user.created_at),
+        active_sessions: store::count_active(db, Some(user_id), Utc::now()).await?,
         previous_sign_in: previous.map(|s| SignInRecord {
-            at: crate::db::rfc3339(s.created_at),
+            at: db::rfc3339(s.created_at),
             client_addr: s.client_addr,
             user_agent: s.user_agent,
         }),
@@ -106,8 +79,7 @@ pub(crate) async fn audit_entries(
         .filter(users::Column::Id.is_in(ids))
         .into_tuple::<(i64, String)>()
         .all(db)
-        .await
-        .map_err(db_unavailable)?
+        .await?
         .into_iter()
         .collect();
     Ok(events
@@ -118,10 +90,10 @@ pub(crate) async fn audit_entries(
                 .user_id
                 .and_then(|id| emails.get(&id).cloned())
                 .or(e.attempted_email),
-            kind: e.kind,
+            kind: AuditKind::from_stored(&e.kind),
             user_id: e.user_id,
             client_addr: e.client_addr,
-            at: crate::db::rfc3339(e.created_at),
+            at: db::rfc3339(e.created_at),
             detail: e.detail,
         })
         .collect())

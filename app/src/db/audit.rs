@@ -1,45 +1,13 @@
 //! The audit log: every sign-in success and failure, sign-out and revocation.
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::entities::auth_events;
-
-/// What happened. Stored as the snake_case string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    SignIn,
-    SignInFailed,
-    SignInLocked,
-    SignOut,
-    SessionRevoked,
-    SessionExpired,
-    PasswordChanged,
-    ProfileUpdated,
-    UserCreated,
-    UserDeactivated,
-    UserReactivated,
-    RoleChanged,
-}
-
-impl EventKind {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::SignIn => "sign_in",
-            Self::SignInFailed => "sign_in_failed",
-            Self::SignInLocked => "sign_in_locked",
-            Self::SignOut => "sign_out",
-            Self::SessionRevoked => "session_revoked",
-            Self::SessionExpired => "session_expired",
-            Self::PasswordChanged => "password_changed",
-            Self::ProfileUpdated => "profile_updated",
-            Self::UserCreated => "user_created",
-            Self::UserDeactivated => "user_deactivated",
-            Self::UserReactivated => "user_reactivated",
-            Self::RoleChanged => "role_changed",
-        }
-    }
-}
+use crate::domain::AuditKind;
 
 /// One event to record.
 #[derive(Debug, Clone, Default)]
@@ -53,7 +21,7 @@ pub struct Event<'a> {
 
 pub async fn record(
     db: &impl ConnectionTrait,
-    kind: EventKind,
+    kind: AuditKind,
     event: Event<'_>,
 ) -> Result<(), DbErr> {
     auth_events::ActiveModel {
@@ -73,10 +41,50 @@ pub async fn record(
 
 /// Records `event`, logging a failure instead of returning it: the audit log must never make
 /// the action it records fail.
-pub async fn record_best_effort(db: &impl ConnectionTrait, kind: EventKind, event: Event<'_>) {
+pub async fn record_best_effort(db: &impl ConnectionTrait, kind: AuditKind, event: Event<'_>) {
     if let Err(err) = record(db, kind, event).await {
         tracing::warn!(%err, kind = kind.as_str(), "could not write an audit event");
     }
+}
+
+/// Events of `user_id` and `kind` (each when given), newest first, `per_page` at a time (page
+/// 1-based), and how many there are in all.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    user_id: Option<i64>,
+    kind: Option<AuditKind>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<auth_events::Model>, u64), DbErr> {
+    let mut find = auth_events::Entity::find();
+    if let Some(user_id) = user_id {
+        find = find.filter(auth_events::Column::UserId.eq(user_id));
+    }
+    if let Some(kind) = kind {
+        find = find.filter(auth_events::Column::Kind.eq(kind.as_str()));
+    }
+    let total = find.clone().count(db).await?;
+    let events = find
+        .order_by_desc(auth_events::Column::CreatedAt)
+        .order_by_desc(auth_events::Column::Id)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((events, total))
+}
+
+/// How many events of `kind` happened since `since`.
+pub async fn count_since(
+    db: &impl ConnectionTrait,
+    kind: AuditKind,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    auth_events::Entity::find()
+        .filter(auth_events::Column::Kind.eq(kind.as_str()))
+        .filter(auth_events::Column::CreatedAt.gte(since))
+        .count(db)
+        .await
 }
 
 /// Cuts a free-text value (a user agent, say) to its column's width on a character boundary.

@@ -8,8 +8,8 @@ use sea_orm::{
 
 use super::entities::users;
 use crate::{
-    input::{Email, Name},
-    session::Role,
+    domain::{Email, Name, Role},
+    error::ApiError,
 };
 
 pub async fn find_by_email(
@@ -87,10 +87,37 @@ fn is_unique_violation(err: &DbErr) -> bool {
 }
 
 impl users::Model {
-    /// The stored role; an unknown value (a hand-edited row) grants nothing.
-    pub fn role(&self) -> Option<Role> {
-        Role::parse(&self.role)
+    /// The stored role. An unknown value (a hand-edited row) grants nothing: it is an error,
+    /// never read as a client.
+    pub fn role(&self) -> Result<Role, UnreadableRole> {
+        Role::parse(&self.role).ok_or_else(|| UnreadableRole {
+            user_id: self.id,
+            stored: self.role.clone(),
+        })
     }
+}
+
+/// A user row whose role this version cannot read.
+#[derive(Debug, thiserror::Error)]
+#[error("user {user_id} has a role this version cannot read: {stored:?}")]
+pub struct UnreadableRole {
+    pub user_id: i64,
+    pub stored: String,
+}
+
+/// A corrupt row is a fault on our side (500), logged here once.
+impl From<UnreadableRole> for ApiError {
+    fn from(err: UnreadableRole) -> Self {
+        tracing::error!(%err, "corrupt user row");
+        ApiError::internal()
+    }
+}
+
+/// What an admin changes about another user; either ends every session of that user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserChange {
+    Role(Role),
+    Active(bool),
 }
 
 /// Why a change to a user was refused.
@@ -102,6 +129,8 @@ pub enum ChangeError {
     Stale,
     #[error("no active admin would remain")]
     LastAdmin,
+    #[error(transparent)]
+    UnreadableRole(#[from] UnreadableRole),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -128,15 +157,13 @@ pub async fn update_active_user(
     Ok(update.exec(db).await?.rows_affected == 1)
 }
 
-/// An admin's change to a user's role or active flag, made against the `expected_version` the
-/// admin saw, and refused when it would leave no active admin. Runs in a transaction that locks
+/// An admin's change to a user, made against the `expected_version` the admin saw, and refused when it would leave no active admin. Runs in a transaction that locks
 /// the active admins' rows (PostgreSQL), so two admins demoting each other cannot both succeed.
 pub async fn admin_change(
     db: &sea_orm::DatabaseConnection,
     id: i64,
     expected_version: i64,
-    role: Option<Role>,
-    active: Option<bool>,
+    change: UserChange,
 ) -> Result<users::Model, ChangeError> {
     use sea_orm::{QuerySelect, TransactionTrait, sea_query::Expr};
     let txn = db.begin().await?;
@@ -156,8 +183,10 @@ pub async fn admin_change(
     if user.version != expected_version {
         return Err(ChangeError::Stale);
     }
-    let stays_admin = role.unwrap_or(user.role().unwrap_or(Role::Client)) == Role::Admin
-        && active.unwrap_or(user.active);
+    let stays_admin = match change {
+        UserChange::Role(role) => role == Role::Admin && user.active,
+        UserChange::Active(active) => user.role()? == Role::Admin && active,
+    };
     if admins.contains(&id) && !stays_admin && admins.len() <= 1 {
         return Err(ChangeError::LastAdmin);
     }
@@ -166,12 +195,10 @@ pub async fn admin_change(
         .col_expr(users::Column::Version, Expr::value(expected_version + 1))
         .filter(users::Column::Id.eq(id))
         .filter(users::Column::Version.eq(expected_version));
-    if let Some(role) = role {
-        update = update.col_expr(users::Column::Role, Expr::value(role.as_str()));
-    }
-    if let Some(active) = active {
-        update = update.col_expr(users::Column::Active, Expr::value(active));
-    }
+    update = match change {
+        UserChange::Role(role) => update.col_expr(users::Column::Role, Expr::value(role.as_str())),
+        UserChange::Active(active) => update.col_expr(users::Column::Active, Expr::value(active)),
+    };
     if update.exec(&txn).await?.rows_affected != 1 {
         return Err(ChangeError::Stale);
     }

@@ -10,10 +10,10 @@ use crate::{
             update_profile,
         },
     },
-    components::{Answer, ConfirmButton},
+    components::{Answer, ConfirmButton, DeviceSessionRow, FieldError, FormErrors},
+    domain::{Name, Password},
     error::{ApiError, ErrorCode},
     format::local_time,
-    input::{Name, Password},
     session::use_session,
 };
 
@@ -27,10 +27,14 @@ pub fn ProfilePage() -> impl IntoView {
         <Answer answer=profile let:p>
             <section class="card">
                 <dl class="profile">
-                    <dt>"Email"</dt><dd data-testid="profile-email">{p.email.clone()}</dd>
-                    <dt>"Role"</dt><dd>{p.role.label()}</dd>
-                    <dt>"Member since"</dt><dd>{local_time(&p.created_at)}</dd>
-                    <dt>"Password changed"</dt><dd>{local_time(&p.password_changed_at)}</dd>
+                    <dt>"Email"</dt>
+                    <dd data-testid="profile-email">{p.email.clone()}</dd>
+                    <dt>"Role"</dt>
+                    <dd>{p.role.label()}</dd>
+                    <dt>"Member since"</dt>
+                    <dd>{local_time(&p.created_at)}</dd>
+                    <dt>"Password changed"</dt>
+                    <dd>{local_time(&p.password_changed_at)}</dd>
                 </dl>
             </section>
             <NameForm name=p.name />
@@ -43,14 +47,14 @@ pub fn ProfilePage() -> impl IntoView {
 fn NameForm(name: String) -> impl IntoView {
     let session = use_session();
     let name = RwSignal::new(name);
-    let error = RwSignal::new(None::<String>);
+    let errors = FormErrors::new(&["name"]);
     let saved = RwSignal::new(false);
     let pending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
         if let Err(e) = Name::parse(&name.get_untracked()) {
-            error.set(Some(e.message));
+            errors.set([e]);
             return;
         }
         pending.set(true);
@@ -58,11 +62,15 @@ fn NameForm(name: String) -> impl IntoView {
             match session.call(update_profile(name.get_untracked())).await {
                 Ok(p) => {
                     name.set(p.name);
-                    error.set(None);
+                    errors.clear();
                     saved.set(true);
                     session.update();
                 }
-                Err(e) => error.set(Some(e.message)),
+                // The form has one field: whatever went wrong shows under it.
+                Err(e) => errors.set([ApiError {
+                    field: Some("name".to_owned()),
+                    ..e
+                }]),
             }
             pending.set(false);
         });
@@ -73,14 +81,23 @@ fn NameForm(name: String) -> impl IntoView {
             <form on:submit=submit novalidate=true>
                 <div class="field">
                     <label for="name">"Your name"</label>
-                    <input id="name" autocomplete="name" prop:value=name
-                        on:input=move |ev| { name.set(event_target_value(&ev)); error.set(None); }
-                        aria-invalid=move || error.with(Option::is_some).to_string()
-                        aria-describedby="name-error" />
-                    <p id="name-error" class="field-error">{move || error.get()}</p>
+                    <input
+                        id="name"
+                        autocomplete="name"
+                        prop:value=name
+                        on:input=move |ev| {
+                            name.set(event_target_value(&ev));
+                            errors.clear();
+                        }
+                        aria-invalid=move || errors.has("name").to_string()
+                        aria-describedby="name-error"
+                    />
+                    <FieldError errors field="name" id="name-error" />
                 </div>
                 <div class="form-actions">
-                    <button class="button" type="submit" disabled=pending>"Save name"</button>
+                    <button class="button" type="submit" disabled=pending>
+                        "Save name"
+                    </button>
                     <span class="form-ok" role="status" aria-live="polite">
                         {move || saved.get().then_some("Saved.")}
                     </span>
@@ -96,32 +113,29 @@ fn PasswordForm() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<(&'static str, String)>::new());
+    let errors = FormErrors::new(&["current_password", "new_password", "repeat_password"]);
     let done = RwSignal::new(false);
     let pending = RwSignal::new(false);
-    let error_for = move |field: &'static str| {
-        move || errors.with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone()))
-    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         done.set(false);
         let mut found = Vec::new();
         if current.get_untracked().is_empty() {
-            found.push((
+            found.push(ApiError::invalid(
                 "current_password",
-                "Enter your current password.".to_owned(),
+                "Enter your current password.",
             ));
         }
         if let Err(e) = Password::parse_new(&new.get_untracked(), None) {
-            found.push(("new_password", e.message));
+            found.push(ApiError::invalid("new_password", e.message));
         } else if new.get_untracked() != repeat.get_untracked() {
-            found.push((
+            found.push(ApiError::invalid(
                 "repeat_password",
-                "The two new passwords differ.".to_owned(),
+                "The two new passwords differ.",
             ));
         }
         errors.set(found);
-        if !errors.with_untracked(Vec::is_empty) {
+        if !errors.is_empty_untracked() {
             return;
         }
         pending.set(true);
@@ -140,7 +154,7 @@ fn PasswordForm() -> impl IntoView {
                     done.set(true);
                     session.update();
                 }
-                Err(e) => errors.set(vec![(field_of(&e), e.message)]),
+                Err(e) => errors.set([placed(e)]),
             }
             pending.set(false);
         });
@@ -149,16 +163,20 @@ fn PasswordForm() -> impl IntoView {
                       label: &'static str,
                       value: RwSignal<String>,
                       autocomplete: &'static str| {
-        let error = error_for(id);
         let described = format!("{id}-error");
         view! {
             <div class="field">
                 <label for=id>{label}</label>
-                <input id=id type="password" autocomplete=autocomplete prop:value=value
+                <input
+                    id=id
+                    type="password"
+                    autocomplete=autocomplete
+                    prop:value=value
                     on:input=move |ev| value.set(event_target_value(&ev))
-                    aria-invalid=move || error_for(id)().is_some().to_string()
-                    aria-describedby=described.clone() />
-                <p id=described class="field-error">{error}</p>
+                    aria-invalid=move || errors.has(id).to_string()
+                    aria-describedby=described.clone()
+                />
+                <FieldError errors field=id id=described />
             </div>
         }
     };
@@ -170,11 +188,23 @@ fn PasswordForm() -> impl IntoView {
                 {input("current_password", "Current password", current, "current-password")}
                 {input("new_password", "New password", new, "new-password")}
                 {input("repeat_password", "New password again", repeat, "new-password")}
-                <p class="form-message" role="status" aria-live="polite">{error_for("")}</p>
+                <p class="form-message" role="status" aria-live="polite">
+                    {move || errors.form_message()}
+                </p>
                 <div class="form-actions">
-                    <button class="button" type="submit" disabled=pending>"Change password"</button>
-                    <span class="form-ok" role="status" aria-live="polite" data-testid="password-changed">
-                        {move || done.get().then_some("Password changed. Your other sessions have ended.")}
+                    <button class="button" type="submit" disabled=pending>
+                        "Change password"
+                    </button>
+                    <span
+                        class="form-ok"
+                        role="status"
+                        aria-live="polite"
+                        data-testid="password-changed"
+                    >
+                        {move || {
+                            done.get()
+                                .then_some("Password changed. Your other sessions have ended.")
+                        }}
                     </span>
                 </div>
             </form>
@@ -182,12 +212,13 @@ fn PasswordForm() -> impl IntoView {
     }
 }
 
-fn field_of(error: &ApiError) -> &'static str {
-    match error.field.as_deref() {
-        Some("current_password") => "current_password",
-        Some("new_password" | "password") => "new_password",
-        _ => "",
-    }
+/// Where the server's error shows in the password form: its `password` is the new one.
+fn placed(error: ApiError) -> ApiError {
+    let field = match error.field.as_deref() {
+        Some("password") => Some("new_password".to_owned()),
+        _ => error.field.clone(),
+    };
+    ApiError { field, ..error }
 }
 
 /// `/{admin,client}/sessions`: every device signed in to this account.
@@ -237,17 +268,43 @@ pub fn SessionsPage() -> impl IntoView {
     view! {
         <h1>"Your sessions"</h1>
         <p class="muted">"Every browser and device signed in to your account."</p>
-        <p class="form-message neutral" role="status" aria-live="polite" data-testid="sessions-message">{move || message.get()}</p>
-        {move || needs_password.get().map(|action| view! {
-            <form class="card reauth" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); run(action.clone()); }>
-                <div class="field">
-                    <label for="reauth-password">"Your password"</label>
-                    <input id="reauth-password" type="password" autocomplete="current-password" prop:value=password
-                        on:input=move |ev| password.set(event_target_value(&ev)) />
-                </div>
-                <button class="button" type="submit" disabled=busy>"Confirm"</button>
-            </form>
-        })}
+        <p
+            class="form-message neutral"
+            role="status"
+            aria-live="polite"
+            data-testid="sessions-message"
+        >
+            {move || message.get()}
+        </p>
+        {move || {
+            needs_password
+                .get()
+                .map(|action| {
+                    view! {
+                        <form
+                            class="card reauth"
+                            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                ev.prevent_default();
+                                run(action.clone());
+                            }
+                        >
+                            <div class="field">
+                                <label for="reauth-password">"Your password"</label>
+                                <input
+                                    id="reauth-password"
+                                    type="password"
+                                    autocomplete="current-password"
+                                    prop:value=password
+                                    on:input=move |ev| password.set(event_target_value(&ev))
+                                />
+                            </div>
+                            <button class="button" type="submit" disabled=busy>
+                                "Confirm"
+                            </button>
+                        </form>
+                    }
+                })
+        }}
         <Answer answer=sessions let:list>
             <SessionList list run busy />
         </Answer>
@@ -270,44 +327,36 @@ fn SessionList(
     view! {
         <section class="card">
             <ul class="sessions" data-testid="session-list">
-                {list.into_iter().map(|s| view! { <SessionItem s run busy /> }).collect_view()}
+                {list
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <DeviceSessionRow
+                                session=s
+                                own=true
+                                busy
+                                on_end=Callback::new(move |id| run(Action::End(id)))
+                            />
+                        }
+                    })
+                    .collect_view()}
             </ul>
-            {(others > 0).then(|| view! {
-                <div class="form-actions">
-                    <ConfirmButton label="End all other sessions".into()
-                        question=format!("Sign out {others} other device{}?", if others == 1 { "" } else { "s" })
-                        on_confirm=Callback::new(move |()| run(Action::EndOthers)) disabled=busy />
-                </div>
-            })}
+            {(others > 0)
+                .then(|| {
+                    view! {
+                        <div class="form-actions">
+                            <ConfirmButton
+                                label="End all other sessions".into()
+                                question=format!(
+                                    "Sign out {others} other device{}?",
+                                    if others == 1 { "" } else { "s" },
+                                )
+                                on_confirm=Callback::new(move |()| run(Action::EndOthers))
+                                disabled=busy
+                            />
+                        </div>
+                    }
+                })}
         </section>
-    }
-}
-
-#[component]
-fn SessionItem(
-    s: DeviceSession,
-    run: impl Fn(Action) + Copy + Send + Sync + 'static,
-    busy: RwSignal<bool>,
-) -> impl IntoView {
-    let id = s.id.clone();
-    view! {
-        <li class="session" data-testid=if s.current { "session-current" } else { "session-other" }>
-            <div>
-                <strong>{s.device.clone()}</strong>
-                {s.current.then(|| view! { <span class="badge">"This device"</span> })}
-                <div class="muted small">
-                    {format!(
-                        "{} · signed in {} · last active {}",
-                        s.client_addr.clone().unwrap_or_else(|| "unknown address".into()),
-                        local_time(&s.signed_in_at),
-                        local_time(&s.last_active_at),
-                    )}
-                </div>
-            </div>
-            {(!s.current).then(|| view! {
-                <ConfirmButton label="End session".into() question="Sign this device out now?".into()
-                    on_confirm=Callback::new(move |()| run(Action::End(id.clone()))) disabled=busy />
-            })}
-        </li>
     }
 }

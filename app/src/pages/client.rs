@@ -5,17 +5,32 @@ use leptos::prelude::*;
 use crate::{
     components::{Answer, AreaLayout, NavLink},
     dashboard::{ClientSummary, api::client_dashboard},
+    domain::Role,
     format::{describe_user_agent, local_time},
-    session::{Role, use_session},
+    session::use_session,
 };
 
 #[component]
 pub fn ClientLayout() -> impl IntoView {
-    view! { <AreaLayout role=Role::Client links=vec![
-        NavLink { href: "/client", label: "Overview" },
-        NavLink { href: "/client/sessions", label: "Sessions" },
-        NavLink { href: "/client/profile", label: "Profile" },
-    ] /> }
+    view! {
+        <AreaLayout
+            role=Role::Client
+            links=vec![
+                NavLink {
+                    href: "/client",
+                    label: "Overview",
+                },
+                NavLink {
+                    href: "/client/sessions",
+                    label: "Sessions",
+                },
+                NavLink {
+                    href: "/client/profile",
+                    label: "Profile",
+                },
+            ]
+        />
+    }
 }
 
 #[component]
@@ -44,7 +59,9 @@ fn ClientSummaryView(summary: ClientSummary) -> impl IntoView {
     };
     view! {
         <h1 data-testid="welcome">{format!("Welcome, {}", summary.name)}</h1>
-        <p class="muted" data-testid="last-sign-in">{last}</p>
+        <p class="muted" data-testid="last-sign-in">
+            {last}
+        </p>
         <section class="stats">
             <div class="card stat" data-testid="stat-my-sessions">
                 <span class="stat-value">{summary.active_sessions}</span>
@@ -54,9 +71,12 @@ fn ClientSummaryView(summary: ClientSummary) -> impl IntoView {
         <section class="card">
             <h2>"Your profile"</h2>
             <dl class="profile">
-                <dt>"Name"</dt><dd>{summary.name.clone()}</dd>
-                <dt>"Email"</dt><dd>{summary.email}</dd>
-                <dt>"Client since"</dt><dd>{local_time(&summary.member_since)}</dd>
+                <dt>"Name"</dt>
+                <dd>{summary.name.clone()}</dd>
+                <dt>"Email"</dt>
+                <dd>{summary.email}</dd>
+                <dt>"Client since"</dt>
+                <dd>{local_time(&summary.member_since)}</dd>
             </dl>
         </section>
     }

@@ -25,5 +25,9 @@ pub fn Home() -> impl IntoView {
             },
         );
     });
-    view! { <main class="page"><Skeleton /></main> }
+    view! {
+        <main class="page">
+            <Skeleton />
+        </main>
+    }
 }

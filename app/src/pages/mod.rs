@@ -2,7 +2,6 @@
 
 pub mod account;
 pub mod admin;
-pub mod admin_users;
 pub mod client;
 pub mod home;
 pub mod not_found;

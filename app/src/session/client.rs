@@ -1,4 +1,5 @@
-//! The browser's session API: `SessionProvider` at the root, `use_session()` everywhere else.
+//! The browser's session API (`csr` only): `SessionProvider` at the root, `use_session()`
+//! everywhere else.
 //!
 //! Components read the status and call `sign_in`, `sign_out`, `refresh` and `update`; none
 //! calls the auth endpoints or touches storage itself. The server stays the authority: this
@@ -174,7 +175,6 @@ impl SessionContext {
         self.apply(SessionStatus::Unauthenticated);
     }
 
-    #[cfg(feature = "csr")]
     fn on_other_tab(self, event: TabEvent) {
         match event {
             // Takes privileges away only: act at once, the server has already been told.
@@ -227,7 +227,6 @@ pub fn SessionProvider(
     children()
 }
 
-#[cfg(feature = "csr")]
 fn watch(session: SessionContext, refetch_interval_secs: u32) {
     use std::time::Duration;
 
@@ -265,10 +264,4 @@ fn watch(session: SessionContext, refetch_interval_secs: u32) {
             interval.clear();
         }
     });
-}
-
-/// Without a browser (the server's compile of this crate) there is nothing to watch.
-#[cfg(not(feature = "csr"))]
-fn watch(session: SessionContext, _refetch_interval_secs: u32) {
-    session.apply(SessionStatus::Unauthenticated);
 }

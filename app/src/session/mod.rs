@@ -1,7 +1,9 @@
-//! The session layer: the shared model, the auth server functions, the browser's
-//! `use_session()` with cross-tab sync and, behind `ssr`, the server side.
+//! The session layer: the shared model, the auth server functions, the callback check, the
+//! cross-tab message format and, behind `csr`, the browser's `use_session()`; behind `ssr`,
+//! the server side.
 
 pub mod api;
+#[cfg(feature = "csr")]
 pub mod client;
 pub mod model;
 pub mod redirect;
@@ -9,5 +11,6 @@ pub mod redirect;
 pub mod server;
 pub mod tabs;
 
+#[cfg(feature = "csr")]
 pub use client::{SessionContext, SessionProvider, SignedOutReason, use_session};
-pub use model::{Role, Session, SessionStatus, SessionUser};
+pub use model::{Session, SessionStatus, SessionUser};

@@ -14,7 +14,7 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 
-use super::errors::json_error;
+use super::errors::{json_error, with_error_status};
 
 /// The registered server functions, read once at start-up: checking a request against this set
 /// is cheaper than asking server_fn to build the function's service twice.
@@ -60,7 +60,11 @@ pub async fn handle(
     request
         .headers_mut()
         .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request)
-        .await
-        .into_response()
+    let response = leptos_axum::handle_server_fns_with_context(
+        move || provide_context(state.clone()),
+        request,
+    )
+    .await
+    .into_response();
+    with_error_status(response).await
 }

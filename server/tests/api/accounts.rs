@@ -2,28 +2,16 @@
 
 use std::time::Duration;
 
-use app::session::Role;
-use reqwest::{Client, StatusCode};
+use app::domain::Role;
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-async fn call(app: &TestApp, client: &Client, path: &str, body: Value) -> (StatusCode, Value) {
-    let response = app.post(client, path, Some(body)).await;
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn signed_in(app: &TestApp, user: &TestUser) -> Client {
-    let client = new_client();
-    app.sign_in(&client, user).await;
-    client
-}
-
 #[tokio::test]
 async fn every_account_function_needs_a_session() {
     let app = TestApp::spawn().await;
-    let anonymous = new_client();
+    let anonymous = app.client();
     for (path, body) in [
         ("/api/account/profile", json!({})),
         ("/api/account/update_profile", json!({"name": "X"})),
@@ -38,7 +26,7 @@ async fn every_account_function_needs_a_session() {
         ),
         ("/api/account/end_other_sessions", json!({"password": null})),
     ] {
-        let (status, body) = call(&app, &anonymous, path, body).await;
+        let (status, body) = anonymous.call(path, body).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(body["error"], "unauthenticated", "{path}");
     }
@@ -47,30 +35,24 @@ async fn every_account_function_needs_a_session() {
 #[tokio::test]
 async fn a_name_change_shows_at_once_and_bad_names_are_400() {
     let app = TestApp::spawn().await;
-    let user = app.create_user(Role::Client).await;
-    let client = signed_in(&app, &user).await;
-    let (status, body) = call(
-        &app,
-        &client,
-        "/api/account/update_profile",
-        json!({"name": "   "}),
-    )
-    .await;
+    let client = app.signed_in_as(Role::Client).await;
+    let (status, body) = client
+        .call("/api/account/update_profile", json!({"name": "   "}))
+        .await;
     assert_eq!(
         (status, body["field"].as_str()),
         (StatusCode::BAD_REQUEST, Some("name"))
     );
-    let (status, body) = call(
-        &app,
-        &client,
-        "/api/account/update_profile",
-        json!({"name": " Zeynep Kaya "}),
-    )
-    .await;
+    let (status, body) = client
+        .call(
+            "/api/account/update_profile",
+            json!({"name": " Zeynep Kaya "}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["name"], "Zeynep Kaya");
     assert_eq!(
-        app.session(&client).await.1["user"]["name"],
+        client.session().await.1["user"]["name"],
         "Zeynep Kaya",
         "the fast path shows the new name"
     );
@@ -81,52 +63,48 @@ async fn a_name_change_shows_at_once_and_bad_names_are_400() {
 async fn a_password_change_ends_the_other_sessions_and_keeps_this_one_on_a_new_id() {
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Client).await;
-    let laptop = new_client();
-    let laptop_token = app.sign_in_token(&laptop, &user).await;
-    let phone = signed_in(&app, &user).await;
+    let laptop = app.client();
+    let laptop_token = laptop.sign_in(&user).await;
+    let phone = app.client_signed_in(&user).await;
 
     let change =
         |current: &str, new: &str| json!({"current_password": current, "new_password": new});
-    let (status, body) = call(
-        &app,
-        &laptop,
-        "/api/account/change_password",
-        change("wrong-password-1", "Kadikoy-Iskele-88"),
-    )
-    .await;
+    let (status, body) = laptop
+        .call(
+            "/api/account/change_password",
+            change("wrong-password-1", "Kadikoy-Iskele-88"),
+        )
+        .await;
     assert_eq!(
         (status, body["field"].as_str()),
         (StatusCode::BAD_REQUEST, Some("current_password"))
     );
-    let (status, body) = call(
-        &app,
-        &laptop,
-        "/api/account/change_password",
-        change(&user.password, "password123"),
-    )
-    .await;
+    let (status, body) = laptop
+        .call(
+            "/api/account/change_password",
+            change(&user.password, "password123"),
+        )
+        .await;
     assert_eq!(
         (status, body["field"].as_str()),
         (StatusCode::BAD_REQUEST, Some("new_password"))
     );
-    let (status, body) = call(
-        &app,
-        &laptop,
-        "/api/account/change_password",
-        change(&user.password, &"é".repeat(40)),
-    )
-    .await;
+    let (status, body) = laptop
+        .call(
+            "/api/account/change_password",
+            change(&user.password, &"é".repeat(40)),
+        )
+        .await;
     assert_eq!(
         (status, body["field"].as_str()),
         (StatusCode::BAD_REQUEST, Some("new_password")),
         "{body}"
     );
 
-    let response = app
+    let response = laptop
         .post(
-            &laptop,
             "/api/account/change_password",
-            Some(change(&user.password, "Kadikoy-Iskele-88")),
+            change(&user.password, "Kadikoy-Iskele-88"),
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -137,23 +115,19 @@ async fn a_password_change_ends_the_other_sessions_and_keeps_this_one_on_a_new_i
         "a fresh session id"
     );
 
-    assert_eq!(
-        app.post(&phone, "/api/me", None).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(phone.me_status().await, StatusCode::UNAUTHORIZED);
     assert_eq!(app.me_status(&laptop_token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(laptop.me_status().await, StatusCode::OK);
     assert_eq!(
-        app.post(&laptop, "/api/me", None).await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.sign_in_with(&new_client(), &user.email, &user.password)
+        app.client()
+            .sign_in_with(&user.email, &user.password)
             .await
             .status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        app.sign_in_with(&new_client(), &user.email, "Kadikoy-Iskele-88")
+        app.client()
+            .sign_in_with(&user.email, "Kadikoy-Iskele-88")
             .await
             .status(),
         StatusCode::OK
@@ -166,20 +140,20 @@ async fn my_sessions_lists_devices_and_ends_them_but_never_anyone_elses() {
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Client).await;
     let other = app.create_user(Role::Client).await;
-    let laptop = signed_in(&app, &user).await;
-    let phone = signed_in(&app, &user).await;
-    let tablet = signed_in(&app, &user).await;
-    let stranger = new_client();
-    let stranger_token = app.sign_in_token(&stranger, &other).await;
+    let laptop = app.client_signed_in(&user).await;
+    let phone = app.client_signed_in(&user).await;
+    let tablet = app.client_signed_in(&user).await;
+    let stranger = app.client();
+    let stranger_token = stranger.sign_in(&other).await;
 
-    let (status, sessions) = call(&app, &laptop, "/api/account/sessions", json!({})).await;
+    let (status, sessions) = laptop.call("/api/account/sessions", json!({})).await;
     assert_eq!(status, StatusCode::OK);
     let sessions = sessions.as_array().unwrap().clone();
     assert_eq!(sessions.len(), 3);
     assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
     assert!(sessions[0]["signed_in_at"].is_string() && sessions[0]["last_active_at"].is_string());
     let phone_sid = {
-        let (_, mine) = call(&app, &phone, "/api/account/sessions", json!({})).await;
+        let (_, mine) = phone.call("/api/account/sessions", json!({})).await;
         mine.as_array()
             .unwrap()
             .iter()
@@ -191,48 +165,30 @@ async fn my_sessions_lists_devices_and_ends_them_but_never_anyone_elses() {
     };
 
     // Another user's session id is answered as if it did not exist.
-    let (status, _) = call(
-        &app,
-        &laptop,
-        "/api/account/end_session",
-        json!({"session_id": sid_of(&stranger_token), "password": null}),
-    )
-    .await;
+    let (status, _) = laptop
+        .call(
+            "/api/account/end_session",
+            json!({"session_id": sid_of(&stranger_token), "password": null}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        app.post(&stranger, "/api/me", None).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(stranger.me_status().await, StatusCode::OK);
 
-    let (status, _) = call(
-        &app,
-        &laptop,
-        "/api/account/end_session",
-        json!({"session_id": phone_sid, "password": null}),
-    )
-    .await;
+    let (status, _) = laptop
+        .call(
+            "/api/account/end_session",
+            json!({"session_id": phone_sid, "password": null}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        app.post(&phone, "/api/me", None).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(phone.me_status().await, StatusCode::UNAUTHORIZED);
 
-    let (status, ended) = call(
-        &app,
-        &laptop,
-        "/api/account/end_other_sessions",
-        json!({"password": null}),
-    )
-    .await;
+    let (status, ended) = laptop
+        .call("/api/account/end_other_sessions", json!({"password": null}))
+        .await;
     assert_eq!((status, ended), (StatusCode::OK, json!(1)));
-    assert_eq!(
-        app.post(&tablet, "/api/me", None).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.post(&laptop, "/api/me", None).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(tablet.me_status().await, StatusCode::UNAUTHORIZED);
+    assert_eq!(laptop.me_status().await, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -241,39 +197,32 @@ async fn ending_sessions_after_the_freshness_window_needs_the_password() {
         .env("REAUTH_WINDOW_SECS", "1")
         .spawn()
         .await;
-    let user = app.create_user(Role::Client).await;
-    let laptop = signed_in(&app, &user).await;
-    let _phone = signed_in(&app, &user).await;
+    let laptop = app.signed_in_as(Role::Client).await;
+    let _phone = app.client_signed_in(laptop.user()).await;
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let (status, body) = call(
-        &app,
-        &laptop,
-        "/api/account/end_other_sessions",
-        json!({"password": null}),
-    )
-    .await;
+    let (status, body) = laptop
+        .call("/api/account/end_other_sessions", json!({"password": null}))
+        .await;
     assert_eq!(
         (status, body["error"].as_str()),
         (StatusCode::FORBIDDEN, Some("reauth_required"))
     );
-    let (status, body) = call(
-        &app,
-        &laptop,
-        "/api/account/end_other_sessions",
-        json!({"password": "wrong-password-1"}),
-    )
-    .await;
+    let (status, body) = laptop
+        .call(
+            "/api/account/end_other_sessions",
+            json!({"password": "wrong-password-1"}),
+        )
+        .await;
     assert_eq!(
         (status, body["field"].as_str()),
         (StatusCode::BAD_REQUEST, Some("password"))
     );
-    let (status, body) = call(
-        &app,
-        &laptop,
-        "/api/account/end_other_sessions",
-        json!({"password": user.password}),
-    )
-    .await;
+    let (status, body) = laptop
+        .call(
+            "/api/account/end_other_sessions",
+            json!({"password": laptop.user().password}),
+        )
+        .await;
     assert_eq!((status, body), (StatusCode::OK, json!(1)));
 }
 
@@ -281,8 +230,8 @@ async fn ending_sessions_after_the_freshness_window_needs_the_password() {
 async fn admin_functions_refuse_clients_and_strangers() {
     let app = TestApp::spawn().await;
     let client_user = app.create_user(Role::Client).await;
-    let client = signed_in(&app, &client_user).await;
-    let anonymous = new_client();
+    let client = app.client_signed_in(&client_user).await;
+    let anonymous = app.client();
     for (path, body) in [
         ("/api/admin/users", json!({"filter": {}})),
         ("/api/admin/user", json!({"user_id": client_user.id})),
@@ -313,18 +262,18 @@ async fn admin_functions_refuse_clients_and_strangers() {
         ("/api/admin/audit", json!({"filter": {}})),
     ] {
         assert_eq!(
-            call(&app, &client, path, body.clone()).await.0,
+            client.call(path, body.clone()).await.0,
             StatusCode::FORBIDDEN,
             "{path}"
         );
         assert_eq!(
-            call(&app, &anonymous, path, body).await.0,
+            anonymous.call(path, body).await.0,
             StatusCode::UNAUTHORIZED,
             "{path}"
         );
     }
     assert_eq!(
-        app.post(&client, "/api/me", None).await.status(),
+        client.me_status().await,
         StatusCode::OK,
         "a 403 does not end the session"
     );
@@ -333,25 +282,22 @@ async fn admin_functions_refuse_clients_and_strangers() {
 #[tokio::test]
 async fn users_are_searched_filtered_and_paginated() {
     let app = TestApp::spawn().await;
-    let admin = app.create_user(Role::Admin).await;
-    let client = signed_in(&app, &admin).await;
+    let client = app.signed_in_as(Role::Admin).await;
     for i in 0..25 {
-        let (status, _) = call(
-            &app,
-            &client,
-            "/api/admin/create_client",
-            json!({"name": format!("Müşteri {i:02}"), "email": format!("musteri{i:02}@example.com"), "password": "Defter-Kalem-2026"}),
-        )
-        .await;
+        let (status, _) = client
+            .call(
+                "/api/admin/create_client",
+                json!({"name": format!("Müşteri {i:02}"), "email": format!("musteri{i:02}@example.com"), "password": "Defter-Kalem-2026"}),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK);
     }
-    let (status, page) = call(
-        &app,
-        &client,
-        "/api/admin/users",
-        json!({"filter": {"role": "CLIENT", "page": 2}}),
-    )
-    .await;
+    let (status, page) = client
+        .call(
+            "/api/admin/users",
+            json!({"filter": {"role": "CLIENT", "page": 2}}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         (
@@ -362,62 +308,46 @@ async fn users_are_searched_filtered_and_paginated() {
         (Some(25), Some(2), Some(20))
     );
     assert_eq!(page["items"].as_array().unwrap().len(), 5);
-    let (_, found) = call(
-        &app,
-        &client,
-        "/api/admin/users",
-        json!({"filter": {"query": "MUSTERI07"}}),
-    )
-    .await;
+    let (_, found) = client
+        .call(
+            "/api/admin/users",
+            json!({"filter": {"query": "MUSTERI07"}}),
+        )
+        .await;
     assert_eq!(found["total"], 1);
     assert_eq!(found["items"][0]["email"], "musteri07@example.com");
-    let (_, found) = call(
-        &app,
-        &client,
-        "/api/admin/users",
-        json!({"filter": {"query": "üşteri 1"}}),
-    )
-    .await;
+    let (_, found) = client
+        .call("/api/admin/users", json!({"filter": {"query": "üşteri 1"}}))
+        .await;
     assert_eq!(found["total"], 10, "by name, any case");
-    let (status, _) = call(
-        &app,
-        &client,
-        "/api/admin/create_client",
-        json!({"name": "ÖZTÜRK Şirketi", "email": "info@ozturk.example", "password": "Defter-Kalem-2026"}),
-    )
-    .await;
+    let (status, _) = client
+        .call(
+            "/api/admin/create_client",
+            json!({"name": "ÖZTÜRK Şirketi", "email": "info@ozturk.example", "password": "Defter-Kalem-2026"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, found) = call(
-        &app,
-        &client,
-        "/api/admin/users",
-        json!({"filter": {"query": "öztürk şirketi"}}),
-    )
-    .await;
+    let (_, found) = client
+        .call(
+            "/api/admin/users",
+            json!({"filter": {"query": "öztürk şirketi"}}),
+        )
+        .await;
     assert_eq!(found["total"], 1, "Unicode case folding, on SQLite too");
-    let (_, found) = call(
-        &app,
-        &client,
-        "/api/admin/users",
-        json!({"filter": {"query": "%"}}),
-    )
-    .await;
+    let (_, found) = client
+        .call("/api/admin/users", json!({"filter": {"query": "%"}}))
+        .await;
     assert_eq!(found["total"], 0, "wildcards typed are literal");
-    let (_, admins) = call(
-        &app,
-        &client,
-        "/api/admin/users",
-        json!({"filter": {"role": "ADMIN", "active": true}}),
-    )
-    .await;
+    let (_, admins) = client
+        .call(
+            "/api/admin/users",
+            json!({"filter": {"role": "ADMIN", "active": true}}),
+        )
+        .await;
     assert_eq!(admins["total"], 1);
-    let (status, body) = call(
-        &app,
-        &client,
-        "/api/admin/users",
-        json!({"filter": {"role": "BOSS"}}),
-    )
-    .await;
+    let (status, body) = client
+        .call("/api/admin/users", json!({"filter": {"role": "BOSS"}}))
+        .await;
     assert_eq!(
         (status, body["error"].as_str()),
         (StatusCode::BAD_REQUEST, Some("invalid_input"))
@@ -427,15 +357,13 @@ async fn users_are_searched_filtered_and_paginated() {
 #[tokio::test]
 async fn an_admin_creates_a_client_who_can_then_sign_in() {
     let app = TestApp::spawn().await;
-    let admin = app.create_user(Role::Admin).await;
-    let client = signed_in(&app, &admin).await;
-    let (status, created) = call(
-        &app,
-        &client,
-        "/api/admin/create_client",
-        json!({"name": "Ali Veli", "email": "Ali@Example.com", "password": null}),
-    )
-    .await;
+    let client = app.signed_in_as(Role::Admin).await;
+    let (status, created) = client
+        .call(
+            "/api/admin/create_client",
+            json!({"name": "Ali Veli", "email": "Ali@Example.com", "password": null}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let password = created["generated_password"]
         .as_str()
@@ -444,30 +372,29 @@ async fn an_admin_creates_a_client_who_can_then_sign_in() {
     assert!(password.len() >= 16);
     assert_eq!(created["user"]["role"], "CLIENT");
     assert_eq!(
-        app.sign_in_with(&new_client(), "ali@example.com", &password)
+        app.client()
+            .sign_in_with("ali@example.com", &password)
             .await
             .status(),
         StatusCode::OK
     );
 
-    let (status, body) = call(
-        &app,
-        &client,
-        "/api/admin/create_client",
-        json!({"name": "Again", "email": "ali@example.com", "password": null}),
-    )
-    .await;
+    let (status, body) = client
+        .call(
+            "/api/admin/create_client",
+            json!({"name": "Again", "email": "ali@example.com", "password": null}),
+        )
+        .await;
     assert_eq!(
         (status, body["field"].as_str()),
         (StatusCode::BAD_REQUEST, Some("email"))
     );
-    let (status, body) = call(
-        &app,
-        &client,
-        "/api/admin/create_client",
-        json!({"name": "Weak", "email": "weak@example.com", "password": "1234567890"}),
-    )
-    .await;
+    let (status, body) = client
+        .call(
+            "/api/admin/create_client",
+            json!({"name": "Weak", "email": "weak@example.com", "password": "1234567890"}),
+        )
+        .await;
     assert_eq!(
         (status, body["field"].as_str()),
         (StatusCode::BAD_REQUEST, Some("password"))
@@ -478,34 +405,26 @@ async fn an_admin_creates_a_client_who_can_then_sign_in() {
 #[tokio::test]
 async fn deactivation_ends_every_session_at_once_and_blocks_sign_in() {
     let app = TestApp::spawn().await;
-    let admin = app.create_user(Role::Admin).await;
+    let admin_client = app.signed_in_as(Role::Admin).await;
     let target = app.create_user(Role::Client).await;
-    let admin_client = signed_in(&app, &admin).await;
-    let target_client = signed_in(&app, &target).await;
+    let target_client = app.client_signed_in(&target).await;
 
-    let (_, row) = call(
-        &app,
-        &admin_client,
-        "/api/admin/user",
-        json!({"user_id": target.id}),
-    )
-    .await;
+    let (_, row) = admin_client
+        .call("/api/admin/user", json!({"user_id": target.id}))
+        .await;
     let version = row["version"].as_i64().unwrap();
-    let (status, row) = call(
-        &app,
-        &admin_client,
-        "/api/admin/set_active",
-        json!({"user_id": target.id, "active": false, "version": version}),
-    )
-    .await;
+    let (status, row) = admin_client
+        .call(
+            "/api/admin/set_active",
+            json!({"user_id": target.id, "active": false, "version": version}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(row["active"], false);
-    assert_eq!(
-        app.post(&target_client, "/api/me", None).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(target_client.me_status().await, StatusCode::UNAUTHORIZED);
     let refused = app
-        .sign_in_with(&new_client(), &target.email, &target.password)
+        .client()
+        .sign_in_with(&target.email, &target.password)
         .await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
@@ -514,28 +433,27 @@ async fn deactivation_ends_every_session_at_once_and_blocks_sign_in() {
     );
 
     // A change made against the version before the deactivation is refused, not applied over it.
-    let (status, body) = call(
-        &app,
-        &admin_client,
-        "/api/admin/set_role",
-        json!({"user_id": target.id, "role": "ADMIN", "version": version}),
-    )
-    .await;
+    let (status, body) = admin_client
+        .call(
+            "/api/admin/set_role",
+            json!({"user_id": target.id, "role": "ADMIN", "version": version}),
+        )
+        .await;
     assert_eq!(
         (status, body["error"].as_str()),
         (StatusCode::CONFLICT, Some("conflict"))
     );
 
-    let (status, _) = call(
-        &app,
-        &admin_client,
-        "/api/admin/set_active",
-        json!({"user_id": target.id, "active": true, "version": version + 1}),
-    )
-    .await;
+    let (status, _) = admin_client
+        .call(
+            "/api/admin/set_active",
+            json!({"user_id": target.id, "active": true, "version": version + 1}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        app.sign_in_with(&new_client(), &target.email, &target.password)
+        app.client()
+            .sign_in_with(&target.email, &target.password)
             .await
             .status(),
         StatusCode::OK
@@ -548,103 +466,84 @@ async fn deactivation_ends_every_session_at_once_and_blocks_sign_in() {
 async fn the_last_active_admin_cannot_be_demoted_or_deactivated() {
     let app = TestApp::spawn().await;
     let admin = app.create_user(Role::Admin).await;
-    let client = signed_in(&app, &admin).await;
+    let client = app.client_signed_in(&admin).await;
     for body in [json!({"user_id": admin.id, "active": false, "version": 0})] {
-        let (status, body) = call(&app, &client, "/api/admin/set_active", body).await;
+        let (status, body) = client.call("/api/admin/set_active", body).await;
         assert_eq!(
             (status, body["error"].as_str()),
             (StatusCode::CONFLICT, Some("conflict")),
             "{body}"
         );
     }
-    let (status, _) = call(
-        &app,
-        &client,
-        "/api/admin/set_role",
-        json!({"user_id": admin.id, "role": "CLIENT", "version": 0}),
-    )
-    .await;
+    let (status, _) = client
+        .call(
+            "/api/admin/set_role",
+            json!({"user_id": admin.id, "role": "CLIENT", "version": 0}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(
-        app.post(&client, "/api/admin/summary", None).await.status(),
+        client.post_empty("/api/admin/summary").await.status(),
         StatusCode::OK,
         "still an admin"
     );
 
     // With a second admin, the change goes through and ends the demoted admin's sessions.
     let second = app.create_user(Role::Admin).await;
-    let (status, row) = call(
-        &app,
-        &client,
-        "/api/admin/set_role",
-        json!({"user_id": admin.id, "role": "CLIENT", "version": 0}),
-    )
-    .await;
+    let (status, row) = client
+        .call(
+            "/api/admin/set_role",
+            json!({"user_id": admin.id, "role": "CLIENT", "version": 0}),
+        )
+        .await;
     assert_eq!(
         (status, row["role"].as_str()),
         (StatusCode::OK, Some("CLIENT"))
     );
-    assert_eq!(
-        app.post(&client, "/api/me", None).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(client.me_status().await, StatusCode::UNAUTHORIZED);
     let _ = second;
 }
 
 #[tokio::test]
 async fn an_admin_sees_and_ends_a_users_sessions() {
     let app = TestApp::spawn().await;
-    let admin = app.create_user(Role::Admin).await;
+    let admin_client = app.signed_in_as(Role::Admin).await;
     let target = app.create_user(Role::Client).await;
     let other = app.create_user(Role::Client).await;
-    let admin_client = signed_in(&app, &admin).await;
-    let first = signed_in(&app, &target).await;
-    let second = signed_in(&app, &target).await;
-    let other_token = app.sign_in_token(&new_client(), &other).await;
+    let first = app.client_signed_in(&target).await;
+    let second = app.client_signed_in(&target).await;
+    let other_token = app.client().sign_in(&other).await;
 
-    let (status, sessions) = call(
-        &app,
-        &admin_client,
-        "/api/admin/user_sessions",
-        json!({"user_id": target.id}),
-    )
-    .await;
+    let (status, sessions) = admin_client
+        .call("/api/admin/user_sessions", json!({"user_id": target.id}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     let sessions = sessions.as_array().unwrap().clone();
     assert_eq!(sessions.len(), 2);
     assert!(sessions.iter().all(|s| s["current"] == false));
 
     // A session of another user, asked for under this one, does not exist.
-    let (status, _) = call(
-        &app,
-        &admin_client,
-        "/api/admin/end_user_session",
-        json!({"user_id": target.id, "session_id": sid_of(&other_token)}),
-    )
-    .await;
+    let (status, _) = admin_client
+        .call(
+            "/api/admin/end_user_session",
+            json!({"user_id": target.id, "session_id": sid_of(&other_token)}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = call(
-        &app,
-        &admin_client,
-        "/api/admin/user_sessions",
-        json!({"user_id": 999_999}),
-    )
-    .await;
+    let (status, _) = admin_client
+        .call("/api/admin/user_sessions", json!({"user_id": 999_999}))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     let sid = sessions[0]["id"].as_str().unwrap();
-    let (status, _) = call(
-        &app,
-        &admin_client,
-        "/api/admin/end_user_session",
-        json!({"user_id": target.id, "session_id": sid}),
-    )
-    .await;
+    let (status, _) = admin_client
+        .call(
+            "/api/admin/end_user_session",
+            json!({"user_id": target.id, "session_id": sid}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let statuses = [
-        app.post(&first, "/api/me", None).await.status(),
-        app.post(&second, "/api/me", None).await.status(),
-    ];
+    let statuses = [first.me_status().await, second.me_status().await];
     assert_eq!(
         statuses
             .iter()
@@ -653,22 +552,15 @@ async fn an_admin_sees_and_ends_a_users_sessions() {
         1
     );
 
-    let (status, ended) = call(
-        &app,
-        &admin_client,
-        "/api/admin/end_user_sessions",
-        json!({"user_id": target.id}),
-    )
-    .await;
+    let (status, ended) = admin_client
+        .call(
+            "/api/admin/end_user_sessions",
+            json!({"user_id": target.id}),
+        )
+        .await;
     assert_eq!((status, ended), (StatusCode::OK, json!(1)));
-    assert_eq!(
-        app.post(&first, "/api/me", None).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.post(&second, "/api/me", None).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(first.me_status().await, StatusCode::UNAUTHORIZED);
+    assert_eq!(second.me_status().await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -676,12 +568,13 @@ async fn the_audit_log_is_newest_first_and_filterable() {
     let app = TestApp::spawn().await;
     let admin = app.create_user(Role::Admin).await;
     let target = app.create_user(Role::Client).await;
-    let client = signed_in(&app, &admin).await;
-    app.sign_in_with(&new_client(), &target.email, "wrong-password-1")
+    let client = app.client_signed_in(&admin).await;
+    app.client()
+        .sign_in_with(&target.email, "wrong-password-1")
         .await;
-    signed_in(&app, &target).await;
+    app.client_signed_in(&target).await;
 
-    let (status, page) = call(&app, &client, "/api/admin/audit", json!({"filter": {}})).await;
+    let (status, page) = client.call("/api/admin/audit", json!({"filter": {}})).await;
     assert_eq!(status, StatusCode::OK);
     let items = page["items"].as_array().unwrap();
     assert_eq!(page["total"], 3);
@@ -690,32 +583,63 @@ async fn the_audit_log_is_newest_first_and_filterable() {
     let ids: Vec<i64> = items.iter().map(|i| i["id"].as_i64().unwrap()).collect();
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
 
-    let (_, failed) = call(
-        &app,
-        &client,
-        "/api/admin/audit",
-        json!({"filter": {"kind": "sign_in_failed"}}),
-    )
-    .await;
+    let (_, failed) = client
+        .call(
+            "/api/admin/audit",
+            json!({"filter": {"kind": "sign_in_failed"}}),
+        )
+        .await;
     assert_eq!(failed["total"], 1);
-    let (_, mine) = call(
-        &app,
-        &client,
-        "/api/admin/audit",
-        json!({"filter": {"user_id": admin.id}}),
-    )
-    .await;
+    let (_, mine) = client
+        .call("/api/admin/audit", json!({"filter": {"user_id": admin.id}}))
+        .await;
     assert_eq!(mine["total"], 1);
-    let (status, body) = call(
-        &app,
-        &client,
-        "/api/admin/audit",
-        json!({"filter": {"kind": "nonsense"}}),
-    )
-    .await;
+    let (status, body) = client
+        .call("/api/admin/audit", json!({"filter": {"kind": "nonsense"}}))
+        .await;
     assert_eq!(
         (status, body["field"].as_str()),
         (StatusCode::BAD_REQUEST, Some("kind"))
+    );
+    let (status, any) = client
+        .call("/api/admin/audit", json!({"filter": {"kind": ""}}))
+        .await;
+    assert_eq!((status, &any["total"]), (StatusCode::OK, &json!(3)));
+}
+
+#[tokio::test]
+async fn a_role_that_cannot_be_read_is_an_error_never_a_client() {
+    use app::db::entities::users;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in_as(Role::Admin).await;
+    let odd = app.create_user(Role::Client).await;
+    users::ActiveModel {
+        id: Set(odd.id),
+        role: Set("SUPERUSER".into()),
+        ..Default::default()
+    }
+    .update(&app.state.db)
+    .await
+    .unwrap();
+
+    let (status, body) = admin
+        .call("/api/admin/user", json!({"user_id": odd.id}))
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::INTERNAL_SERVER_ERROR, Some("internal"))
+    );
+    let (status, body) = app
+        .client()
+        .call(
+            "/api/auth/sign_in",
+            json!({"email": odd.email, "password": odd.password}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_credentials"))
     );
 }
 
@@ -725,18 +649,18 @@ async fn guessing_the_current_password_with_a_session_is_rate_limited() {
         .env("SIGNIN_MAX_FAILURES_PER_ACCOUNT", "3")
         .spawn()
         .await;
-    let user = app.create_user(Role::Client).await;
-    let client = signed_in(&app, &user).await;
+    let client = app.signed_in_as(Role::Client).await;
     let guess =
         json!({"current_password": "guess-password-1", "new_password": "Kadikoy-Iskele-88"});
     for _ in 0..3 {
-        let (status, _) = call(&app, &client, "/api/account/change_password", guess.clone()).await;
+        let (status, _) = client
+            .call("/api/account/change_password", guess.clone())
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
-    let right = json!({"current_password": user.password, "new_password": "Kadikoy-Iskele-88"});
-    let response = app
-        .post(&client, "/api/account/change_password", Some(right))
-        .await;
+    let right =
+        json!({"current_password": client.user().password, "new_password": "Kadikoy-Iskele-88"});
+    let response = client.post("/api/account/change_password", right).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(response.headers().get("retry-after").is_some());
 }
@@ -744,10 +668,11 @@ async fn guessing_the_current_password_with_a_session_is_rate_limited() {
 #[tokio::test]
 async fn absurd_page_numbers_are_400_not_a_crash() {
     let app = TestApp::spawn().await;
-    let admin = app.create_user(Role::Admin).await;
-    let client = signed_in(&app, &admin).await;
+    let client = app.signed_in_as(Role::Admin).await;
     for path in ["/api/admin/users", "/api/admin/audit"] {
-        let (status, body) = call(&app, &client, path, json!({"filter": {"page": u64::MAX}})).await;
+        let (status, body) = client
+            .call(path, json!({"filter": {"page": u64::MAX}}))
+            .await;
         assert_eq!(
             (status, body["field"].as_str()),
             (StatusCode::BAD_REQUEST, Some("page")),

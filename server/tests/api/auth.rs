@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use app::session::Role;
-use reqwest::StatusCode;
+use app::domain::Role;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -12,9 +12,9 @@ use crate::helpers::*;
 async fn sign_in_returns_the_session_and_a_locked_down_cookie() {
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Admin).await;
-    let response = app
+    let browser = app.client();
+    let response = browser
         .sign_in_with(
-            &app.client,
             &format!("  {}  ", user.email.to_uppercase()),
             &user.password,
         )
@@ -40,7 +40,7 @@ async fn sign_in_returns_the_session_and_a_locked_down_cookie() {
     }
     assert!(!cookie.contains("Secure"), "plain http development cookie");
 
-    let (status, session) = app.session(&app.client).await;
+    let (status, session) = browser.session().await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(session["user"]["email"], user.email);
 }
@@ -52,8 +52,9 @@ async fn https_public_url_gives_host_prefixed_secure_cookie_and_hsts() {
         .spawn()
         .await;
     let user = app.create_user(Role::Client).await;
-    let response = reqwest::Client::new()
-        .post(app.url("/api/auth/sign_in"))
+    let response = app
+        .client()
+        .request(Method::POST, "/api/auth/sign_in")
         .header("origin", "https://portal.example.com")
         .json(&json!({"email": user.email, "password": user.password}))
         .send()
@@ -77,15 +78,15 @@ async fn https_public_url_gives_host_prefixed_secure_cookie_and_hsts() {
 #[tokio::test]
 async fn malformed_and_invalid_input_is_400_with_the_field() {
     let app = TestApp::spawn().await;
+    let browser = app.client();
     for raw in [
         r#"{"email":"#,
         "{}",
         r#"{"email": 5, "password": []}"#,
         "not json",
     ] {
-        let response = app
-            .client
-            .post(app.url("/api/auth/sign_in"))
+        let response = browser
+            .request(Method::POST, "/api/auth/sign_in")
             .header("content-type", "application/json")
             .body(raw)
             .send()
@@ -110,9 +111,7 @@ async fn malformed_and_invalid_input_is_400_with_the_field() {
         ),
     ];
     for (body, field) in cases {
-        let response = app
-            .post(&app.client, "/api/auth/sign_in", Some(body.clone()))
-            .await;
+        let response = browser.post("/api/auth/sign_in", body.clone()).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
         let error: Value = response.json().await.unwrap();
         assert_eq!(error["field"], field, "{body}");
@@ -133,7 +132,7 @@ async fn credential_failures_are_indistinguishable() {
         (user.email.as_str(), "wrong-password-123"),
         (inactive.email.as_str(), PASSWORD),
     ] {
-        let response = app.sign_in_with(&new_client(), email, password).await;
+        let response = app.client().sign_in_with(email, password).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{email}");
         assert!(set_cookies(response.headers()).is_empty());
         bodies.push(response.text().await.unwrap());
@@ -148,10 +147,12 @@ async fn credential_failures_are_indistinguishable() {
 #[tokio::test]
 async fn no_session_is_null_and_a_dead_cookie_is_cleared() {
     let app = TestApp::spawn().await;
-    let (status, body) = app.session(&app.client).await;
+    let (status, body) = app.client().session().await;
     assert_eq!((status, body), (StatusCode::OK, Value::Null));
 
-    let response = post_with_token(&app, "/api/auth/session", "garbage.token.value").await;
+    let response = app
+        .post_with_token("/api/auth/session", "garbage.token.value")
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let cleared = set_cookies(response.headers());
     assert!(
@@ -167,13 +168,11 @@ async fn no_session_is_null_and_a_dead_cookie_is_cleared() {
 async fn sign_out_revokes_and_a_replayed_cookie_is_refused() {
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Client).await;
-    let response = app
-        .sign_in_with(&app.client, &user.email, &user.password)
-        .await;
-    let token = session_token(response.headers()).unwrap();
+    let browser = app.client();
+    let token = browser.sign_in(&user).await;
     assert_eq!(app.me_status(&token).await, StatusCode::OK);
 
-    let response = app.post(&app.client, "/api/auth/sign_out", None).await;
+    let response = browser.post_empty("/api/auth/sign_out").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         set_cookies(response.headers())
@@ -182,14 +181,12 @@ async fn sign_out_revokes_and_a_replayed_cookie_is_refused() {
     );
     // Idempotent.
     assert_eq!(
-        app.post(&app.client, "/api/auth/sign_out", None)
-            .await
-            .status(),
+        browser.post_empty("/api/auth/sign_out").await.status(),
         StatusCode::OK
     );
-    assert_eq!(app.session(&app.client).await.1, Value::Null);
+    assert_eq!(browser.session().await.1, Value::Null);
 
-    let replay = post_with_token(&app, "/api/me", &token).await;
+    let replay = app.post_with_token("/api/me", &token).await;
     assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
         replay.json::<Value>().await.unwrap()["error"],
@@ -202,8 +199,9 @@ async fn sign_out_revokes_and_a_replayed_cookie_is_refused() {
 async fn a_new_sign_in_gets_a_new_session_id_and_ends_the_old_one() {
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Client).await;
-    let first = app.sign_in_token(&app.client, &user).await;
-    let second = app.sign_in_token(&app.client, &user).await;
+    let browser = app.client();
+    let first = browser.sign_in(&user).await;
+    let second = browser.sign_in(&user).await;
     assert_ne!(sid_of(&first), sid_of(&second));
     assert_eq!(app.me_status(&first).await, StatusCode::UNAUTHORIZED);
     assert_eq!(app.me_status(&second).await, StatusCode::OK);
@@ -213,7 +211,7 @@ async fn a_new_sign_in_gets_a_new_session_id_and_ends_the_old_one() {
 async fn a_session_revoked_elsewhere_is_refused_on_its_next_request() {
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Client).await;
-    let token = app.sign_in_token(&app.client, &user).await;
+    let token = app.client().sign_in(&user).await;
     // What "end this session" on another device does.
     app.state
         .sessions
@@ -234,17 +232,12 @@ async fn a_revocation_on_one_instance_reaches_another_within_a_second() {
     }
     let second = builder.spawn().await;
     let user = first.create_user(Role::Client).await;
-    let token = session_token(
-        first
-            .sign_in_with(&first.client, &user.email, &user.password)
-            .await
-            .headers(),
-    )
-    .unwrap();
+    let token = first.client().sign_in(&user).await;
     assert_eq!(second.me_status(&token).await, StatusCode::OK);
 
     assert_eq!(
-        post_with_token(&first, "/api/auth/sign_out", &token)
+        first
+            .post_with_token("/api/auth/sign_out", &token)
             .await
             .status(),
         StatusCode::OK
@@ -260,10 +253,10 @@ async fn an_expired_token_is_renewed_and_concurrent_renewals_all_succeed() {
         .spawn()
         .await;
     let user = app.create_user(Role::Client).await;
-    let token = app.sign_in_token(&app.client, &user).await;
+    let token = app.client().sign_in(&user).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
 
-    let requests = (0..8).map(|_| post_with_token(&app, "/api/me", &token));
+    let requests = (0..8).map(|_| app.post_with_token("/api/me", &token));
     let responses = futures::future::join_all(requests).await;
     for response in &responses {
         assert_eq!(response.status(), StatusCode::OK);
@@ -285,16 +278,12 @@ async fn idle_timeout_ends_the_session() {
         .spawn()
         .await;
     let user = app.create_user(Role::Client).await;
-    app.sign_in(&app.client, &user).await;
+    let browser = app.client_signed_in(&user).await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert_eq!(
-        app.post(&app.client, "/api/me", None).await.status(),
-        StatusCode::OK,
-        "active: renewed"
-    );
+    assert_eq!(browser.me_status().await, StatusCode::OK, "active: renewed");
     tokio::time::sleep(Duration::from_millis(3200)).await;
     assert_eq!(
-        app.post(&app.client, "/api/me", None).await.status(),
+        browser.me_status().await,
         StatusCode::UNAUTHORIZED,
         "idle: ended"
     );
@@ -309,11 +298,11 @@ async fn absolute_timeout_ends_even_an_active_session() {
         .spawn()
         .await;
     let user = app.create_user(Role::Client).await;
-    let token = app.sign_in_token(&app.client, &user).await;
+    let token = app.client().sign_in(&user).await;
     let mut latest = token.clone();
     for _ in 0..2 {
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        let response = post_with_token(&app, "/api/me", &latest).await;
+        let response = app.post_with_token("/api/me", &latest).await;
         assert_eq!(response.status(), StatusCode::OK);
         latest = session_token(response.headers()).expect("renewed");
     }
@@ -329,42 +318,41 @@ async fn roles_are_enforced_by_every_protected_function() {
     let app = TestApp::spawn().await;
     let admin = app.create_user(Role::Admin).await;
     let client = app.create_user(Role::Client).await;
-    let signed_out = new_client();
+    let signed_out = app.client();
     for path in ["/api/me", "/api/admin/summary", "/api/client/summary"] {
-        let response = app.post(&signed_out, path, None).await;
+        let response = signed_out.post_empty(path).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
 
-    let admin_client = new_client();
-    app.sign_in(&admin_client, &admin).await;
-    let response = app.post(&admin_client, "/api/admin/summary", None).await;
+    let admin_client = app.client_signed_in(&admin).await;
+    let response = admin_client.post_empty("/api/admin/summary").await;
     assert_eq!(response.status(), StatusCode::OK);
     let summary: Value = response.json().await.unwrap();
     assert_eq!(summary["clients"], 1);
     assert!(summary["sign_ins_24h"].as_u64().unwrap() >= 1);
     assert!(!summary["recent_events"].as_array().unwrap().is_empty());
-    let response = app.post(&admin_client, "/api/client/summary", None).await;
+    let response = admin_client.post_empty("/api/client/summary").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         response.json::<Value>().await.unwrap()["error"],
         "forbidden"
     );
 
-    let client_client = new_client();
-    app.sign_in(&client_client, &client).await;
+    let client_client = app.client_signed_in(&client).await;
     assert_eq!(
-        app.post(&client_client, "/api/admin/summary", None)
+        client_client
+            .post_empty("/api/admin/summary")
             .await
             .status(),
         StatusCode::FORBIDDEN
     );
-    let response = app.post(&client_client, "/api/client/summary", None).await;
+    let response = client_client.post_empty("/api/client/summary").await;
     assert_eq!(response.status(), StatusCode::OK);
     let summary: Value = response.json().await.unwrap();
     assert_eq!(summary["email"], client.email);
     assert_eq!(summary["active_sessions"], 1);
-    let me: Value = app
-        .post(&client_client, "/api/me", None)
+    let me: Value = client_client
+        .post_empty("/api/me")
         .await
         .json()
         .await
@@ -379,21 +367,17 @@ async fn repeated_failures_get_429_with_retry_after_and_success_resets() {
         .spawn()
         .await;
     let user = app.create_user(Role::Client).await;
+    let browser = app.client();
     for _ in 0..2 {
-        app.sign_in_with(&app.client, &user.email, "wrong-password-1")
-            .await;
+        browser.sign_in_with(&user.email, "wrong-password-1").await;
     }
     // A success before the limit clears the account's count.
-    app.sign_in(&new_client(), &user).await;
+    app.client_signed_in(&user).await;
     for _ in 0..3 {
-        let response = app
-            .sign_in_with(&app.client, &user.email, "wrong-password-1")
-            .await;
+        let response = browser.sign_in_with(&user.email, "wrong-password-1").await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
-    let response = app
-        .sign_in_with(&app.client, &user.email, &user.password)
-        .await;
+    let response = browser.sign_in_with(&user.email, &user.password).await;
     assert_eq!(
         response.status(),
         StatusCode::TOO_MANY_REQUESTS,
@@ -417,13 +401,13 @@ async fn cross_site_requests_are_refused_before_any_work() {
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Client).await;
     let body = json!({"email": user.email, "password": user.password});
+    let browser = app.client();
     for (name, value) in [
         ("origin", "https://evil.example"),
         ("sec-fetch-site", "cross-site"),
     ] {
-        let response = app
-            .client
-            .post(app.url("/api/auth/sign_in"))
+        let response = browser
+            .request(Method::POST, "/api/auth/sign_in")
             .header(name, value)
             .json(&body)
             .send()
@@ -438,9 +422,8 @@ async fn cross_site_requests_are_refused_before_any_work() {
     }
     assert_eq!(count_events(&app, "sign_in").await, 0, "no work was done");
     // The site's own origin is fine.
-    let response = app
-        .client
-        .post(app.url("/api/auth/sign_in"))
+    let response = browser
+        .request(Method::POST, "/api/auth/sign_in")
         .header("origin", app.base.clone())
         .header("sec-fetch-site", "same-origin")
         .json(&body)
@@ -459,17 +442,18 @@ async fn a_sign_in_storm_beyond_the_bound_is_refused_with_503_not_stalled() {
         .env("SIGNIN_MAX_FAILURES_PER_ADDRESS", "1000")
         .spawn()
         .await;
-    let storm = (0..6).map(|i| app.sign_in_with_owned(format!("storm{i}@example.com")));
+    let storm = (0..6).map(|i| {
+        let client = app.client();
+        async move {
+            client
+                .sign_in_with(&format!("storm{i}@example.com"), "whatever-password")
+                .await
+        }
+    });
     let (responses, health) = tokio::join!(futures::future::join_all(storm), async {
         tokio::time::sleep(Duration::from_millis(20)).await;
         let started = std::time::Instant::now();
-        let status = app
-            .client
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status();
+        let status = app.client().get("/healthz").await.status();
         (status, started.elapsed())
     });
     let statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
@@ -485,18 +469,11 @@ async fn a_sign_in_storm_beyond_the_bound_is_refused_with_503_not_stalled() {
 async fn every_event_is_audited() {
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Client).await;
-    app.sign_in_with(&app.client, &user.email, "wrong-password-1")
-        .await;
-    app.sign_in(&app.client, &user).await;
-    app.post(&app.client, "/api/auth/sign_out", None).await;
+    let browser = app.client();
+    browser.sign_in_with(&user.email, "wrong-password-1").await;
+    browser.sign_in(&user).await;
+    browser.post_empty("/api/auth/sign_out").await;
     assert_eq!(count_events(&app, "sign_in_failed").await, 1);
     assert_eq!(count_events(&app, "sign_in").await, 1);
     assert_eq!(count_events(&app, "sign_out").await, 1);
-}
-
-impl TestApp {
-    async fn sign_in_with_owned(&self, email: String) -> reqwest::Response {
-        self.sign_in_with(&new_client(), &email, "whatever-password")
-            .await
-    }
 }

@@ -134,7 +134,8 @@ async fn a_user_made_by_the_cli_can_sign_in() {
         .spawn()
         .await;
     let response = app
-        .sign_in_with(&app.client, "staff@example.com", "Istanbul-Defter-77")
+        .client()
+        .sign_in_with("staff@example.com", "Istanbul-Defter-77")
         .await;
     assert_eq!(response.status(), StatusCode::OK);
 }

@@ -1,7 +1,7 @@
 //! The server skeleton: health, static files, headers, API routing, limits.
 
 use base64::Engine;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::Digest;
 
@@ -10,7 +10,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn healthz_checks_the_database() {
     let app = TestApp::spawn().await;
-    let response = app.client.get(app.url("/healthz")).send().await.unwrap();
+    let response = app.client().get("/healthz").await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["database"], "ok");
@@ -20,8 +20,8 @@ async fn healthz_checks_the_database() {
 async fn client_routes_get_index_html_uncached_with_security_headers() {
     let app = TestApp::spawn().await;
     let response = app
-        .client
-        .get(app.url("/admin/users"))
+        .client()
+        .request(Method::GET, "/admin/users")
         .header("cookie", "smmm_session=some-token")
         .send()
         .await
@@ -57,20 +57,20 @@ async fn client_routes_get_index_html_uncached_with_security_headers() {
 #[tokio::test]
 async fn first_load_addresses_get_the_light_sign_in_shell() {
     let app = TestApp::spawn().await;
+    let browser = app.client();
     for path in [
         "/",
         "/auth/signin",
         "/auth/signin/",
         "/auth/signin?callbackUrl=/admin",
     ] {
-        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let response = browser.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
         assert_eq!(response.text().await.unwrap(), SIGNIN_SHELL_HTML, "{path}");
     }
-    let head = app
-        .client
-        .head(app.url("/auth/signin"))
+    let head = browser
+        .request(Method::HEAD, "/auth/signin")
         .send()
         .await
         .unwrap();
@@ -85,9 +85,8 @@ async fn first_load_addresses_get_the_light_sign_in_shell() {
         "/auth/signin/extra",
         "/no/such/page",
     ] {
-        let response = app
-            .client
-            .get(app.url(path))
+        let response = browser
+            .request(Method::GET, path)
             .header("cookie", "smmm_session=some-token")
             .send()
             .await
@@ -95,7 +94,7 @@ async fn first_load_addresses_get_the_light_sign_in_shell() {
         assert_eq!(response.text().await.unwrap(), APP_SHELL_HTML, "{path}");
     }
     // Both shells' loader scripts may run, and nothing else inline.
-    let response = app.client.get(app.url("/")).send().await.unwrap();
+    let response = browser.get("/").await;
     let csp = response.headers()["content-security-policy"]
         .to_str()
         .unwrap()
@@ -110,10 +109,7 @@ async fn first_load_addresses_get_the_light_sign_in_shell() {
 #[tokio::test]
 async fn a_signed_out_deep_link_is_sent_to_sign_in_with_its_address() {
     let app = TestApp::spawn().await;
-    let no_redirects = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let no_redirects = app.client();
     for (path, location) in [
         ("/admin", "/auth/signin?callbackUrl=/admin"),
         ("/client/", "/auth/signin?callbackUrl=/client/"),
@@ -124,7 +120,7 @@ async fn a_signed_out_deep_link_is_sent_to_sign_in_with_its_address() {
     ] {
         for method in [reqwest::Method::GET, reqwest::Method::HEAD] {
             let response = no_redirects
-                .request(method.clone(), app.url(path))
+                .request(method.clone(), path)
                 .send()
                 .await
                 .unwrap();
@@ -139,7 +135,7 @@ async fn a_signed_out_deep_link_is_sent_to_sign_in_with_its_address() {
         ("/admin", "smmm_session=some-token"),
         ("/client/sessions", "other=1; smmm_session=x"),
     ] {
-        let mut request = no_redirects.get(app.url(path));
+        let mut request = no_redirects.request(Method::GET, path);
         if !cookie.is_empty() {
             request = request.header("cookie", cookie);
         }
@@ -157,8 +153,9 @@ async fn without_the_light_shell_every_address_gets_the_full_app() {
         .env("DIST_DIR", &dir.path().display().to_string())
         .spawn()
         .await;
+    let browser = app.client();
     for path in ["/", "/auth/signin", "/no/such/page"] {
-        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let response = browser.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.text().await.unwrap(), APP_SHELL_HTML, "{path}");
     }
@@ -167,9 +164,9 @@ async fn without_the_light_shell_every_address_gets_the_full_app() {
 #[tokio::test]
 async fn hashed_assets_are_immutable_and_compressed() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(app.url(HASHED_ASSET))
+    let browser = app.client();
+    let response = browser
+        .request(Method::GET, HASHED_ASSET)
         .header("accept-encoding", "br")
         .send()
         .await
@@ -181,9 +178,8 @@ async fn hashed_assets_are_immutable_and_compressed() {
     );
     assert_eq!(response.headers()["content-encoding"], "br");
 
-    let response = app
-        .client
-        .get(app.url("/robots.txt"))
+    let response = browser
+        .request(Method::GET, "/robots.txt")
         .header("accept-encoding", "gzip")
         .send()
         .await
@@ -195,19 +191,15 @@ async fn hashed_assets_are_immutable_and_compressed() {
 #[tokio::test]
 async fn unknown_api_paths_and_wrong_methods_answer_json() {
     let app = TestApp::spawn().await;
-    let response = app.post(&app.client, "/api/nothing/here", None).await;
+    let browser = app.client();
+    let response = browser.post_empty("/api/nothing/here").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         response.json::<Value>().await.unwrap()["error"],
         "not_found"
     );
 
-    let response = app
-        .client
-        .get(app.url("/api/auth/sign_in"))
-        .send()
-        .await
-        .unwrap();
+    let response = browser.get("/api/auth/sign_in").await;
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.headers()["allow"], "POST");
     assert_eq!(response.headers()["cache-control"], "no-store");
@@ -218,11 +210,8 @@ async fn oversized_bodies_get_413() {
     let app = TestApp::spawn().await;
     let huge = "x".repeat(100 * 1024);
     let response = app
-        .post(
-            &app.client,
-            "/api/auth/sign_in",
-            Some(json!({"email": huge, "password": "x"})),
-        )
+        .client()
+        .post("/api/auth/sign_in", json!({"email": huge, "password": "x"}))
         .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let body: Value = response.json().await.unwrap();
@@ -232,12 +221,12 @@ async fn oversized_bodies_get_413() {
 #[tokio::test]
 async fn migrations_are_idempotent_on_an_existing_database() {
     let app = TestApp::spawn().await;
-    let user = app.create_user(app::session::Role::Client).await;
+    let user = app.create_user(app::domain::Role::Client).await;
     // Applying the migrations again over the same database changes nothing and loses nothing.
     sea_orm_migration_up(&app).await;
     let found = app::db::users::find_by_email(
         &app.state.db,
-        &app::input::Email::parse(&user.email).unwrap(),
+        &app::domain::Email::parse(&user.email).unwrap(),
     )
     .await
     .unwrap();
@@ -265,8 +254,8 @@ async fn precompressed_files_are_served_as_they_are() {
     )
     .unwrap();
     let response = app
-        .client
-        .get(app.url("/site-0123456789abcdef.css"))
+        .client()
+        .request(Method::GET, "/site-0123456789abcdef.css")
         .header("accept-encoding", "br, gzip")
         .send()
         .await

@@ -1,15 +1,16 @@
 //! The test harness: the real server on port 0 with a fresh database (SQLite by default,
-//! PostgreSQL with `TEST_DATABASE=postgres`), and an HTTP client with a cookie jar.
+//! PostgreSQL with `TEST_DATABASE=postgres`), and `TestClient`: a browser with a cookie jar of
+//! its own, the one way tests talk to that server.
 
 use std::collections::HashMap;
 
 use app::{
     db,
-    input::{Email, Name, Password},
-    session::Role,
+    domain::Role,
+    domain::{Email, Name, Password},
     state::AppState,
 };
-use reqwest::{Client, Response, StatusCode, header::HeaderMap};
+use reqwest::{Client, Method, RequestBuilder, Response, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
 use server::{Application, Config};
 
@@ -34,6 +35,7 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}_{:016x}", rand::rng().random::<u64>())
 }
 
+#[derive(Clone)]
 pub struct TestUser {
     pub id: i64,
     pub email: String,
@@ -42,7 +44,6 @@ pub struct TestUser {
 
 pub struct TestApp {
     pub base: String,
-    pub client: Client,
     pub state: AppState,
     pub _dir: tempfile::TempDir,
     pg_schema: Option<String>,
@@ -101,20 +102,11 @@ impl Builder {
         tokio::spawn(app.run_until_stopped());
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
-            client: new_client(),
             state,
             _dir: dir,
             pg_schema,
         }
     }
-}
-
-pub fn new_client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("http client")
 }
 
 impl TestApp {
@@ -138,8 +130,31 @@ impl TestApp {
         Self::builder().spawn().await
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+    /// A browser with an empty cookie jar.
+    pub fn client(&self) -> TestClient {
+        TestClient {
+            http: Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("http client"),
+            base: self.base.clone(),
+            user: None,
+        }
+    }
+
+    /// A browser signed in as `user` (asserted).
+    pub async fn client_signed_in(&self, user: &TestUser) -> TestClient {
+        let mut client = self.client();
+        client.sign_in(user).await;
+        client.user = Some(user.clone());
+        client
+    }
+
+    /// A browser signed in as a new user of `role`; `.user()` is that user.
+    pub async fn signed_in_as(&self, role: Role) -> TestClient {
+        let user = self.create_user(role).await;
+        self.client_signed_in(&user).await
     }
 
     pub async fn create_user(&self, role: Role) -> TestUser {
@@ -167,55 +182,103 @@ impl TestApp {
         }
     }
 
-    pub async fn post(&self, client: &Client, path: &str, body: Option<Value>) -> Response {
-        let mut request = client.post(self.url(path));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        request.send().await.expect("request sent")
+    /// POSTs `path` with no body and exactly this session cookie, from a client with no jar.
+    pub async fn post_with_token(&self, path: &str, token: &str) -> Response {
+        Client::new()
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::COOKIE, format!("smmm_session={token}"))
+            .send()
+            .await
+            .unwrap()
     }
 
-    pub async fn sign_in_with(&self, client: &Client, email: &str, password: &str) -> Response {
+    /// The status `/api/me` answers for exactly this token.
+    pub async fn me_status(&self, token: &str) -> StatusCode {
+        self.post_with_token("/api/me", token).await.status()
+    }
+}
+
+/// A browser talking to one `TestApp`: its own cookie jar, redirects not followed.
+pub struct TestClient {
+    http: Client,
+    base: String,
+    user: Option<TestUser>,
+}
+
+impl TestClient {
+    /// The user this client was signed in as by `TestApp::client_signed_in` or `signed_in_as`.
+    pub fn user(&self) -> &TestUser {
+        self.user.as_ref().expect("a client made signed in")
+    }
+
+    /// A request to `path` to finish by hand: extra headers, a raw body, another method.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.base))
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// POSTs `body` as JSON.
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.request(Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// POSTs with no body at all.
+    pub async fn post_empty(&self, path: &str) -> Response {
+        self.request(Method::POST, path)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// POSTs `body` as JSON and answers the status and the JSON body (`null` when there is none).
+    pub async fn call(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        status_and_json(self.post(path, body).await).await
+    }
+
+    /// The status and body of `/api/auth/session`.
+    pub async fn session(&self) -> (StatusCode, Value) {
+        status_and_json(self.post_empty("/api/auth/session").await).await
+    }
+
+    /// The status `/api/me` answers for this client's cookies.
+    pub async fn me_status(&self) -> StatusCode {
+        self.post_empty("/api/me").await.status()
+    }
+
+    pub async fn sign_in_with(&self, email: &str, password: &str) -> Response {
         self.post(
-            client,
             "/api/auth/sign_in",
-            Some(json!({"email": email, "password": password})),
+            json!({"email": email, "password": password}),
         )
         .await
     }
 
-    /// Signs `user` in on `client`, asserts it worked, and answers the response.
-    async fn signed_in(&self, client: &Client, user: &TestUser) -> Response {
-        let response = self.sign_in_with(client, &user.email, &user.password).await;
+    /// Signs `user` in, asserts it worked, and answers the session token its cookie carries.
+    pub async fn sign_in(&self, user: &TestUser) -> String {
+        let response = self.sign_in_with(&user.email, &user.password).await;
         assert_eq!(
             response.status(),
             StatusCode::OK,
             "sign-in of {}",
             user.email
         );
-        response
+        session_token(response.headers()).expect("a session cookie")
     }
+}
 
-    /// Signs `user` in on `client` and answers the session body.
-    pub async fn sign_in(&self, client: &Client, user: &TestUser) -> Value {
-        self.signed_in(client, user).await.json().await.unwrap()
-    }
-
-    /// Signs `user` in on `client` and answers the session token its cookie carries.
-    pub async fn sign_in_token(&self, client: &Client, user: &TestUser) -> String {
-        session_token(self.signed_in(client, user).await.headers()).expect("a session cookie")
-    }
-
-    /// The status `/api/me` answers for exactly this token.
-    pub async fn me_status(&self, token: &str) -> StatusCode {
-        post_with_token(self, "/api/me", token).await.status()
-    }
-
-    pub async fn session(&self, client: &Client) -> (StatusCode, Value) {
-        let response = self.post(client, "/api/auth/session", None).await;
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
+async fn status_and_json(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 impl Drop for TestApp {
@@ -261,16 +324,6 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         let (name, value) = pair.split_once('=')?;
         (name.ends_with("smmm_session") && !value.is_empty()).then(|| value.to_owned())
     })
-}
-
-/// A client with no jar that sends exactly this cookie.
-pub async fn post_with_token(app: &TestApp, path: &str, token: &str) -> Response {
-    reqwest::Client::new()
-        .post(app.url(path))
-        .header(reqwest::header::COOKIE, format!("smmm_session={token}"))
-        .send()
-        .await
-        .unwrap()
 }
 
 /// The session id inside a token (the JWT's `sid` claim).

@@ -2,7 +2,7 @@
 //! `TEST_DATABASE=postgres` runs the same tests against PostgreSQL.
 
 // A failed unwrap in a test is a failed test with its cause: exactly what a test should do.
-#![allow(clippy::unwrap_used)]
+#![expect(clippy::unwrap_used)]
 
 mod accounts;
 mod auth;

@@ -2,7 +2,7 @@
 //! that needs the database answers 503 with a message a person understands. PostgreSQL only
 //! (a database of its own is cut off), whatever `TEST_DATABASE` says.
 
-use app::session::Role;
+use app::domain::Role;
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::Value;
@@ -27,8 +27,7 @@ async fn fast_path_survives_a_database_outage_and_sign_in_answers_503() {
         .spawn()
         .await;
     let user = app.create_user(Role::Client).await;
-    let browser = new_client();
-    app.sign_in(&browser, &user).await;
+    let browser = app.client_signed_in(&user).await;
 
     // Cut the database off: no new connections, and the pool's are killed.
     admin
@@ -42,20 +41,15 @@ async fn fast_path_survives_a_database_outage_and_sign_in_answers_503() {
         .await
         .unwrap();
 
-    let (status, session) = app.session(&browser).await;
+    let (status, session) = browser.session().await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         session["user"]["email"], user.email,
         "served by the fast path"
     );
-    assert_eq!(
-        app.post(&browser, "/api/me", None).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(browser.me_status().await, StatusCode::OK);
 
-    let response = app
-        .sign_in_with(&new_client(), &user.email, &user.password)
-        .await;
+    let response = app.client().sign_in_with(&user.email, &user.password).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "unavailable");
@@ -66,7 +60,7 @@ async fn fast_path_survives_a_database_outage_and_sign_in_answers_503() {
             .contains("temporarily unavailable"),
         "{body}"
     );
-    let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+    let health = app.client().get("/healthz").await;
     assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
 
     drop(app);

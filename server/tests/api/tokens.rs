@@ -1,6 +1,6 @@
 //! Forged, altered and foreign tokens are refused; a rotated secret keeps old tokens working.
 
-use app::session::Role;
+use app::domain::Role;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
@@ -19,10 +19,7 @@ fn encode_part(value: &Value) -> String {
 /// A real token's header and claims, to tamper with.
 async fn real_token(app: &TestApp) -> (String, Value, Value) {
     let user = app.create_user(Role::Client).await;
-    let response = app
-        .sign_in_with(&new_client(), &user.email, &user.password)
-        .await;
-    let token = session_token(response.headers()).unwrap();
+    let token = app.client().sign_in(&user).await;
     let parts: Vec<&str> = token.split('.').collect();
     (token.clone(), decode_part(parts[0]), decode_part(parts[1]))
 }
@@ -34,10 +31,10 @@ fn sign(header: &Value, claims: &Value, secret: &[u8], alg: Algorithm) -> String
 }
 
 async fn assert_refused(app: &TestApp, token: &str, what: &str) {
-    let response = post_with_token(app, "/api/me", token).await;
+    let response = app.post_with_token("/api/me", token).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{what}");
     let (status, session) = {
-        let r = post_with_token(app, "/api/auth/session", token).await;
+        let r = app.post_with_token("/api/auth/session", token).await;
         (r.status(), r.json::<Value>().await.unwrap())
     };
     assert_eq!((status, session), (StatusCode::OK, Value::Null), "{what}");

@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// See `crate::db::audit::EventKind`.
+    /// See `crate::domain::AuditKind`.
     pub kind: String,
     pub user_id: Option<i64>,
     /// What was typed at a failed sign-in (normalised); never a password.

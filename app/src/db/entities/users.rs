@@ -14,7 +14,7 @@ pub struct Model {
     /// bcrypt hash; never leaves the server (this type derives neither `Serialize` nor `Debug`
     /// with the hash in it).
     pub password_hash: String,
-    /// `ADMIN` or `CLIENT`; see `crate::session::Role`.
+    /// `ADMIN` or `CLIENT`; see `crate::domain::Role`.
     pub role: String,
     pub active: bool,
     pub created_at: DateTimeUtc,

@@ -1,8 +1,8 @@
 //! The session layer's settings. `server` builds this from the environment and checks it.
 
-use std::time::Duration;
+use std::{fmt, time::Duration};
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AuthConfig {
     /// The site's origin, e.g. `https://portal.example.com`: the issuer and audience of tokens,
     /// the origin state-changing requests must come from, and (https) the switch to Secure cookies.
@@ -37,8 +37,9 @@ impl AuthConfig {
         self.public_origin.starts_with("https://")
     }
 
-    /// Settings for tests and development: the given secret, cheap bcrypt, short lifetimes
-    /// left at their defaults.
+    /// The defaults around the given origin and secret: bcrypt cost 12, a 5-minute token, a
+    /// 30-minute idle timeout, a 12-hour session. `server`'s configuration changes what the
+    /// environment sets; tests change what they need.
     pub fn for_origin(public_origin: impl Into<String>, secret: Vec<u8>) -> Self {
         Self {
             public_origin: public_origin.into(),
@@ -56,6 +57,50 @@ impl AuthConfig {
             revocation_poll: Duration::from_secs(1),
             trust_forwarded_for: false,
             reauth_window: Duration::from_secs(10 * 60),
+        }
+    }
+}
+
+/// Written by hand: the secrets never reach a log.
+impl fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("public_origin", &self.public_origin)
+            .field("secret", &"[redacted]")
+            .field(
+                "previous_secret",
+                &self.previous_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("token_ttl", &self.token_ttl)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("absolute_timeout", &self.absolute_timeout)
+            .field("bcrypt_cost", &self.bcrypt_cost)
+            .field("max_concurrent_hashes", &self.max_concurrent_hashes)
+            .field("hash_queue_timeout", &self.hash_queue_timeout)
+            .field("max_failures_per_account", &self.max_failures_per_account)
+            .field("max_failures_per_address", &self.max_failures_per_address)
+            .field("rate_limit_window", &self.rate_limit_window)
+            .field("revocation_poll", &self.revocation_poll)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("reauth_window", &self.reauth_window)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_secrets() {
+        let mut config = AuthConfig::for_origin("http://localhost", b"current-secret".to_vec());
+        config.previous_secret = Some(b"previous-secret".to_vec());
+        let shown = format!("{config:?}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+        for secret in [&b"current-secret"[..], &b"previous-secret"[..]] {
+            // `{:?}` of a Vec<u8> shows its bytes as numbers: none of them may appear.
+            let bytes = format!("{secret:?}");
+            assert!(!shown.contains(bytes.trim_matches(['[', ']'])), "{shown}");
         }
     }
 }

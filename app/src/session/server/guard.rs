@@ -1,5 +1,6 @@
-//! The one way a server function learns who is calling: `auth()`, and `require_role()` for a
-//! role. Neither reads cookies anywhere but here.
+//! The one way a server function learns who is calling: `auth()`, `require_role()` and
+//! `caller()`. Nothing else reads the request's cookie or its client, and nothing else sets a
+//! cookie on the response.
 
 use http::{HeaderValue, header::SET_COOKIE, request::Parts};
 use leptos::prelude::{use_context, with_context};
@@ -9,11 +10,29 @@ use super::{
     request::ClientInfo,
     service::{CurrentSession, Resolved},
 };
-use crate::{error::ApiError, session::Role, state::AppState};
+use crate::{domain::Role, error::ApiError, session::SessionUser, state::AppState};
 
-/// The request's headers and connection info, as leptos_axum provides them.
-pub fn request_parts() -> Result<Parts, ApiError> {
-    use_context::<Parts>().ok_or_else(|| {
+/// A signed-in caller: their session, and the client they call from (for the audit log).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub session: CurrentSession,
+    pub client: ClientInfo,
+}
+
+impl Caller {
+    pub fn user(&self) -> &SessionUser {
+        self.session.user()
+    }
+
+    /// The caller's session id.
+    pub fn sid(&self) -> &str {
+        &self.session.sid
+    }
+}
+
+/// Reads the request leptos_axum put in context, borrowed: this runs on every protected call.
+fn with_request<R>(read: impl FnOnce(&Parts) -> R) -> Result<R, ApiError> {
+    with_context::<Parts, _>(read).ok_or_else(|| {
         tracing::error!("request parts missing from the server function context");
         ApiError::internal()
     })
@@ -30,24 +49,19 @@ pub fn set_cookie(value: &str) {
 }
 
 /// The session token the request carries.
-pub fn request_token(state: &AppState, parts: &Parts) -> Option<String> {
-    state.sessions.cookie().read(&parts.headers)
+pub fn request_token(state: &AppState) -> Result<Option<String>, ApiError> {
+    with_request(|parts| state.sessions.cookie().read(&parts.headers))
 }
 
-pub fn client_info(state: &AppState, parts: &Parts) -> ClientInfo {
-    ClientInfo::from_parts(parts, state.sessions.config().trust_forwarded_for)
+/// The client the request comes from.
+pub fn request_client(state: &AppState) -> Result<ClientInfo, ApiError> {
+    with_request(|parts| ClientInfo::from_parts(parts, state.sessions.config().trust_forwarded_for))
 }
 
 /// The caller's live session, or `None` (its dead cookie cleared). Renews an expired token.
 pub async fn current_session() -> Result<Option<CurrentSession>, ApiError> {
     let state = AppState::current()?;
-    // Borrowed, not cloned: this runs on every protected request.
-    let token = with_context::<Parts, _>(|parts| state.sessions.cookie().read(&parts.headers))
-        .ok_or_else(|| {
-            tracing::error!("request parts missing from the server function context");
-            ApiError::internal()
-        })?;
-    let Some(token) = token else {
+    let Some(token) = request_token(&state)? else {
         return Ok(None);
     };
     match state.sessions.resolve(&token).await? {
@@ -82,4 +96,16 @@ pub async fn require_role(role: Role) -> Result<CurrentSession, ApiError> {
     } else {
         Err(ApiError::forbidden())
     }
+}
+
+/// The signed-in caller (of `role`, when given) and their client: 401/403 as above.
+pub async fn caller(state: &AppState, role: Option<Role>) -> Result<Caller, ApiError> {
+    let session = match role {
+        Some(role) => require_role(role).await?,
+        None => auth().await?,
+    };
+    Ok(Caller {
+        session,
+        client: request_client(state)?,
+    })
 }

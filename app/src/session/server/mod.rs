@@ -8,6 +8,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod request;
 pub mod service;
+pub mod sign_in_limits;
 pub mod store;
 pub mod token;
 

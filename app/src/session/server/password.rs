@@ -8,7 +8,7 @@ use std::{sync::Arc, time::Duration};
 
 use tokio::sync::Semaphore;
 
-use crate::{error::ApiError, input::Password};
+use crate::{domain::Password, error::ApiError};
 
 pub struct PasswordHasher {
     cost: u32,

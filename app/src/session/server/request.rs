@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use axum::extract::ConnectInfo;
 use http::{HeaderMap, header::USER_AGENT, request::Parts};
 
+use crate::{db::audit::Event, domain::Email};
+
 /// The client as far as the audit log and the rate limits are concerned.
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
@@ -28,6 +30,22 @@ impl ClientInfo {
                 .get(USER_AGENT)
                 .and_then(|v| v.to_str().ok())
                 .map(|ua| crate::db::audit::truncate(ua, 512)),
+        }
+    }
+
+    /// An audit event that happened on this client: to `user_id`, or to whoever typed `email`.
+    pub fn event<'a>(
+        &'a self,
+        user_id: Option<i64>,
+        email: Option<&'a Email>,
+        detail: Option<&'a str>,
+    ) -> Event<'a> {
+        Event {
+            user_id,
+            attempted_email: email.map(AsRef::as_ref),
+            client_addr: self.addr.as_deref(),
+            user_agent: self.user_agent.as_deref(),
+            detail,
         }
     }
 }

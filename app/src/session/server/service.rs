@@ -4,26 +4,27 @@
 use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::DatabaseConnection;
 
 use super::{
     config::AuthConfig,
     cookie::SessionCookie,
     denylist::Denylist,
     password::PasswordHasher,
-    rate_limit::FailureLimiter,
     request::ClientInfo,
+    sign_in_limits::SignInLimits,
     store,
     token::{Claims, SigningKey, TokenKeys, Verified},
 };
 use crate::{
     db::{
         self,
-        audit::{self, Event, EventKind},
+        audit::{self, Event},
+        entities::users,
     },
+    domain::{AuditKind, Email, Password},
     error::ApiError,
-    input::{Email, Password},
-    session::{Role, Session, SessionUser},
+    session::{Session, SessionUser},
 };
 
 /// A request's valid session.
@@ -68,8 +69,7 @@ pub struct SessionService {
     cookie: SessionCookie,
     hasher: PasswordHasher,
     denylist: Denylist,
-    account_limiter: FailureLimiter,
-    address_limiter: FailureLimiter,
+    limits: SignInLimits,
 }
 
 /// Why the service could not be built.
@@ -102,14 +102,7 @@ impl SessionService {
             )?,
             // A token issued just before a revocation stays fresh for at most one lifetime.
             denylist: Denylist::new(config.token_ttl + Duration::from_secs(5)),
-            account_limiter: FailureLimiter::new(
-                config.max_failures_per_account,
-                config.rate_limit_window,
-            ),
-            address_limiter: FailureLimiter::new(
-                config.max_failures_per_address,
-                config.rate_limit_window,
-            ),
+            limits: SignInLimits::new(&config),
             keys,
             config,
             db,
@@ -132,44 +125,34 @@ impl SessionService {
         &self.db
     }
 
-    /// Checks credentials and starts a new session. Returns it with its `Set-Cookie` value.
-    /// A session the request already carried is ended: every sign-in gets a fresh id.
+    /// Checks credentials and starts a new session; the caller sets its cookie. A session the
+    /// request already carried is ended: every sign-in gets a fresh id.
     pub async fn sign_in(
         &self,
         client: &ClientInfo,
         current_token: Option<&str>,
         raw_email: &str,
         raw_password: &str,
-    ) -> Result<(Session, String), ApiError> {
+    ) -> Result<StartedSession, ApiError> {
         let email = Email::parse(raw_email)?;
         let password = Password::parse(raw_password)?;
-        let account_key = email.as_ref().to_owned();
-        let address_key = client.addr.clone().unwrap_or_default();
-
-        let account_attempt = self.account_limiter.begin_attempt(&account_key);
-        let address_attempt = self.address_limiter.begin_attempt(&address_key);
-        if account_attempt.is_ok() && address_attempt.is_err() {
-            self.account_limiter.attempt_succeeded(&account_key);
-        }
-        if address_attempt.is_ok() && account_attempt.is_err() {
-            self.address_limiter.attempt_succeeded(&address_key);
-        }
-        let locked = account_attempt.err().max(address_attempt.err());
-        if let Some(retry_after) = locked {
-            self.audit_best_effort(EventKind::SignInLocked, client, None, Some(&email), None)
-                .await;
+        let address = client.addr.as_deref().unwrap_or_default();
+        if let Err(retry_after) = self.limits.begin(email.as_ref(), address) {
+            self.audit(
+                AuditKind::SignInLocked,
+                client.event(None, Some(&email), None),
+            )
+            .await;
             return Err(ApiError::too_many_requests(retry_after));
         }
 
-        let user = db::users::find_by_email(&self.db, &email)
-            .await
-            .map_err(db_unavailable)?;
+        let user = db::users::find_by_email(&self.db, &email).await?;
         let matched = self
             .hasher
             .verify(&password, user.as_ref().map(|u| u.password_hash.as_str()))
             .await?;
         let user = match user {
-            Some(user) if matched && user.active && user.role().is_some() => user,
+            Some(user) if matched && user.active && user.role().is_ok() => user,
             user => {
                 // The attempt was counted when it began: it stays a failure.
                 let detail = match &user {
@@ -177,53 +160,42 @@ impl SessionService {
                     Some(u) if !u.active && matched => "account deactivated",
                     Some(_) => "wrong password",
                 };
-                self.audit_best_effort(
-                    EventKind::SignInFailed,
-                    client,
-                    user.as_ref().map(|u| u.id),
-                    Some(&email),
-                    Some(detail),
-                )
-                .await;
+                let event = client.event(user.as_ref().map(|u| u.id), Some(&email), Some(detail));
+                self.audit(AuditKind::SignInFailed, event).await;
                 return Err(ApiError::invalid_credentials());
             }
         };
-        self.account_limiter.reset(&account_key);
-        self.address_limiter.attempt_succeeded(&address_key);
+        self.limits.succeeded(email.as_ref(), address);
 
         if let Some(Verified::Fresh(old) | Verified::Expired(old)) =
             current_token.and_then(|t| self.keys.verify(t, Utc::now()))
         {
             self.revoke(&old.sid, "replaced by a new sign-in").await?;
         }
-        let StartedSession {
-            sid,
-            session,
-            set_cookie,
-        } = self.start_session(&user, client).await?;
+        let started = self.start_session(&user, client).await?;
         // A password change, deactivation or role change that ran while bcrypt was working
         // revoked the user's sessions before this one existed: look again, and end it if so.
-        let now_user = db::users::find_by_id(&self.db, user.id)
-            .await
-            .map_err(db_unavailable)?;
+        let now_user = db::users::find_by_id(&self.db, user.id).await?;
         let unchanged = now_user.as_ref().is_some_and(|u| {
             u.active && u.role == user.role && u.password_hash == user.password_hash
         });
         if !unchanged {
-            self.revoke(&sid, "account changed during sign-in").await?;
+            self.revoke(&started.sid, "account changed during sign-in")
+                .await?;
             return Err(ApiError::invalid_credentials());
         }
-        self.audit_best_effort(EventKind::SignIn, client, Some(user.id), None, None)
+        self.audit(AuditKind::SignIn, client.event(Some(user.id), None, None))
             .await;
-        Ok((session, set_cookie))
+        Ok(started)
     }
 
     /// A new session row for `user` on this client, and the cookie that carries it.
     pub async fn start_session(
         &self,
-        user: &crate::db::entities::users::Model,
+        user: &users::Model,
         client: &ClientInfo,
     ) -> Result<StartedSession, ApiError> {
+        let session_user = SessionUser::try_from(user)?;
         let now = Utc::now();
         let expires_at = now + to_chrono(self.config.absolute_timeout);
         let row = store::create(
@@ -236,14 +208,7 @@ impl SessionService {
                 client_addr: client.addr.as_deref(),
             },
         )
-        .await
-        .map_err(db_unavailable)?;
-        let session_user = SessionUser {
-            id: user.id,
-            email: user.email.clone(),
-            name: user.name.clone(),
-            role: user.role().unwrap_or(Role::Client),
-        };
+        .await?;
         let set_cookie = self.issue_cookie(&session_user, &row.id, now, expires_at, now)?;
         Ok(StartedSession {
             sid: row.id,
@@ -291,10 +256,7 @@ impl SessionService {
     }
 
     async fn renew(&self, claims: Claims, now: DateTime<Utc>) -> Result<Resolved, ApiError> {
-        let Some(row) = store::find(&self.db, &claims.sid)
-            .await
-            .map_err(db_unavailable)?
-        else {
+        let Some(row) = store::find(&self.db, &claims.sid).await? else {
             return Ok(Resolved::Invalid);
         };
         if row.revoked_at.is_some() || Some(row.user_id) != claims.user_id() {
@@ -311,14 +273,11 @@ impl SessionService {
             self.revoke(&row.id, reason).await?;
             return Ok(Resolved::Invalid);
         }
-        let Some(user) = db::users::find_by_id(&self.db, row.user_id)
-            .await
-            .map_err(db_unavailable)?
-        else {
+        let Some(user) = db::users::find_by_id(&self.db, row.user_id).await? else {
             return Ok(Resolved::Invalid);
         };
         if !user.active
-            || user.role() != Some(claims.role)
+            || user.role().ok() != Some(claims.role)
             || row.created_at < user.password_changed_at
         {
             self.revoke(&row.id, "account changed").await?;
@@ -326,10 +285,7 @@ impl SessionService {
         }
         // Only a row that is still unrevoked is touched: a revocation that landed since the read
         // above wins, and no token is minted for it.
-        if !store::touch(&self.db, &row.id, now)
-            .await
-            .map_err(db_unavailable)?
-        {
+        if !store::touch(&self.db, &row.id, now).await? {
             return Ok(Resolved::Invalid);
         }
         let session_user = SessionUser {
@@ -362,12 +318,13 @@ impl SessionService {
             return Ok(());
         };
         self.denylist.insert(&claims.sid);
-        let revoked = store::revoke(&self.db, &claims.sid, "sign-out", Utc::now())
-            .await
-            .map_err(db_unavailable)?;
+        let revoked = store::revoke(&self.db, &claims.sid, "sign-out", Utc::now()).await?;
         if revoked {
-            self.audit_best_effort(EventKind::SignOut, client, claims.user_id(), None, None)
-                .await;
+            self.audit(
+                AuditKind::SignOut,
+                client.event(claims.user_id(), None, None),
+            )
+            .await;
         }
         Ok(())
     }
@@ -375,21 +332,19 @@ impl SessionService {
     /// Revokes one session: at once on this instance, within a poll interval on the others.
     pub async fn revoke(&self, sid: &str, reason: &str) -> Result<(), ApiError> {
         self.denylist.insert(sid);
-        let revoked = store::revoke(&self.db, sid, reason, Utc::now())
-            .await
-            .map_err(db_unavailable)?;
+        let revoked = store::revoke(&self.db, sid, reason, Utc::now()).await?;
         if revoked {
             let detail = format!("session revoked: {reason}");
             let kind = if reason.contains("timeout") {
-                EventKind::SessionExpired
+                AuditKind::SessionExpired
             } else {
-                EventKind::SessionRevoked
+                AuditKind::SessionRevoked
             };
             let event = Event {
                 detail: Some(&detail),
                 ..Event::default()
             };
-            audit::record_best_effort(&self.db, kind, event).await;
+            self.audit(kind, event).await;
         }
         Ok(())
     }
@@ -445,18 +400,18 @@ impl SessionService {
     /// the same per-account limit as sign-in: a stolen cookie is no way to guess the password.
     pub async fn verify_password(
         &self,
-        user: &crate::db::entities::users::Model,
+        user: &users::Model,
         password: &Password,
     ) -> Result<bool, ApiError> {
-        self.account_limiter
-            .begin_attempt(&user.email)
+        self.limits
+            .begin_reentry(&user.email)
             .map_err(ApiError::too_many_requests)?;
         let matched = self
             .hasher
             .verify(password, Some(&user.password_hash))
             .await?;
         if matched {
-            self.account_limiter.attempt_succeeded(&user.email);
+            self.limits.reentry_succeeded(&user.email);
         }
         Ok(matched)
     }
@@ -468,9 +423,7 @@ impl SessionService {
         except: Option<&str>,
         reason: &str,
     ) -> Result<usize, ApiError> {
-        let ids = store::revoke_all(&self.db, user_id, except, reason, Utc::now())
-            .await
-            .map_err(db_unavailable)?;
+        let ids = store::revoke_all(&self.db, user_id, except, reason, Utc::now()).await?;
         for sid in &ids {
             self.denylist.insert(sid);
         }
@@ -499,29 +452,23 @@ impl SessionService {
         Ok(self.cookie.set(&token, (remaining + 999) / 1000))
     }
 
-    async fn audit_best_effort(
-        &self,
-        kind: EventKind,
-        client: &ClientInfo,
-        user_id: Option<i64>,
-        email: Option<&Email>,
-        detail: Option<&str>,
-    ) {
-        let event = Event {
-            user_id,
-            attempted_email: email.map(AsRef::as_ref),
-            client_addr: client.addr.as_deref(),
-            user_agent: client.user_agent.as_deref(),
-            detail,
-        };
+    /// Records an audit event; a failure to write it is logged, never returned.
+    pub async fn audit(&self, kind: AuditKind, event: Event<'_>) {
         audit::record_best_effort(&self.db, kind, event).await;
     }
 }
 
-/// Database failures reach the client as 503: the cause is logged here, once.
-pub fn db_unavailable(err: DbErr) -> ApiError {
-    tracing::error!(%err, "database error");
-    ApiError::unavailable()
+impl TryFrom<&users::Model> for SessionUser {
+    type Error = ApiError;
+
+    fn try_from(user: &users::Model) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: user.id,
+            email: user.email.clone(),
+            name: user.name.clone(),
+            role: user.role()?,
+        })
+    }
 }
 
 pub fn to_chrono(duration: Duration) -> chrono::Duration {

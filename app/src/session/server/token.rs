@@ -8,7 +8,10 @@ use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, crypto};
 use serde::{Deserialize, Serialize};
 
-use crate::session::{Role, Session, SessionUser};
+use crate::{
+    domain::Role,
+    session::{Session, SessionUser},
+};
 
 /// The `typ` claim of a session token; a token minted for anything else is refused.
 const TOKEN_TYPE: &str = "session";

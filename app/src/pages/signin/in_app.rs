@@ -1,6 +1,6 @@
 //! `/auth/signin` inside the app: the sign-in form a tab shows after signing out (or being
-//! signed out) without a reload. A first load of the address gets the light shell instead
-//! (`crate::signin_shell` over `signin.html`): keep the two forms' markup and texts alike.
+//! signed out) without a reload. A first load of the address gets the light page instead
+//! (`super::light` over `signin.html`): keep the two forms' markup and texts alike.
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
@@ -9,9 +9,8 @@ use leptos_router::{
 };
 
 use crate::{
-    components::Skeleton,
-    error::ApiError,
-    input::{Email, Password},
+    components::{FieldError, FormErrors, Skeleton},
+    domain::{Email, Password},
     session::{SessionStatus, SignedOutReason, redirect::safe_callback, use_session},
 };
 
@@ -42,7 +41,12 @@ pub fn SignInPage() -> impl IntoView {
 
     move || match status.get() {
         SessionStatus::Unauthenticated => view! { <SignInForm /> }.into_any(),
-        _ => view! { <main class="page narrow"><Skeleton /></main> }.into_any(),
+        _ => view! {
+            <main class="page narrow">
+                <Skeleton />
+            </main>
+        }
+        .into_any(),
     }
 }
 
@@ -53,9 +57,7 @@ fn SignInForm() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let show_password = RwSignal::new(false);
-    let email_error = RwSignal::new(None::<String>);
-    let password_error = RwSignal::new(None::<String>);
-    let server_message = RwSignal::new(None::<String>);
+    let errors = FormErrors::new(&["email", "password"]);
     let pending = RwSignal::new(false);
     let email_input = NodeRef::<leptos::html::Input>::new();
     let password_input = NodeRef::<leptos::html::Input>::new();
@@ -65,20 +67,17 @@ fn SignInForm() -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
-        server_message.set(None);
         // The same rules the server applies, before anything is sent.
         let email_check = email.with_untracked(|e| Email::validate(e).err());
         let password_check = password.with_untracked(|p| Password::parse(p).err());
-        let email_bad = email_check.is_some();
-        let password_bad = password_check.is_some();
-        email_error.set(email_check.map(|e| e.message));
-        password_error.set(password_check.map(|e| e.message));
-        if email_bad {
-            focus(email_input);
-            return;
-        }
-        if password_bad {
-            focus(password_input);
+        let focus_on = match (&email_check, &password_check) {
+            (Some(_), _) => Some(email_input),
+            (None, Some(_)) => Some(password_input),
+            (None, None) => None,
+        };
+        errors.set(email_check.into_iter().chain(password_check));
+        if let Some(input) = focus_on {
+            focus(input);
             return;
         }
         pending.set(true);
@@ -87,7 +86,7 @@ fn SignInForm() -> impl IntoView {
                 .sign_in(email.get_untracked(), password.get_untracked())
                 .await;
             if let Err(error) = result {
-                show_server_error(&error, email_error, password_error, server_message);
+                errors.set([error]);
                 password.set(String::new());
                 pending.set(false);
                 focus(password_input);
@@ -104,10 +103,21 @@ fn SignInForm() -> impl IntoView {
     view! {
         <main class="page narrow">
             <section class="card signin" aria-labelledby="signin-title">
-                <div class="signin-brand" aria-hidden="true">"SM"</div>
+                <div class="signin-brand" aria-hidden="true">
+                    "SM"
+                </div>
                 <h1 id="signin-title">"Sign in to SMMM Portal"</h1>
                 <p class="muted">"Staff and clients of the office sign in here."</p>
-                {move || notice().map(|text| view! { <p class="notice" data-testid="signin-notice">{text}</p> })}
+                {move || {
+                    notice()
+                        .map(|text| {
+                            view! {
+                                <p class="notice" data-testid="signin-notice">
+                                    {text}
+                                </p>
+                            }
+                        })
+                }}
                 <form on:submit=submit novalidate=true>
                     <div class="field">
                         <label for="email">"Email"</label>
@@ -124,14 +134,12 @@ fn SignInForm() -> impl IntoView {
                             prop:value=email
                             on:input=move |ev| {
                                 email.set(event_target_value(&ev));
-                                email_error.set(None);
+                                errors.clear_field("email");
                             }
-                            aria-invalid=move || email_error.with(Option::is_some).to_string()
+                            aria-invalid=move || errors.has("email").to_string()
                             aria-describedby="email-error"
                         />
-                        <p id="email-error" class="field-error" data-testid="email-error">
-                            {move || email_error.get()}
-                        </p>
+                        <FieldError errors field="email" id="email-error" test_id="email-error" />
                     </div>
                     <div class="field">
                         <label for="password">"Password"</label>
@@ -146,9 +154,9 @@ fn SignInForm() -> impl IntoView {
                                 prop:value=password
                                 on:input=move |ev| {
                                     password.set(event_target_value(&ev));
-                                    password_error.set(None);
+                                    errors.clear_field("password");
                                 }
-                                aria-invalid=move || password_error.with(Option::is_some).to_string()
+                                aria-invalid=move || errors.has("password").to_string()
                                 aria-describedby="password-error"
                             />
                             <button
@@ -160,33 +168,37 @@ fn SignInForm() -> impl IntoView {
                                 {move || if show_password.get() { "Hide" } else { "Show" }}
                             </button>
                         </div>
-                        <p id="password-error" class="field-error" data-testid="password-error">
-                            {move || password_error.get()}
-                        </p>
+                        <FieldError
+                            errors
+                            field="password"
+                            id="password-error"
+                            test_id="password-error"
+                        />
                     </div>
-                    <div class="form-message" role="status" aria-live="polite" data-testid="signin-message">
-                        {move || server_message.get()}
+                    <div
+                        class="form-message"
+                        role="status"
+                        aria-live="polite"
+                        data-testid="signin-message"
+                    >
+                        {move || errors.form_message()}
                     </div>
-                    <button class="button primary wide" type="submit" disabled=pending aria-busy=move || pending.get().to_string()>
-                        {move || pending.get().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
+                    <button
+                        class="button primary wide"
+                        type="submit"
+                        disabled=pending
+                        aria-busy=move || pending.get().to_string()
+                    >
+                        {move || {
+                            pending
+                                .get()
+                                .then(|| view! { <span class="spinner" aria-hidden="true"></span> })
+                        }}
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </form>
             </section>
         </main>
-    }
-}
-
-fn show_server_error(
-    error: &ApiError,
-    email_error: RwSignal<Option<String>>,
-    password_error: RwSignal<Option<String>>,
-    server_message: RwSignal<Option<String>>,
-) {
-    match error.field.as_deref() {
-        Some("email") => email_error.set(Some(error.message.clone())),
-        Some("password") => password_error.set(Some(error.message.clone())),
-        _ => server_message.set(Some(error.message.clone())),
     }
 }
 

@@ -1,25 +1,13 @@
-//! `/admin/*`: the staff area.
+//! `/admin`: the office dashboard, figures and the latest sign-in activity.
 
 use leptos::prelude::*;
 
 use crate::{
-    components::{Answer, AreaLayout, NavLink},
+    components::Answer,
     dashboard::{AdminSummary, api::admin_dashboard},
     format::local_time,
-    session::{Role, use_session},
+    session::use_session,
 };
-
-/// The staff layout: the gate, the navigation bar, then the page.
-#[component]
-pub fn AdminLayout() -> impl IntoView {
-    view! { <AreaLayout role=Role::Admin links=vec![
-        NavLink { href: "/admin", label: "Dashboard" },
-        NavLink { href: "/admin/users", label: "Users" },
-        NavLink { href: "/admin/audit", label: "Audit log" },
-        NavLink { href: "/admin/sessions", label: "Sessions" },
-        NavLink { href: "/admin/profile", label: "Profile" },
-    ] /> }
-}
 
 #[component]
 pub fn AdminDashboard() -> impl IntoView {
@@ -68,7 +56,12 @@ fn AdminSummaryView(summary: AdminSummary) -> impl IntoView {
                     <div class="table-wrap">
                         <table data-testid="recent-events">
                             <thead>
-                                <tr><th>"When"</th><th>"What"</th><th>"Account"</th><th>"From"</th></tr>
+                                <tr>
+                                    <th>"When"</th>
+                                    <th>"What"</th>
+                                    <th>"Account"</th>
+                                    <th>"From"</th>
+                                </tr>
                             </thead>
                             <tbody>
                                 {summary
@@ -83,7 +76,12 @@ fn AdminSummaryView(summary: AdminSummary) -> impl IntoView {
                                         view! {
                                             <tr>
                                                 <td>{local_time(&e.at)}</td>
-                                                <td><span class=format!("event {}", e.kind)>{event_label(&e.kind)}</span></td>
+                                                <td>
+                                                    <span class=format!(
+                                                        "event {}",
+                                                        e.kind.as_str(),
+                                                    )>{e.kind.label()}</span>
+                                                </td>
                                                 <td>{account}</td>
                                                 <td>{e.client_addr.unwrap_or_default()}</td>
                                             </tr>
@@ -97,17 +95,5 @@ fn AdminSummaryView(summary: AdminSummary) -> impl IntoView {
                     .into_any()
             }}
         </section>
-    }
-}
-
-fn event_label(kind: &str) -> &'static str {
-    match kind {
-        "sign_in" => "Signed in",
-        "sign_in_failed" => "Failed sign-in",
-        "sign_in_locked" => "Locked out",
-        "sign_out" => "Signed out",
-        "session_revoked" => "Session ended",
-        "session_expired" => "Session expired",
-        _ => "Other",
     }
 }

@@ -3,10 +3,12 @@
 //! Opening the portal (`/` or `/auth/signin`) from scratch loads this page, held to the size of
 //! the Next.js sign-in page it replaces: 107 KB gzip for everything. The full app is 335 KB, and
 //! Leptos with only the sign-in page and the session layer still measured 142 KB, so this page
-//! is plain web-sys: 87 KB in all, most of it the server-function client and serde_json. It shares what matters with the app: the same server
-//! functions, input rules, callback check and cross-tab channel. Once signed in, the browser
-//! loads the full app at the target address; the app's own sign-in page (`pages::signin`)
-//! serves sign-outs inside it, without a reload.
+//! is plain web-sys: 87 KB in all, most of it the server-function client and serde_json. It
+//! must stay free of Leptos components and of the app's pages (`scripts/first-load-size.mjs`
+//! checks the budget). It shares what matters with the app: the same server functions, input
+//! rules, callback check and cross-tab channel. Once signed in, the browser loads the full app
+//! at the target address; the app's own sign-in page (`super::in_app`) serves sign-outs inside
+//! it, without a reload.
 
 use std::{cell::Cell, rc::Rc};
 
@@ -14,8 +16,8 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use web_sys::{Document, Element, HtmlButtonElement, HtmlElement, HtmlInputElement, Window};
 
 use crate::{
+    domain::{Email, Password},
     error::ApiError,
-    input::{Email, Password},
     session::{
         Session,
         api::{get_session, sign_in},

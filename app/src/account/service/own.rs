@@ -1,0 +1,139 @@
+//! What a signed-in person does to their own account: name, password, confirming with the
+//! password. Each returns what the response must carry (a new cookie) instead of setting it.
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+
+use super::{load_user, record};
+use crate::{
+    account::model::Profile,
+    db::{self, entities::users},
+    domain::{AuditKind, Email, Name, Password},
+    error::ApiError,
+    session::{
+        SessionUser,
+        server::{guard::Caller, service::StartedSession, service::to_chrono},
+    },
+    state::AppState,
+};
+
+/// A profile after a change, and the reissued session cookie that shows it at once.
+pub struct ProfileChanged {
+    pub profile: Profile,
+    pub set_cookie: String,
+}
+
+/// The caller changes their name; their token is reissued so it shows at once.
+pub async fn update_name(
+    state: &AppState,
+    caller: &Caller,
+    raw_name: &str,
+) -> Result<ProfileChanged, ApiError> {
+    let name = Name::parse(raw_name)?;
+    let id = caller.user().id;
+    let changed = db::users::update_active_user(
+        &state.db,
+        id,
+        vec![
+            (users::Column::Name, Expr::value(name.as_ref())),
+            (
+                users::Column::SearchText,
+                Expr::value(db::users::search_text(name.as_ref(), &caller.user().email)),
+            ),
+        ],
+    )
+    .await?;
+    if !changed {
+        return Err(ApiError::unauthenticated());
+    }
+    let user = load_user(state, id).await?;
+    let set_cookie = state
+        .sessions
+        .reissue(&caller.session, &SessionUser::try_from(&user)?)?;
+    record(
+        state,
+        caller,
+        AuditKind::ProfileUpdated,
+        id,
+        Some("name changed"),
+    )
+    .await;
+    Ok(ProfileChanged {
+        profile: Profile::try_from(&user)?,
+        set_cookie,
+    })
+}
+
+/// The caller changes their password: every session of theirs ends, and this device continues
+/// on the fresh session returned (whose cookie the response sets).
+pub async fn change_password(
+    state: &AppState,
+    caller: &Caller,
+    current_password: &str,
+    new_password: &str,
+) -> Result<StartedSession, ApiError> {
+    let user = load_user(state, caller.user().id).await?;
+    let typed = Password::parse(current_password).map_err(|e| ApiError {
+        field: Some("current_password".into()),
+        ..e
+    })?;
+    if !state.sessions.verify_password(&user, &typed).await? {
+        return Err(ApiError::invalid(
+            "current_password",
+            "The current password is incorrect.",
+        ));
+    }
+    let email = Email::parse(&user.email)?;
+    let new = Password::parse_new(new_password, Some(&email)).map_err(|e| ApiError {
+        field: Some("new_password".into()),
+        ..e
+    })?;
+    if new.expose() == typed.expose() {
+        return Err(ApiError::invalid(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
+    }
+    let hash = state.sessions.hasher().hash(&new).await?;
+    let changed = db::users::update_active_user(
+        &state.db,
+        user.id,
+        vec![
+            (users::Column::PasswordHash, Expr::value(hash)),
+            (users::Column::PasswordChangedAt, Expr::value(Utc::now())),
+        ],
+    )
+    .await?;
+    if !changed {
+        return Err(ApiError::unauthenticated());
+    }
+    state
+        .sessions
+        .revoke_all_for_user(user.id, None, "password changed")
+        .await?;
+    let started = state.sessions.start_session(&user, &caller.client).await?;
+    record(state, caller, AuditKind::PasswordChanged, user.id, None).await;
+    Ok(started)
+}
+
+/// Ending sessions needs a recent sign-in, or the password now.
+pub async fn confirm_fresh(
+    state: &AppState,
+    caller: &Caller,
+    password: Option<&str>,
+) -> Result<(), ApiError> {
+    let window = to_chrono(state.sessions.config().reauth_window);
+    if Utc::now() - caller.session.signed_in_at <= window {
+        return Ok(());
+    }
+    let Some(password) = password.filter(|p| !p.is_empty()) else {
+        return Err(ApiError::reauth_required());
+    };
+    let password = Password::parse(password)?;
+    let user = load_user(state, caller.user().id).await?;
+    if state.sessions.verify_password(&user, &password).await? {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("password", "The password is incorrect."))
+    }
+}

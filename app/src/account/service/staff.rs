@@ -1,0 +1,169 @@
+//! What staff do to other people's accounts: create clients, change a role or the active flag,
+//! list users and read the audit log. The callers are checked as `Role::Admin` by `admin_api`.
+
+use rand::Rng;
+
+use super::{PER_PAGE, check_page, load_user, record};
+use crate::{
+    account::model::{AuditFilter, CreatedUser, Page, UserFilter, UserRow},
+    dashboard::{AuditEntry, queries::audit_entries},
+    db::{
+        self, audit,
+        users::{ChangeError, CreateUserError, UserChange},
+    },
+    domain::{AuditKind, Email, Name, Password, Role},
+    error::ApiError,
+    session::server::guard::Caller,
+    state::AppState,
+};
+
+fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let chars: String = (0..16)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    // Groups of four read and type more easily.
+    chars
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A new client account; without a password one is generated and returned once.
+pub async fn create_client(
+    state: &AppState,
+    admin: &Caller,
+    raw_name: &str,
+    raw_email: &str,
+    raw_password: Option<&str>,
+) -> Result<CreatedUser, ApiError> {
+    let name = Name::parse(raw_name)?;
+    let email = Email::parse(raw_email)?;
+    let (password, generated) = match raw_password.filter(|p| !p.is_empty()) {
+        Some(raw) => (Password::parse_new(raw, Some(&email))?, None),
+        None => {
+            let generated = random_password();
+            (
+                Password::parse_new(&generated, Some(&email))?,
+                Some(generated),
+            )
+        }
+    };
+    let hash = state.sessions.hasher().hash(&password).await?;
+    let user = match db::users::create(&state.db, &email, &name, hash, Role::Client).await {
+        Ok(user) => user,
+        Err(CreateUserError::DuplicateEmail) => {
+            return Err(ApiError::invalid(
+                "email",
+                "An account with this email already exists.",
+            ));
+        }
+        Err(CreateUserError::Db(err)) => return Err(err.into()),
+    };
+    let detail = format!("created by user #{}", admin.user().id);
+    record(state, admin, AuditKind::UserCreated, user.id, Some(&detail)).await;
+    Ok(CreatedUser {
+        user: UserRow::try_from(&user)?,
+        generated_password: generated,
+    })
+}
+
+/// An admin's change of a user's role or active flag; either ends every session of the user.
+pub async fn change_user(
+    state: &AppState,
+    admin: &Caller,
+    user_id: i64,
+    version: i64,
+    change: UserChange,
+) -> Result<UserRow, ApiError> {
+    let before = load_user(state, user_id).await?;
+    let user = db::users::admin_change(&state.db, user_id, version, change)
+        .await
+        .map_err(|err| match err {
+            ChangeError::NotFound => ApiError::not_found(),
+            ChangeError::Stale => ApiError::conflict(
+                "This account was changed by someone else in the meantime. Reload it and try again.",
+            ),
+            ChangeError::LastAdmin => ApiError::conflict(
+                "This would leave the office without an active admin. Make another user an admin first.",
+            ),
+            ChangeError::UnreadableRole(err) => err.into(),
+            ChangeError::Db(err) => err.into(),
+        })?;
+    let role_changed = before.role != user.role;
+    let active_changed = before.active != user.active;
+    if role_changed || active_changed {
+        let reason = if role_changed {
+            "role changed"
+        } else {
+            "account deactivated"
+        };
+        state
+            .sessions
+            .revoke_all_for_user(user_id, None, reason)
+            .await?;
+    }
+    let detail = format!("by user #{}", admin.user().id);
+    if role_changed {
+        let detail = format!("{} → {} {detail}", before.role, user.role);
+        record(state, admin, AuditKind::RoleChanged, user_id, Some(&detail)).await;
+    }
+    if active_changed {
+        let kind = if user.active {
+            AuditKind::UserReactivated
+        } else {
+            AuditKind::UserDeactivated
+        };
+        record(state, admin, kind, user_id, Some(&detail)).await;
+    }
+    UserRow::try_from(&user)
+}
+
+pub async fn list_users(state: &AppState, filter: &UserFilter) -> Result<Page<UserRow>, ApiError> {
+    if filter.query.chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "query",
+            "Search for at most 100 characters.",
+        ));
+    }
+    let page = check_page(filter.page)?;
+    let (users, total) = db::users::list(
+        &state.db,
+        &filter.query,
+        filter.role,
+        filter.active,
+        page,
+        PER_PAGE,
+    )
+    .await?;
+    Ok(Page {
+        items: users
+            .iter()
+            .map(UserRow::try_from)
+            .collect::<Result<_, _>>()?,
+        page,
+        per_page: PER_PAGE,
+        total,
+    })
+}
+
+pub async fn audit_log(
+    state: &AppState,
+    filter: &AuditFilter,
+) -> Result<Page<AuditEntry>, ApiError> {
+    if filter.kind == Some(AuditKind::Other) {
+        return Err(ApiError::invalid("kind", "Unknown event kind."));
+    }
+    let page = check_page(filter.page)?;
+    let (events, total) =
+        audit::list(&state.db, filter.user_id, filter.kind, page, PER_PAGE).await?;
+    Ok(Page {
+        items: audit_entries(&state.db, events).await?,
+        page,
+        per_page: PER_PAGE,
+        total,
+    })
+}

@@ -1,0 +1,11 @@
+//! The portal's vocabulary, shared by every layer and both sides: roles, audit event kinds and
+//! the input types. It depends on nothing but `error`, so `db/`, `session/`, `account/` and the
+//! pages can all depend on it without depending on each other.
+
+pub mod audit_kind;
+pub mod input;
+pub mod role;
+
+pub use audit_kind::AuditKind;
+pub use input::{Email, Name, Password};
+pub use role::Role;

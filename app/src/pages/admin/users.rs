@@ -1,0 +1,256 @@
+//! `/admin/users`: staff find accounts and create client accounts.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::components::A;
+
+use crate::{
+    account::{
+        Page, UserFilter, UserRow,
+        admin_api::{create_client, list_users},
+    },
+    components::{Answer, FieldError, FormErrors, Pager},
+    domain::{Email, Name, Password, Role},
+    format::local_time,
+    session::use_session,
+};
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let session = use_session();
+    let filter = RwSignal::new(UserFilter {
+        page: 1,
+        ..UserFilter::default()
+    });
+    let users = LocalResource::new(move || {
+        let filter = filter.get();
+        async move { session.call(list_users(filter)).await }
+    });
+    let set_query = move |ev| {
+        filter.update(|f| {
+            f.query = event_target_value(&ev);
+            f.page = 1;
+        })
+    };
+    view! {
+        <h1>"Users"</h1>
+        <CreateClientForm on_created=Callback::new(move |()| users.refetch()) />
+        <section class="card">
+            <div class="filters">
+                <div class="field">
+                    <label for="user-search">"Search by name or email"</label>
+                    <input
+                        id="user-search"
+                        type="search"
+                        prop:value=move || filter.with(|f| f.query.clone())
+                        on:input=set_query
+                    />
+                </div>
+                <div class="field">
+                    <label for="role-filter">"Role"</label>
+                    <select
+                        id="role-filter"
+                        on:change=move |ev| {
+                            filter
+                                .update(|f| {
+                                    f.role = Role::parse(&event_target_value(&ev));
+                                    f.page = 1;
+                                })
+                        }
+                    >
+                        <option value="">"Any"</option>
+                        <option value="ADMIN">"Staff (ADMIN)"</option>
+                        <option value="CLIENT">"Client (CLIENT)"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="active-filter">"State"</label>
+                    <select
+                        id="active-filter"
+                        on:change=move |ev| {
+                            filter
+                                .update(|f| {
+                                    f.active = match event_target_value(&ev).as_str() {
+                                        "active" => Some(true),
+                                        "inactive" => Some(false),
+                                        _ => None,
+                                    };
+                                    f.page = 1;
+                                })
+                        }
+                    >
+                        <option value="">"Any"</option>
+                        <option value="active">"Active"</option>
+                        <option value="inactive">"Deactivated"</option>
+                    </select>
+                </div>
+            </div>
+            <Answer answer=users let:page>
+                <UserTable page go=move |p| filter.update(|f| f.page = p) />
+            </Answer>
+        </section>
+    }
+}
+
+#[component]
+fn UserTable(
+    page: Page<UserRow>,
+    go: impl Fn(u64) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let pages = page.pages();
+    if page.items.is_empty() {
+        return view! {
+            <p class="muted" data-testid="no-users">
+                "No users match."
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table data-testid="user-table">
+                <thead>
+                    <tr>
+                        <th>"Name"</th>
+                        <th>"Email"</th>
+                        <th>"Role"</th>
+                        <th>"State"</th>
+                        <th>"Since"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {page
+                        .items
+                        .into_iter()
+                        .map(|u| {
+                            view! {
+                                <tr>
+                                    <td>
+                                        <A href=format!("/admin/users/{}", u.id)>{u.name}</A>
+                                    </td>
+                                    <td>{u.email}</td>
+                                    <td>{u.role.as_str()}</td>
+                                    <td>{if u.active { "Active" } else { "Deactivated" }}</td>
+                                    <td>{local_time(&u.created_at)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <Pager page=page.page pages total=page.total go />
+    }
+    .into_any()
+}
+
+#[component]
+fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
+    let session = use_session();
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = FormErrors::new(&["name", "email", "password"]);
+    let created = RwSignal::new(None::<(String, Option<String>)>);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        created.set(None);
+        let checked = Name::parse(&name.get_untracked())
+            .and_then(|_| Email::parse(&email.get_untracked()))
+            .and_then(|e| match password.get_untracked() {
+                p if p.is_empty() => Ok(()),
+                p => Password::parse_new(&p, Some(&e)).map(|_| ()),
+            });
+        if let Err(e) = checked {
+            errors.set([e]);
+            return;
+        }
+        errors.clear();
+        pending.set(true);
+        let typed = Some(password.get_untracked()).filter(|p| !p.is_empty());
+        spawn_local(async move {
+            match session
+                .call(create_client(
+                    name.get_untracked(),
+                    email.get_untracked(),
+                    typed,
+                ))
+                .await
+            {
+                Ok(c) => {
+                    created.set(Some((c.user.email, c.generated_password)));
+                    for field in [name, email, password] {
+                        field.set(String::new());
+                    }
+                    on_created.run(());
+                }
+                Err(e) => errors.set([e]),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <details class="card create-client">
+            <summary>"Create a client account"</summary>
+            <form on:submit=submit novalidate=true>
+                <div class="field">
+                    <label for="new-name">"Name"</label>
+                    <input
+                        id="new-name"
+                        prop:value=name
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                    />
+                    <FieldError errors field="name" />
+                </div>
+                <div class="field">
+                    <label for="new-email">"Email"</label>
+                    <input
+                        id="new-email"
+                        type="email"
+                        autocomplete="off"
+                        prop:value=email
+                        on:input=move |ev| email.set(event_target_value(&ev))
+                    />
+                    <FieldError errors field="email" />
+                </div>
+                <div class="field">
+                    <label for="new-password">"Password (leave empty to generate one)"</label>
+                    <input
+                        id="new-password"
+                        type="password"
+                        autocomplete="new-password"
+                        prop:value=password
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                    />
+                    <FieldError errors field="password" />
+                </div>
+                <p class="form-message" role="status" aria-live="polite">
+                    {move || errors.form_message()}
+                </p>
+                <button class="button" type="submit" disabled=pending>
+                    "Create client"
+                </button>
+            </form>
+            {move || {
+                created
+                    .get()
+                    .map(|(email, generated)| {
+                        view! {
+                            <div class="notice" role="status" data-testid="created-client">
+                                <p>{format!("Created {email}.")}</p>
+                                {generated
+                                    .map(|p| {
+                                        view! {
+                                            <p>
+                                                "Their password (shown only now): "
+                                                <code data-testid="generated-password">{p}</code>
+                                            </p>
+                                        }
+                                    })}
+                            </div>
+                        }
+                    })
+            }}
+        </details>
+    }
+}
