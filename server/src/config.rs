@@ -223,6 +223,9 @@ impl Config {
             "a whole number of at least 1",
         )?;
         db.schema = source.get("DATABASE_SCHEMA");
+        // PostgreSQL pushes revocations (LISTEN/NOTIFY): its poll is only the fallback. On
+        // SQLite the poll is the only way a second process on the same file would learn of one.
+        auth.revocation_poll = Duration::from_secs(if db.is_sqlite() { 1 } else { 5 });
 
         Ok(Self {
             env,

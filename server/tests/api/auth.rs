@@ -221,16 +221,31 @@ async fn a_session_revoked_elsewhere_is_refused_on_its_next_request() {
     assert_eq!(app.me_status(&token).await, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn a_revocation_on_one_instance_reaches_another_within_a_second() {
-    let first = TestApp::spawn().await;
-    // A second instance on the same database.
-    let url = first_database_url(&first);
-    let mut builder = TestApp::builder().env("DATABASE_URL", &url.0);
-    if let Some(schema) = &url.1 {
-        builder = builder.env("DATABASE_SCHEMA", schema);
+/// How long a revocation may take to reach another instance in these tests: pushed at once on
+/// PostgreSQL (the benchmark holds the real bar, 100 ms at p99, on a quiet machine), polled
+/// every second on SQLite.
+fn fan_out_bound() -> Duration {
+    Duration::from_millis(if use_postgres() { 500 } else { 1500 })
+}
+
+/// Polls `instance` with `token` until it is refused; answers how long that took.
+async fn time_until_refused(instance: &TestApp, token: &str, limit: Duration) -> Duration {
+    let started = std::time::Instant::now();
+    while instance.me_status(token).await == StatusCode::OK {
+        assert!(
+            started.elapsed() < limit,
+            "still accepted after {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let second = builder.spawn().await;
+    started.elapsed()
+}
+
+#[tokio::test]
+async fn a_revocation_on_one_instance_reaches_another_at_once() {
+    let first = TestApp::spawn().await;
+    let second = first.second_instance().await;
     let user = first.create_user(Role::Client).await;
     let token = first.client().sign_in(&user).await;
     assert_eq!(second.me_status(&token).await, StatusCode::OK);
@@ -242,8 +257,123 @@ async fn a_revocation_on_one_instance_reaches_another_within_a_second() {
             .status(),
         StatusCode::OK
     );
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(second.me_status(&token).await, StatusCode::UNAUTHORIZED);
+    time_until_refused(&second, &token, fan_out_bound()).await;
+    if use_postgres() {
+        let lags = second.state.sessions.revocations().recent_lags();
+        assert!(!lags.is_empty(), "pushed by NOTIFY, with its lag measured");
+    }
+}
+
+#[tokio::test]
+async fn revocations_survive_a_dropped_listener_and_odd_payloads() {
+    if !use_postgres() {
+        return; // LISTEN/NOTIFY is PostgreSQL's; SQLite has one instance and its poll.
+    }
+    use sea_orm::ConnectionTrait;
+    let first = TestApp::spawn().await;
+    let second = first.second_instance().await;
+    let user = first.create_user(Role::Client).await;
+    let (one, two) = (
+        first.client().sign_in(&user).await,
+        first.client().sign_in(&user).await,
+    );
+
+    // Payloads that are not session ids are ignored, and break nothing.
+    for payload in [
+        "garbage",
+        "123 not-an-id,,",
+        "",
+        "1 '; DROP TABLE sessions; --",
+    ] {
+        first
+            .state
+            .db
+            .execute_unprepared(&format!(
+                "SELECT pg_notify('{}:' || current_schema(), '{}')",
+                app::session::server::revocation::CHANNEL,
+                payload.replace('\'', "''")
+            ))
+            .await
+            .unwrap();
+    }
+    assert_eq!(second.me_status(&one).await, StatusCode::OK);
+
+    // Every listener's connection is killed: the listener makes a new one and catches up.
+    first
+        .state
+        .db
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE query ILIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+        )
+        .await
+        .unwrap();
+    first
+        .state
+        .sessions
+        .revoke(&sid_of(&one), "ended from another session")
+        .await
+        .unwrap();
+    time_until_refused(&second, &one, Duration::from_secs(3)).await;
+
+    // And it listens again: the next revocation is pushed, not polled.
+    assert_eq!(second.me_status(&two).await, StatusCode::OK);
+    let pushed_before = second.state.sessions.revocations().recent_lags().len();
+    first
+        .state
+        .sessions
+        .revoke(&sid_of(&two), "ended from another session")
+        .await
+        .unwrap();
+    time_until_refused(&second, &two, fan_out_bound()).await;
+    let pushed_after = second.state.sessions.revocations().recent_lags().len();
+    assert!(
+        pushed_after > pushed_before,
+        "heard through the new connection"
+    );
+}
+
+#[tokio::test]
+async fn revoking_many_sessions_at_once_reaches_every_instance() {
+    let first = TestApp::spawn().await;
+    let second = first.second_instance().await;
+    let user = first.create_user(Role::Client).await;
+    // More ids than one NOTIFY payload holds (150).
+    let sids: Vec<String> = (0..160)
+        .map(|_| app::session::server::store::new_session_id())
+        .collect();
+    let now = chrono::Utc::now();
+    for sid in &sids {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        app::db::entities::sessions::ActiveModel {
+            id: Set(sid.clone()),
+            user_id: Set(user.id),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            expires_at: Set(now + chrono::Duration::hours(1)),
+            revoked_at: Set(None),
+            revoked_reason: Set(None),
+            user_agent: Set(None),
+            client_addr: Set(None),
+        }
+        .insert(&first.state.db)
+        .await
+        .unwrap();
+    }
+    let token = first.client().sign_in(&user).await;
+    let ended = first
+        .state
+        .sessions
+        .revoke_all_for_user(user.id, None, "password changed")
+        .await
+        .unwrap();
+    assert_eq!(ended, 161);
+    time_until_refused(&second, &token, fan_out_bound()).await;
+    let heard = sids
+        .iter()
+        .filter(|sid| second.state.sessions.is_revoked_here(sid))
+        .count();
+    assert_eq!(heard, 160, "every chunk of the batch was heard");
 }
 
 #[tokio::test]

@@ -357,6 +357,18 @@ pub async fn count_events(app: &TestApp, kind: &str) -> u64 {
         .unwrap()
 }
 
+impl TestApp {
+    /// Another instance on this one's database (and PostgreSQL schema).
+    pub async fn second_instance(&self) -> TestApp {
+        let (url, schema) = first_database_url(self);
+        let mut builder = TestApp::builder().env("DATABASE_URL", &url);
+        if let Some(schema) = &schema {
+            builder = builder.env("DATABASE_SCHEMA", schema);
+        }
+        builder.spawn().await
+    }
+}
+
 /// The database URL (and PostgreSQL schema) `app` runs on, for a second instance to share.
 pub fn first_database_url(app: &TestApp) -> (String, Option<String>) {
     match &app.pg_schema {

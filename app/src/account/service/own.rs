@@ -10,10 +10,7 @@ use crate::{
     db::{self, entities::users},
     domain::{AuditKind, Email, Name, Password},
     error::ApiError,
-    session::{
-        SessionUser,
-        server::{guard::Caller, service::StartedSession, service::to_chrono},
-    },
+    session::server::{guard::Caller, service::StartedSession, service::to_chrono},
     state::AppState,
 };
 
@@ -47,9 +44,7 @@ pub async fn update_name(
         return Err(ApiError::unauthenticated());
     }
     let user = load_user(state, id).await?;
-    let set_cookie = state
-        .sessions
-        .reissue(&caller.session, &SessionUser::try_from(&user)?)?;
+    let set_cookie = state.sessions.reissue(&caller.session).await?;
     record(
         state,
         caller,

@@ -7,6 +7,7 @@ pub mod guard;
 pub mod password;
 pub mod rate_limit;
 pub mod request;
+pub mod revocation;
 pub mod service;
 pub mod sign_in_limits;
 pub mod store;

@@ -12,6 +12,7 @@ use super::{
     denylist::Denylist,
     password::PasswordHasher,
     request::ClientInfo,
+    revocation::{self, RevocationWatcher, Which},
     sign_in_limits::SignInLimits,
     store,
     token::{Claims, SigningKey, TokenKeys, Verified},
@@ -68,7 +69,8 @@ pub struct SessionService {
     keys: TokenKeys,
     cookie: SessionCookie,
     hasher: PasswordHasher,
-    denylist: Denylist,
+    denylist: Arc<Denylist>,
+    watcher: Arc<RevocationWatcher>,
     limits: SignInLimits,
 }
 
@@ -83,6 +85,10 @@ pub enum SetupError {
 
 impl SessionService {
     pub fn new(db: DatabaseConnection, config: AuthConfig) -> Result<Self, SetupError> {
+        // A token issued just before a revocation stays fresh for at most one lifetime: that
+        // long an id must stay on the denylist, and that far back a catch-up must look.
+        let revocation_window = config.token_ttl + Duration::from_secs(5);
+        let denylist = Arc::new(Denylist::new(revocation_window));
         let previous = config
             .previous_secret
             .as_deref()
@@ -100,8 +106,13 @@ impl SessionService {
                 config.max_concurrent_hashes,
                 config.hash_queue_timeout,
             )?,
-            // A token issued just before a revocation stays fresh for at most one lifetime.
-            denylist: Denylist::new(config.token_ttl + Duration::from_secs(5)),
+            denylist: Arc::clone(&denylist),
+            watcher: Arc::new(RevocationWatcher::new(
+                db.clone(),
+                denylist,
+                revocation_window,
+                config.revocation_poll,
+            )),
             limits: SignInLimits::new(&config),
             keys,
             config,
@@ -318,8 +329,8 @@ impl SessionService {
             return Ok(());
         };
         self.denylist.insert(&claims.sid);
-        let revoked = store::revoke(&self.db, &claims.sid, "sign-out", Utc::now()).await?;
-        if revoked {
+        let revoked = revocation::revoke(&self.db, Which::One(&claims.sid), "sign-out").await?;
+        if !revoked.is_empty() {
             self.audit(
                 AuditKind::SignOut,
                 client.event(claims.user_id(), None, None),
@@ -329,11 +340,12 @@ impl SessionService {
         Ok(())
     }
 
-    /// Revokes one session: at once on this instance, within a poll interval on the others.
+    /// Revokes one session: at once on this instance, as soon as the others hear of it (see
+    /// `revocation`).
     pub async fn revoke(&self, sid: &str, reason: &str) -> Result<(), ApiError> {
         self.denylist.insert(sid);
-        let revoked = store::revoke(&self.db, sid, reason, Utc::now()).await?;
-        if revoked {
+        let revoked = revocation::revoke(&self.db, Which::One(sid), reason).await?;
+        if !revoked.is_empty() {
             let detail = format!("session revoked: {reason}");
             let kind = if reason.contains("timeout") {
                 AuditKind::SessionExpired
@@ -349,51 +361,43 @@ impl SessionService {
         Ok(())
     }
 
-    /// Keeps the denylist in step with revocations made by any instance sharing the database,
-    /// and drops entries whose tokens have all expired. Runs until the process ends.
-    pub fn spawn_revocation_watcher(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
-        let service = Arc::clone(self);
-        tokio::spawn(async move {
-            let lookback = to_chrono(service.config.token_ttl + Duration::from_secs(5));
-            let mut since = Utc::now() - lookback;
-            let mut ticker = tokio::time::interval(service.config.revocation_poll);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                // Overlap the windows a little: clocks of instances and commits are not exact.
-                let checked_at = Utc::now() - chrono::Duration::seconds(2);
-                match store::revoked_since(&service.db, since).await {
-                    Ok(ids) => {
-                        for sid in &ids {
-                            service.denylist.insert(sid);
-                        }
-                        since = checked_at.max(since);
-                    }
-                    Err(err) => tracing::warn!(%err, "could not read revocations"),
-                }
-                service.denylist.prune();
-            }
-        })
+    /// Starts feeding the denylist with every instance's revocations (see `revocation`).
+    pub fn spawn_revocation_watcher(&self) {
+        self.watcher.spawn();
+    }
+
+    /// Whether this instance refuses `sid` without asking the database: revoked here, or heard
+    /// of from another instance.
+    pub fn is_revoked_here(&self, sid: &str) -> bool {
+        self.denylist.contains(sid)
+    }
+
+    /// What hears the other instances' revocations: its lags and health.
+    pub fn revocations(&self) -> &RevocationWatcher {
+        &self.watcher
     }
 
     /// A fresh token for the current session, after a change to what its claims say (the
     /// user's name, say): the fast path would otherwise answer with the old claims until the
-    /// token expires.
-    pub fn reissue(
-        &self,
-        current: &CurrentSession,
-        user: &SessionUser,
-    ) -> Result<String, ApiError> {
-        let expires_at = DateTime::parse_from_rfc3339(&current.session.expires)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| ApiError::internal())?;
-        self.issue_cookie(
-            user,
-            &current.sid,
-            current.signed_in_at,
-            expires_at,
-            Utc::now(),
-        )
+    /// token expires. Like every token, it is minted from the session row and the user row read
+    /// in the same step: a session revoked meanwhile, on any instance, gets none.
+    pub async fn reissue(&self, current: &CurrentSession) -> Result<String, ApiError> {
+        let now = Utc::now();
+        let row = store::find(&self.db, &current.sid)
+            .await?
+            .filter(|row| row.revoked_at.is_none() && now < row.expires_at)
+            .ok_or_else(ApiError::unauthenticated)?;
+        let user = db::users::find_by_id(&self.db, row.user_id)
+            .await?
+            .filter(|user| user.active)
+            .ok_or_else(ApiError::unauthenticated)?;
+        let session_user = SessionUser::try_from(&user)?;
+        // A role change ends every session; one still in flight here gets no token either.
+        if session_user.role != current.user().role || !store::touch(&self.db, &row.id, now).await?
+        {
+            return Err(ApiError::unauthenticated());
+        }
+        self.issue_cookie(&session_user, &row.id, row.created_at, row.expires_at, now)
     }
 
     /// Checks a signed-in user's password (to change it, or to confirm ending sessions), under
@@ -416,14 +420,14 @@ impl SessionService {
         Ok(matched)
     }
 
-    /// Revokes every session of a user, but `except`: at once here, within a poll elsewhere.
+    /// Revokes every session of a user, but `except`, everywhere as `revoke` does.
     pub async fn revoke_all_for_user(
         &self,
         user_id: i64,
         except: Option<&str>,
         reason: &str,
     ) -> Result<usize, ApiError> {
-        let ids = store::revoke_all(&self.db, user_id, except, reason, Utc::now()).await?;
+        let ids = revocation::revoke(&self.db, Which::AllOf { user_id, except }, reason).await?;
         for sid in &ids {
             self.denylist.insert(sid);
         }
