@@ -2,11 +2,11 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
-use super::entities::users;
+use super::entities::{sessions, users};
 use crate::{
     domain::{Email, Name, Role},
     error::ApiError,
@@ -33,6 +33,35 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 /// What the user search matches: name and email, lower-cased with full Unicode rules.
 pub fn search_text(name: &str, email: &str) -> String {
     format!("{} {}", name.to_lowercase(), email.to_lowercase())
+}
+
+/// The admin behind a change: their user id and the session they act through.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub user_id: i64,
+    pub sid: &'a str,
+}
+
+/// Checks, inside the change's own transaction, that `actor` is still an active admin on a
+/// live session: an admin deactivated (or demoted, or signed out) a moment ago through another
+/// instance is refused here even before that instance's revocation reaches this one. On
+/// PostgreSQL the actor's row is locked for the rest of the transaction, so the two changes
+/// cannot cross.
+async fn check_actor(txn: &DatabaseTransaction, actor: Actor<'_>) -> Result<bool, DbErr> {
+    use sea_orm::QuerySelect;
+    let admin = users::Entity::find_by_id(actor.user_id)
+        .lock_shared()
+        .one(txn)
+        .await?
+        .is_some_and(|u| u.active && u.role().is_ok_and(|role| role == Role::Admin));
+    let live = sessions::Entity::find_by_id(actor.sid.to_owned())
+        .filter(sessions::Column::UserId.eq(actor.user_id))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+        .one(txn)
+        .await?
+        .is_some();
+    Ok(admin && live)
 }
 
 /// Why a user could not be created.
@@ -120,9 +149,44 @@ pub enum UserChange {
     Active(bool),
 }
 
+/// Why an admin could not create a user.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminCreateError {
+    #[error("the acting admin's session or rights have ended")]
+    ActorGone,
+    #[error(transparent)]
+    Create(#[from] CreateUserError),
+}
+
+impl From<DbErr> for AdminCreateError {
+    fn from(err: DbErr) -> Self {
+        Self::Create(err.into())
+    }
+}
+
+/// Creates a user on an admin's behalf (see `check_actor`).
+pub async fn create_by_admin(
+    db: &DatabaseConnection,
+    actor: Actor<'_>,
+    email: &Email,
+    name: &Name,
+    password_hash: String,
+    role: Role,
+) -> Result<users::Model, AdminCreateError> {
+    let txn = db.begin().await?;
+    if !check_actor(&txn, actor).await? {
+        return Err(AdminCreateError::ActorGone);
+    }
+    let user = create(&txn, email, name, password_hash, role).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
 /// Why a change to a user was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
+    #[error("the acting admin's session or rights have ended")]
+    ActorGone,
     #[error("no such user")]
     NotFound,
     #[error("the account was changed by someone else")]
@@ -160,12 +224,13 @@ pub async fn update_active_user(
 /// An admin's change to a user, made against the `expected_version` the admin saw, and refused when it would leave no active admin. Runs in a transaction that locks
 /// the active admins' rows (PostgreSQL), so two admins demoting each other cannot both succeed.
 pub async fn admin_change(
-    db: &sea_orm::DatabaseConnection,
+    db: &DatabaseConnection,
+    actor: Actor<'_>,
     id: i64,
     expected_version: i64,
     change: UserChange,
 ) -> Result<users::Model, ChangeError> {
-    use sea_orm::{QuerySelect, TransactionTrait, sea_query::Expr};
+    use sea_orm::{QuerySelect, sea_query::Expr};
     let txn = db.begin().await?;
     let admins: Vec<i64> = users::Entity::find()
         .select_only()
@@ -176,6 +241,9 @@ pub async fn admin_change(
         .into_tuple()
         .all(&txn)
         .await?;
+    if !check_actor(&txn, actor).await? {
+        return Err(ChangeError::ActorGone);
+    }
     let user = users::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -680,3 +680,64 @@ async fn absurd_page_numbers_are_400_not_a_crash() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_admin_whose_rights_ended_elsewhere_changes_nothing_even_with_a_fresh_token() {
+    use app::db::entities::sessions;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in_as(Role::Admin).await;
+    let other_admin = app.create_user(Role::Admin).await;
+    let target = app.create_user(Role::Client).await;
+    let set_role = json!({"user_id": target.id, "role": "ADMIN", "version": 0});
+    let create = json!({"name": "Ayşe Yılmaz", "email": "ayse@example.com", "password": null});
+
+    // Deactivated through an instance whose revocation has not reached this one: the token
+    // is still fresh here, so only the check inside the change's transaction can refuse it.
+    set_active(&app, admin.user().id, false).await;
+    for (path, body) in [
+        ("/api/admin/set_role", &set_role),
+        ("/api/admin/create_client", &create),
+    ] {
+        let (status, body) = admin.call(path, body.clone()).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("unauthenticated")),
+            "{path}"
+        );
+    }
+
+    // Likewise a session ended elsewhere, while the account itself is fine.
+    set_active(&app, admin.user().id, true).await;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let session = sessions::Entity::find()
+        .filter(sessions::Column::UserId.eq(admin.user().id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the admin's session");
+    sessions::ActiveModel {
+        id: Set(session.id),
+        revoked_at: Set(Some(chrono::Utc::now())),
+        ..Default::default()
+    }
+    .update(&app.state.db)
+    .await
+    .unwrap();
+    let (status, _) = admin.call("/api/admin/set_role", set_role.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Nothing was changed or created; a live admin still can.
+    let fine = app.client_signed_in(&other_admin).await;
+    let (_, user) = fine
+        .call("/api/admin/user", json!({"user_id": target.id}))
+        .await;
+    assert_eq!(
+        (user["role"].as_str(), &user["version"]),
+        (Some("CLIENT"), &json!(0))
+    );
+    let (status, _) = fine.call("/api/admin/set_role", set_role).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = fine.call("/api/admin/create_client", create).await;
+    assert_eq!(status, StatusCode::OK);
+}

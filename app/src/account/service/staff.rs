@@ -9,7 +9,7 @@ use crate::{
     dashboard::{AuditEntry, queries::audit_entries},
     db::{
         self, audit,
-        users::{ChangeError, CreateUserError, UserChange},
+        users::{AdminCreateError, ChangeError, CreateUserError, UserChange},
     },
     domain::{AuditKind, Email, Name, Password, Role},
     error::ApiError,
@@ -53,15 +53,18 @@ pub async fn create_client(
         }
     };
     let hash = state.sessions.hasher().hash(&password).await?;
-    let user = match db::users::create(&state.db, &email, &name, hash, Role::Client).await {
+    let actor = admin.actor();
+    let created = db::users::create_by_admin(&state.db, actor, &email, &name, hash, Role::Client);
+    let user = match created.await {
         Ok(user) => user,
-        Err(CreateUserError::DuplicateEmail) => {
+        Err(AdminCreateError::ActorGone) => return Err(ApiError::unauthenticated()),
+        Err(AdminCreateError::Create(CreateUserError::DuplicateEmail)) => {
             return Err(ApiError::invalid(
                 "email",
                 "An account with this email already exists.",
             ));
         }
-        Err(CreateUserError::Db(err)) => return Err(err.into()),
+        Err(AdminCreateError::Create(CreateUserError::Db(err))) => return Err(err.into()),
     };
     let detail = format!("created by user #{}", admin.user().id);
     record(state, admin, AuditKind::UserCreated, user.id, Some(&detail)).await;
@@ -80,9 +83,10 @@ pub async fn change_user(
     change: UserChange,
 ) -> Result<UserRow, ApiError> {
     let before = load_user(state, user_id).await?;
-    let user = db::users::admin_change(&state.db, user_id, version, change)
+    let user = db::users::admin_change(&state.db, admin.actor(), user_id, version, change)
         .await
         .map_err(|err| match err {
+            ChangeError::ActorGone => ApiError::unauthenticated(),
             ChangeError::NotFound => ApiError::not_found(),
             ChangeError::Stale => ApiError::conflict(
                 "This account was changed by someone else in the meantime. Reload it and try again.",

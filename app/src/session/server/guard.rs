@@ -28,6 +28,14 @@ impl Caller {
     pub fn sid(&self) -> &str {
         &self.session.sid
     }
+
+    /// The caller as the one behind a change to another account.
+    pub fn actor(&self) -> crate::db::users::Actor<'_> {
+        crate::db::users::Actor {
+            user_id: self.user().id,
+            sid: self.sid(),
+        }
+    }
 }
 
 /// Reads the request leptos_axum put in context, borrowed: this runs on every protected call.
