@@ -1,4 +1,5 @@
-//! The command line: `server [serve]`, `server migrate`, `server create-user`, `server seed-demo`.
+//! The command line: `server [serve]`, `server migrate [status]`, `server create-user`,
+//! `server seed-demo`.
 
 use std::{
     io::{IsTerminal, Read},
@@ -35,12 +36,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the server (the default). Applies migrations first; in development, seeds the demo
-    /// accounts into an empty database.
+    /// Run the server (the default). In development it applies migrations first and seeds the
+    /// demo accounts into an empty database; in production the schema must be current (see
+    /// `migrate`).
     #[command(alias = "server")]
     Serve,
-    /// Apply pending database migrations and exit.
-    Migrate,
+    /// Apply pending database migrations and exit (safe to run from several places at once);
+    /// `migrate status` lists the applied and pending ones.
+    Migrate {
+        #[command(subcommand)]
+        action: Option<MigrateAction>,
+    },
     /// Create an account. The password is read from standard input when it is not a terminal,
     /// otherwise asked for twice without echo.
     CreateUser {
@@ -53,6 +59,12 @@ enum Command {
     },
     /// Create the demo accounts (README, "Demo accounts") unless they exist.
     SeedDemo,
+}
+
+#[derive(Debug, Subcommand)]
+enum MigrateAction {
+    /// List the applied and pending migrations; exit 1 when any is pending.
+    Status,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -90,7 +102,10 @@ pub async fn run(cli: Cli) -> ExitCode {
     };
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
-        Command::Migrate => migrate(&config).await,
+        Command::Migrate { action: None } => migrate(&config).await,
+        Command::Migrate {
+            action: Some(MigrateAction::Status),
+        } => migrate_status(&config).await,
         Command::CreateUser { email, name, role } => {
             create_user(&config, &email, &name, role.into()).await
         }
@@ -141,11 +156,40 @@ async fn serve(config: Config) -> Result<(), String> {
 }
 
 async fn migrate(config: &Config) -> Result<(), String> {
-    startup::open_state(config)
+    if let Some(dir) = config.sqlite_dir() {
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    app::db::schema::migrate(&config.db)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("could not migrate the database: {e}"))?;
     println!("Database is up to date.");
     Ok(())
+}
+
+async fn migrate_status(config: &Config) -> Result<(), String> {
+    let db = app::db::connect(&config.db)
+        .await
+        .map_err(|e| format!("could not open the database: {e}"))?;
+    let status = app::db::schema::status(&db)
+        .await
+        .map_err(|e| format!("could not read the migrations: {e}"))?;
+    for name in &status.applied {
+        println!("applied  {name}");
+    }
+    for name in &status.pending {
+        println!("pending  {name}");
+    }
+    for name in &status.newer {
+        println!("newer    {name} (applied by a newer build)");
+    }
+    if status.is_ready() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} migration(s) pending: run `server migrate`",
+            status.pending.len()
+        ))
+    }
 }
 
 async fn create_user(config: &Config, email: &str, name: &str, role: Role) -> Result<(), String> {

@@ -247,11 +247,7 @@ impl Config {
 
     /// The SQLite file's folder, which must exist before the database is opened.
     pub fn sqlite_dir(&self) -> Option<PathBuf> {
-        let path = self.db.url.strip_prefix("sqlite://")?.split('?').next()?;
-        if path.is_empty() || path.starts_with(":memory:") {
-            return None;
-        }
-        Path::new(path).parent().map(Path::to_path_buf)
+        self.db.sqlite_file()?.parent().map(Path::to_path_buf)
     }
 }
 
@@ -374,9 +370,24 @@ fn development_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[usize::from(b % 64)]
         })
         .collect();
-    write_private(&path, &secret).map_err(|e| fail("could not write", e))?;
-    tracing::info!(path = %path.display(), "SESSION_SECRET not set: generated a development secret");
-    Ok(secret)
+    // Written whole under a name of this process's own, then linked into place: processes
+    // starting at once (a few `server migrate`s, say) all end up with the one secret that won.
+    let draft = data_dir.join(format!(".session_secret.{}", std::process::id()));
+    let _ = std::fs::remove_file(&draft);
+    write_private(&draft, &secret).map_err(|e| fail("could not write", e))?;
+    let published = std::fs::hard_link(&draft, &path);
+    let _ = std::fs::remove_file(&draft);
+    match published {
+        Ok(()) => {
+            tracing::info!(path = %path.display(), "SESSION_SECRET not set: generated a development secret");
+            Ok(secret)
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            let theirs = std::fs::read(&path).map_err(|e| fail("could not read", e))?;
+            check_secret("SESSION_SECRET", theirs)
+        }
+        Err(err) => Err(fail("could not write", err)),
+    }
 }
 
 #[cfg(unix)]

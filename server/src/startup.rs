@@ -18,7 +18,7 @@ use tower_http::{
 };
 
 use crate::{
-    config::Config,
+    config::{AppEnv, Config},
     http::{api, csrf, errors, health, security::SecurityHeaders, static_files},
 };
 
@@ -29,6 +29,13 @@ pub enum StartError {
     DataDir(String, std::io::Error),
     #[error("could not open or migrate the database: {0}")]
     Database(#[from] sea_orm::DbErr),
+    #[error(
+        "the database schema is older than this server ({} migration(s) pending: {}); \
+         run `server migrate` first",
+        .0.len(),
+        .0.join(", ")
+    )]
+    SchemaBehind(Vec<String>),
     #[error("could not set up sessions: {0}")]
     Sessions(#[from] app::session::server::service::SetupError),
     #[error("could not listen on {0}: {1}")]
@@ -76,13 +83,27 @@ impl Application {
     }
 }
 
-/// Opens (creating and migrating) the database and builds the session service.
+/// Opens the database and builds the session service. In development the schema is brought up
+/// to date first; in production migrating is `server migrate`'s job (run once per deploy), and a
+/// schema older than this build is refused.
 pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
     if let Some(dir) = config.sqlite_dir() {
         std::fs::create_dir_all(&dir)
             .map_err(|e| StartError::DataDir(dir.display().to_string(), e))?;
     }
-    let db = db::connect_and_migrate(&config.db).await?;
+    let db = if config.env == AppEnv::Production {
+        let db = db::connect(&config.db).await?;
+        let status = db::schema::status(&db).await?;
+        if !status.is_ready() {
+            return Err(StartError::SchemaBehind(status.pending));
+        }
+        if !status.newer.is_empty() {
+            tracing::info!(newer = ?status.newer, "the schema is newer than this build: tolerated");
+        }
+        db
+    } else {
+        db::connect_and_migrate(&config.db).await?
+    };
     let sessions = Arc::new(SessionService::new(db.clone(), config.auth.clone())?);
     Ok(AppState { db, sessions })
 }

@@ -4,14 +4,14 @@
 pub mod audit;
 pub mod entities;
 pub mod migrations;
+pub mod schema;
 pub mod users;
 
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
-use sea_orm_migration::MigratorTrait;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
@@ -38,6 +38,12 @@ impl DbOptions {
     pub fn is_sqlite(&self) -> bool {
         self.url.starts_with("sqlite:")
     }
+
+    /// The SQLite database file, when there is one (not for `sqlite::memory:`).
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        let path = self.url.strip_prefix("sqlite://")?.split('?').next()?;
+        (!path.is_empty() && !path.starts_with(":memory:")).then(|| path.into())
+    }
 }
 
 /// A stored time as the API shows it: RFC 3339, UTC, whole seconds.
@@ -45,27 +51,16 @@ pub fn rfc3339(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// Opens the pool, switches SQLite to WAL, creates the PostgreSQL schema when one is named,
-/// and applies every pending migration.
+/// Opens the pool. It does not migrate: see `schema`.
+pub async fn connect(options: &DbOptions) -> Result<DatabaseConnection, DbErr> {
+    Database::connect(pool_options(options, options.schema.as_deref())).await
+}
+
+/// Brings the schema up to date (see `schema::migrate`), then opens the pool: development and
+/// tests.
 pub async fn connect_and_migrate(options: &DbOptions) -> Result<DatabaseConnection, DbErr> {
-    if let Some(schema) = &options.schema {
-        // The schema must exist before a pool whose search_path names it is used.
-        let admin = Database::connect(pool_options(options, None)).await?;
-        admin
-            .execute_unprepared(&format!(
-                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
-                schema.replace('"', "")
-            ))
-            .await?;
-        admin.close().await?;
-    }
-    let db = Database::connect(pool_options(options, options.schema.as_deref())).await?;
-    if options.is_sqlite() {
-        // WAL lets readers run beside the writer; the setting is stored in the file.
-        db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
-    }
-    migrations::Migrator::up(&db, None).await?;
-    Ok(db)
+    schema::migrate(options).await?;
+    connect(options).await
 }
 
 fn pool_options(options: &DbOptions, schema: Option<&str>) -> ConnectOptions {

@@ -64,6 +64,41 @@ async fn check_actor(txn: &DatabaseTransaction, actor: Actor<'_>) -> Result<bool
     Ok(admin && live)
 }
 
+/// Fills `search_text` where it is still empty (rows that were there before the column came),
+/// `BATCH` rows a statement, each its own short write: no lock is held across the batches.
+/// Answers how many rows it filled.
+pub async fn backfill_search_text(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::{QuerySelect, sea_query::Expr};
+    const BATCH: u64 = 500;
+    let mut filled = 0;
+    loop {
+        let rows: Vec<(i64, String, String)> = users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .column(users::Column::Name)
+            .column(users::Column::Email)
+            .filter(users::Column::SearchText.eq(""))
+            .limit(BATCH)
+            .into_tuple()
+            .all(db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        for (id, name, email) in &rows {
+            users::Entity::update_many()
+                .col_expr(
+                    users::Column::SearchText,
+                    Expr::value(search_text(name, email)),
+                )
+                .filter(users::Column::Id.eq(*id))
+                .exec(db)
+                .await?;
+        }
+        filled += rows.len() as u64;
+    }
+}
+
 /// Why a user could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateUserError {

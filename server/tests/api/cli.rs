@@ -11,36 +11,56 @@ use crate::helpers::*;
 
 struct Cli {
     dir: tempfile::TempDir,
+    /// On PostgreSQL: the schema of this test's own, dropped at the end.
+    pg_schema: Option<String>,
 }
 
 impl Cli {
+    /// A CLI on a SQLite file of its own.
     fn new() -> Self {
         Self {
             dir: tempfile::tempdir().unwrap(),
+            pg_schema: None,
+        }
+    }
+
+    /// A CLI on the engine this run tests (`TEST_DATABASE`), on an empty database.
+    fn on_test_engine() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            pg_schema: use_postgres().then(|| unique("cli")),
         }
     }
 
     fn database_url(&self) -> String {
-        format!(
-            "sqlite://{}?mode=rwc",
-            self.dir.path().join("cli.db").display()
-        )
+        match self.pg_schema {
+            Some(_) => PG_URL.to_owned(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.dir.path().join("cli.db").display()
+            ),
+        }
     }
 
-    fn run(&self, args: &[&str], stdin: &str, extra_env: &[(&str, &str)]) -> (bool, String) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+    fn command(&self, args: &[&str], extra_env: &[(&str, &str)]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+        command
             .args(args)
             .current_dir(self.dir.path())
             .env_clear()
             .env("DATABASE_URL", self.database_url())
             .env("BCRYPT_COST", "4")
             .env("LOG_LEVEL", "warn")
+            .envs(self.pg_schema.iter().map(|s| ("DATABASE_SCHEMA", s)))
             .envs(extra_env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::piped());
+        command
+    }
+
+    fn run(&self, args: &[&str], stdin: &str, extra_env: &[(&str, &str)]) -> (bool, String) {
+        let mut child = self.command(args, extra_env).spawn().unwrap();
         child
             .stdin
             .take()
@@ -138,4 +158,109 @@ async fn a_user_made_by_the_cli_can_sign_in() {
         .sign_in_with("staff@example.com", "Istanbul-Defter-77")
         .await;
     assert_eq!(response.status(), StatusCode::OK);
+}
+
+impl Drop for Cli {
+    fn drop(&mut self) {
+        if let Some(schema) = self.pg_schema.take() {
+            let _ = Command::new("psql")
+                .args([
+                    PG_URL,
+                    "-qc",
+                    &format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"),
+                ])
+                .output();
+        }
+    }
+}
+
+/// What production needs besides the database, for `serve` to get as far as the schema check.
+const PRODUCTION: &[(&str, &str)] = &[
+    ("APP_ENV", "production"),
+    ("PUBLIC_URL", "https://portal.example.com"),
+    ("SESSION_SECRET", "k3Jx9-aQ2mV7pL0sZ8wT4nB6cR1yU5eH"),
+    ("BCRYPT_COST", "10"),
+    ("PORT", "0"),
+];
+
+#[test]
+fn migrate_status_lists_pending_then_applied_and_production_waits_for_migrate() {
+    let cli = Cli::on_test_engine();
+    let (ok, out) = cli.run(&["migrate", "status"], "", &[]);
+    assert!(!ok, "pending migrations are a failure: {out}");
+    assert!(
+        out.contains("pending  m20261129_000001_create_users"),
+        "{out}"
+    );
+    assert!(out.contains("run `server migrate`"), "{out}");
+
+    // Production does not migrate by itself: it names the command that does.
+    let (ok, out) = cli.run(&["serve"], "", PRODUCTION);
+    assert!(!ok);
+    assert!(
+        out.contains("schema is older than this server") && out.contains("`server migrate`"),
+        "{out}"
+    );
+
+    let (ok, out) = cli.run(&["migrate"], "", &[]);
+    assert!(ok && out.contains("up to date"), "{out}");
+    let (ok, out) = cli.run(&["migrate", "status"], "", &[]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("applied  m20261129_000005_add_user_search_text"),
+        "{out}"
+    );
+    assert!(!out.contains("pending"), "{out}");
+}
+
+#[test]
+fn migrations_started_at_once_all_succeed_and_leave_one_schema() {
+    let cli = Cli::on_test_engine();
+    let children: Vec<_> = (0..3)
+        .map(|_| cli.command(&["migrate"], &[]).spawn().unwrap())
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{text}");
+    }
+    let (ok, out) = cli.run(&["migrate", "status"], "", &[]);
+    assert!(ok, "{out}");
+    assert_eq!(out.matches("applied  ").count(), 5, "{out}");
+    let (ok, out) = cli.run(&["seed-demo"], "", &[]);
+    assert!(ok && out.contains("DEMO"), "the schema works: {out}");
+}
+
+#[tokio::test]
+async fn rows_from_before_the_search_column_are_backfilled_after_the_migration() {
+    use app::db::entities::users;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let cli = Cli::new();
+    let (ok, out) = cli.run(&["seed-demo"], "", &[]);
+    assert!(ok, "{out}");
+    let db = app::db::connect(&app::db::DbOptions::new(cli.database_url()))
+        .await
+        .unwrap();
+    // As a row written before the column existed looks.
+    let user = users::Entity::find().one(&db).await.unwrap().unwrap();
+    users::ActiveModel {
+        id: Set(user.id),
+        search_text: Set(String::new()),
+        ..Default::default()
+    }
+    .update(&db)
+    .await
+    .unwrap();
+    let (ok, out) = cli.run(&["migrate"], "", &[]);
+    assert!(ok, "{out}");
+    let filled = users::Entity::find_by_id(user.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        filled.search_text,
+        app::db::users::search_text(&user.name, &user.email)
+    );
 }

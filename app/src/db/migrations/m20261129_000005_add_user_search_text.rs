@@ -1,7 +1,4 @@
-use sea_orm_migration::{
-    prelude::*,
-    sea_orm::{ConnectionTrait, Statement},
-};
+use sea_orm_migration::prelude::*;
 
 use super::m20261129_000001_create_users::Users;
 
@@ -14,7 +11,9 @@ enum UsersSearch {
 }
 
 /// Name and email, lower-cased by Rust (full Unicode: SQLite's `lower()` folds ASCII only, so
-/// "ÖZTÜRK" would not match "öztürk" there), for the staff's user search.
+/// "ÖZTÜRK" would not match "öztürk" there), for the staff's user search. The column starts
+/// empty; `db::users::backfill_search_text` fills it after the migration, in batches, outside
+/// this migration's transaction (it used to run here, row by row, holding the table's lock).
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -31,28 +30,6 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        let db = manager.get_connection();
-        let backend = db.get_database_backend();
-        let rows = db
-            .query_all_raw(Statement::from_string(
-                backend,
-                "SELECT id, name, email FROM users",
-            ))
-            .await?;
-        for row in rows {
-            let id: i64 = row.try_get("", "id")?;
-            let name: String = row.try_get("", "name")?;
-            let email: String = row.try_get("", "email")?;
-            let update = Query::update()
-                .table(Users::Table)
-                .value(
-                    UsersSearch::SearchText,
-                    crate::db::users::search_text(&name, &email),
-                )
-                .and_where(Expr::col(Users::Id).eq(id))
-                .to_owned();
-            db.execute(&update).await?;
-        }
         Ok(())
     }
 
