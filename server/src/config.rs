@@ -200,8 +200,19 @@ impl Config {
         )?);
         auth.reauth_window = seconds(source, "REAUTH_WINDOW_SECS", 10 * 60)?;
         auth.rate_limit_window = seconds(source, "SIGNIN_LOCKOUT_SECS", 15 * 60)?;
-        auth.trust_forwarded_for =
-            parse(source, "TRUST_FORWARDED_FOR", Some(false), "true or false")?;
+        if source.get("TRUST_FORWARDED_FOR").is_some() {
+            return Err(problem(
+                "TRUST_FORWARDED_FOR",
+                "no longer read: set TRUSTED_PROXY_HOPS to the number of proxies in front \
+                 (1 for one nginx), or leave it unset for none",
+            ));
+        }
+        auth.trusted_proxy_hops = parse(
+            source,
+            "TRUSTED_PROXY_HOPS",
+            Some(0),
+            "the number of reverse proxies in front (0, 1, 2, …)",
+        )?;
         let mut db = DbOptions::new(
             source
                 .get("DATABASE_URL")

@@ -607,3 +607,43 @@ async fn every_event_is_audited() {
     assert_eq!(count_events(&app, "sign_in").await, 1);
     assert_eq!(count_events(&app, "sign_out").await, 1);
 }
+
+#[tokio::test]
+async fn the_client_address_is_the_entry_of_the_outermost_trusted_proxy() {
+    use app::db::entities::sessions;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    for (hops, forwarded, expected) in [
+        ("0", "6.6.6.6, 203.0.113.9", "127.0.0.1"),
+        ("1", "6.6.6.6, 203.0.113.9", "203.0.113.9"),
+        ("1", "6.6.6.6, [2001:db8::7]:4711", "2001:db8::7"),
+        ("2", "6.6.6.6, 203.0.113.9", "6.6.6.6"),
+        // The proxy's entry is not an address: the peer's, not what the client wrote.
+        ("1", "6.6.6.6, garbage", "127.0.0.1"),
+    ] {
+        let app = TestApp::builder()
+            .env("TRUSTED_PROXY_HOPS", hops)
+            .spawn()
+            .await;
+        let user = app.create_user(Role::Client).await;
+        let response = app
+            .client()
+            .request(reqwest::Method::POST, "/api/auth/sign_in")
+            .header("x-forwarded-for", forwarded)
+            .json(&serde_json::json!({"email": user.email, "password": user.password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let row = sessions::Entity::find()
+            .filter(sessions::Column::UserId.eq(user.id))
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.client_addr.as_deref(),
+            Some(expected),
+            "{hops} hops, {forwarded}"
+        );
+    }
+}

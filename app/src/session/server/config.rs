@@ -26,8 +26,9 @@ pub struct AuthConfig {
     pub rate_limit_window: Duration,
     /// How often each instance reads revocations made by the others.
     pub revocation_poll: Duration,
-    /// Behind a reverse proxy: take the client address from the last `X-Forwarded-For` entry.
-    pub trust_forwarded_for: bool,
+    /// How many reverse proxies stand in front, each appending to `X-Forwarded-For`: the client
+    /// address is that many entries from the right. 0: the peer address.
+    pub trusted_proxy_hops: usize,
     /// Ending sessions asks for the password again when the sign-in is older than this.
     pub reauth_window: Duration,
 }
@@ -55,7 +56,7 @@ impl AuthConfig {
             max_failures_per_address: 50,
             rate_limit_window: Duration::from_secs(15 * 60),
             revocation_poll: Duration::from_secs(1),
-            trust_forwarded_for: false,
+            trusted_proxy_hops: 0,
             reauth_window: Duration::from_secs(10 * 60),
         }
     }
@@ -81,7 +82,7 @@ impl fmt::Debug for AuthConfig {
             .field("max_failures_per_address", &self.max_failures_per_address)
             .field("rate_limit_window", &self.rate_limit_window)
             .field("revocation_poll", &self.revocation_poll)
-            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("trusted_proxy_hops", &self.trusted_proxy_hops)
             .field("reauth_window", &self.reauth_window)
             .finish()
     }

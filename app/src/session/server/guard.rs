@@ -63,7 +63,7 @@ pub fn request_token(state: &AppState) -> Result<Option<String>, ApiError> {
 
 /// The client the request comes from.
 pub fn request_client(state: &AppState) -> Result<ClientInfo, ApiError> {
-    with_request(|parts| ClientInfo::from_parts(parts, state.sessions.config().trust_forwarded_for))
+    with_request(|parts| ClientInfo::from_parts(parts, state.sessions.config().trusted_proxy_hops))
 }
 
 /// The caller's live session, or `None` (its dead cookie cleared). Renews an expired token.

@@ -1,6 +1,6 @@
 //! What the session layer reads from a request: the client's address and user agent.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
 use http::{HeaderMap, header::USER_AGENT, request::Parts};
@@ -15,16 +15,20 @@ pub struct ClientInfo {
 }
 
 impl ClientInfo {
-    pub fn from_parts(parts: &Parts, trust_forwarded_for: bool) -> Self {
-        let forwarded = trust_forwarded_for
-            .then(|| last_forwarded_for(&parts.headers))
-            .flatten();
+    /// The client behind `proxy_hops` trusted proxies: the address the outermost one saw, which
+    /// is that many entries from the right of `X-Forwarded-For` (each proxy appends the address
+    /// it was reached from). With no proxies, or when that entry is missing or malformed, the
+    /// peer's own address: an entry further left was written by the client and proves nothing.
+    pub fn from_parts(parts: &Parts, proxy_hops: usize) -> Self {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
+            .map(|ConnectInfo(addr)| addr.ip());
+        let forwarded = (proxy_hops > 0)
+            .then(|| forwarded_entry(&parts.headers, proxy_hops))
+            .flatten();
         Self {
-            addr: forwarded.or(peer),
+            addr: forwarded.or(peer).map(|ip| ip.to_string()),
             user_agent: parts
                 .headers
                 .get(USER_AGENT)
@@ -50,14 +54,65 @@ impl ClientInfo {
     }
 }
 
-/// The address the nearest proxy saw: the last entry, the one a client cannot forge.
-fn last_forwarded_for(headers: &HeaderMap) -> Option<String> {
-    headers
+/// The `hops`-th entry from the right of every `X-Forwarded-For` header taken together, if it
+/// is an address.
+fn forwarded_entry(headers: &HeaderMap, hops: usize) -> Option<IpAddr> {
+    let entries: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.to_str().unwrap_or(""))
         .flat_map(|v| v.split(','))
         .map(str::trim)
-        .rfind(|s| s.parse::<std::net::IpAddr>().is_ok())
-        .map(str::to_owned)
+        .collect();
+    let entry = entries.len().checked_sub(hops).map(|i| entries[i])?;
+    parse_entry(entry)
+}
+
+/// `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1` or `[2001:db8::1]:5678`.
+fn parse_entry(entry: &str) -> Option<IpAddr> {
+    if let Ok(ip) = entry.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Ok(addr) = entry.parse::<SocketAddr>() {
+        return Some(addr.ip());
+    }
+    let bracketed = entry.strip_prefix('[')?.strip_suffix(']')?;
+    bracketed.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append("x-forwarded-for", value.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn takes_exactly_the_entry_of_the_outermost_trusted_proxy() {
+        let h = headers(&["6.6.6.6, 203.0.113.7", "10.0.0.2"]);
+        assert_eq!(forwarded_entry(&h, 1), "10.0.0.2".parse().ok());
+        assert_eq!(forwarded_entry(&h, 2), "203.0.113.7".parse().ok());
+        assert_eq!(forwarded_entry(&h, 3), "6.6.6.6".parse().ok());
+        assert_eq!(forwarded_entry(&h, 4), None, "fewer entries than proxies");
+    }
+
+    #[test]
+    fn ports_and_brackets_are_read_and_a_malformed_entry_is_not_skipped() {
+        let h = headers(&["203.0.113.7:5555"]);
+        assert_eq!(forwarded_entry(&h, 1), "203.0.113.7".parse().ok());
+        let h = headers(&["[2001:db8::1]:443, 2001:db8::2, [2001:db8::3]"]);
+        assert_eq!(forwarded_entry(&h, 3), "2001:db8::1".parse().ok());
+        assert_eq!(forwarded_entry(&h, 2), "2001:db8::2".parse().ok());
+        assert_eq!(forwarded_entry(&h, 1), "2001:db8::3".parse().ok());
+        // The proxy's own entry is garbage: the one the client wrote further left is not used.
+        let h = headers(&["203.0.113.7, not-an-address"]);
+        assert_eq!(forwarded_entry(&h, 1), None);
+        let h = headers(&["203.0.113.7, unknown"]);
+        assert_eq!(forwarded_entry(&h, 1), None);
+    }
 }
