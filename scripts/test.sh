@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every check and test SMMM Portal has, in order, with a summary at the end.
-# Installs missing tools first. Exits non-zero if any step fails. PostgreSQL must be running at
-# 127.0.0.1:5432 (database `test`, trust auth); its tests fail, never skip, when it is not.
+# Installs missing tools first. Exits non-zero if any step fails. PostgreSQL: the server at
+# 127.0.0.1:5432 (database `test`, trust auth) when one answers, else a throwaway cluster started
+# here and stopped at the end (scripts/postgres.sh); its tests fail, never skip.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -21,6 +22,9 @@ step() { # step <name> <command...>
 }
 
 scripts/install-tools.sh test || { echo "error: could not install the tools"; exit 1; }
+source scripts/postgres.sh
+ensure_postgres || { echo "error: no PostgreSQL for the tests"; exit 1; }
+trap stop_postgres EXIT
 cargo fetch --locked || { echo "error: could not fetch the crates"; exit 1; }
 
 # rustfmt leaves `view!` macros alone: leptosfmt formats them (leptosfmt.toml).

@@ -34,7 +34,7 @@ impl Cli {
 
     fn database_url(&self) -> String {
         match self.pg_schema {
-            Some(_) => PG_URL.to_owned(),
+            Some(_) => pg_url(),
             None => format!(
                 "sqlite://{}?mode=rwc",
                 self.dir.path().join("cli.db").display()
@@ -165,7 +165,7 @@ impl Drop for Cli {
         if let Some(schema) = self.pg_schema.take() {
             let _ = Command::new("psql")
                 .args([
-                    PG_URL,
+                    pg_url().as_str(),
                     "-qc",
                     &format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"),
                 ])

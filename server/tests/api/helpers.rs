@@ -15,7 +15,19 @@ use serde_json::{Value, json};
 use server::{Application, Config};
 
 pub const TEST_SECRET: &str = "test-secret-0123456789-abcdefghijklmnop";
-pub const PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+/// The PostgreSQL database the tests use: `TEST_PG_URL` (set by `make test` when it starts a
+/// throwaway cluster), else the one this machine runs.
+pub fn pg_url() -> String {
+    std::env::var("TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// `pg_url()` with another database name.
+pub fn pg_url_of(database: &str) -> String {
+    let url = pg_url();
+    let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
+    format!("{base}/{database}")
+}
 pub const PASSWORD: &str = "correct-horse-battery";
 /// A file named like Trunk's hashed output, large enough to be compressed.
 pub const HASHED_ASSET: &str = "/app-0123456789abcdef.js";
@@ -78,7 +90,7 @@ impl Builder {
         if !self.env.contains_key("DATABASE_URL") {
             if use_postgres() {
                 let schema = unique("t");
-                self.env.insert("DATABASE_URL".into(), PG_URL.into());
+                self.env.insert("DATABASE_URL".into(), pg_url());
                 self.env.insert("DATABASE_SCHEMA".into(), schema.clone());
                 pg_schema = Some(schema);
             } else {
@@ -96,7 +108,7 @@ impl Builder {
             Config::from_source(&self.env, dir.path()).expect("test configuration is valid");
         let app = Application::build(config)
             .await
-            .expect("the server starts (is PostgreSQL running at 127.0.0.1:5432?)");
+            .expect("the server starts (is PostgreSQL running at TEST_PG_URL or 127.0.0.1:5432?)");
         let port = app.port();
         let state = app.state().clone();
         tokio::spawn(app.run_until_stopped());
@@ -294,7 +306,7 @@ impl Drop for TestApp {
                 };
                 rt.block_on(async {
                     use sea_orm::ConnectionTrait;
-                    if let Ok(db) = sea_orm::Database::connect(PG_URL).await {
+                    if let Ok(db) = sea_orm::Database::connect(pg_url()).await {
                         let _ = db
                             .execute_unprepared(&format!(
                                 "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"
@@ -372,7 +384,7 @@ impl TestApp {
 /// The database URL (and PostgreSQL schema) `app` runs on, for a second instance to share.
 pub fn first_database_url(app: &TestApp) -> (String, Option<String>) {
     match &app.pg_schema {
-        Some(schema) => (PG_URL.to_owned(), Some(schema.clone())),
+        Some(schema) => (pg_url(), Some(schema.clone())),
         None => (
             format!(
                 "sqlite://{}?mode=rwc",

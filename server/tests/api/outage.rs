@@ -12,18 +12,15 @@ use crate::helpers::*;
 #[tokio::test]
 async fn fast_path_survives_a_database_outage_and_sign_in_answers_503() {
     let name = unique("smmm_outage");
-    let admin = Database::connect(PG_URL)
+    let admin = Database::connect(pg_url())
         .await
-        .expect("PostgreSQL must be reachable at 127.0.0.1:5432 (database test) for this test");
+        .expect("PostgreSQL must be reachable at TEST_PG_URL (default 127.0.0.1:5432/test)");
     admin
         .execute_unprepared(&format!("CREATE DATABASE {name}"))
         .await
         .unwrap();
     let app = TestApp::builder()
-        .env(
-            "DATABASE_URL",
-            &format!("postgres://postgres@127.0.0.1:5432/{name}"),
-        )
+        .env("DATABASE_URL", &pg_url_of(&name))
         .spawn()
         .await;
     let user = app.create_user(Role::Client).await;
