@@ -51,7 +51,7 @@ pub struct Application {
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let state = open_state(&config).await?;
-        state.sessions.spawn_revocation_watcher();
+        state.sessions.spawn_background_tasks();
         let router = router(&config, state.clone());
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await

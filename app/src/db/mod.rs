@@ -5,6 +5,7 @@ pub mod audit;
 pub mod entities;
 pub mod migrations;
 pub mod schema;
+pub mod signin_limits;
 pub mod users;
 
 use std::time::Duration;

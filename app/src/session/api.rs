@@ -8,15 +8,26 @@ use crate::{error::ApiError, session::Session};
 /// `POST /api/auth/sign_in` with `{"email": …, "password": …}`: the new session, and its cookie.
 #[server(prefix = "/api/auth", endpoint = "sign_in", input = server_fn::codec::Json)]
 pub async fn sign_in(email: String, password: String) -> Result<Session, ApiError> {
+    use crate::session::server::service::SignInRequest;
     use crate::{session::server::guard, state::AppState};
     let state = AppState::current()?;
     let token = guard::request_token(&state)?;
     let client = guard::request_client(&state)?;
+    let device_cookies = guard::request_device_cookies(&state)?;
     let started = state
         .sessions
-        .sign_in(&client, token.as_deref(), &email, &password)
+        .sign_in(SignInRequest {
+            client: &client,
+            current_token: token.as_deref(),
+            device_cookies: &device_cookies,
+            email: &email,
+            password: &password,
+        })
         .await?;
     guard::set_cookie(&started.set_cookie);
+    if let Some(device) = &started.device_cookie {
+        guard::set_cookie(device);
+    }
     Ok(started.session)
 }
 

@@ -227,7 +227,7 @@ fn migrations_started_at_once_all_succeed_and_leave_one_schema() {
     }
     let (ok, out) = cli.run(&["migrate", "status"], "", &[]);
     assert!(ok, "{out}");
-    assert_eq!(out.matches("applied  ").count(), 5, "{out}");
+    assert_eq!(out.matches("applied  ").count(), 6, "{out}");
     let (ok, out) = cli.run(&["seed-demo"], "", &[]);
     assert!(ok && out.contains("DEMO"), "the schema works: {out}");
 }

@@ -9,5 +9,6 @@ mod auth;
 mod cli;
 mod foundation;
 mod helpers;
+mod limits;
 mod outage;
 mod tokens;

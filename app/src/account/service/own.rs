@@ -72,7 +72,11 @@ pub async fn change_password(
         field: Some("current_password".into()),
         ..e
     })?;
-    if !state.sessions.verify_password(&user, &typed).await? {
+    if !state
+        .sessions
+        .verify_password(&caller.session, &user, &typed)
+        .await?
+    {
         return Err(ApiError::invalid(
             "current_password",
             "The current password is incorrect.",
@@ -126,7 +130,11 @@ pub async fn confirm_fresh(
     };
     let password = Password::parse(password)?;
     let user = load_user(state, caller.user().id).await?;
-    if state.sessions.verify_password(&user, &password).await? {
+    if state
+        .sessions
+        .verify_password(&caller.session, &user, &password)
+        .await?
+    {
         Ok(())
     } else {
         Err(ApiError::invalid("password", "The password is incorrect."))

@@ -8,6 +8,7 @@ mod m20261129_000002_create_sessions;
 mod m20261129_000003_create_auth_events;
 mod m20261129_000004_add_user_version;
 mod m20261129_000005_add_user_search_text;
+mod m20261130_000006_create_signin_limits;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_create_auth_events::Migration),
             Box::new(m20261129_000004_add_user_version::Migration),
             Box::new(m20261129_000005_add_user_search_text::Migration),
+            Box::new(m20261130_000006_create_signin_limits::Migration),
         ]
     }
 }

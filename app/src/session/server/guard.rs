@@ -61,6 +61,11 @@ pub fn request_token(state: &AppState) -> Result<Option<String>, ApiError> {
     with_request(|parts| state.sessions.cookie().read(&parts.headers))
 }
 
+/// The device cookies the request carries (see `device`).
+pub fn request_device_cookies(state: &AppState) -> Result<Vec<String>, ApiError> {
+    with_request(|parts| state.sessions.device_cookie().read(&parts.headers))
+}
+
 /// The client the request comes from.
 pub fn request_client(state: &AppState) -> Result<ClientInfo, ApiError> {
     with_request(|parts| ClientInfo::from_parts(parts, state.sessions.config().trusted_proxy_hops))

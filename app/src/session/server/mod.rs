@@ -3,9 +3,9 @@
 pub mod config;
 pub mod cookie;
 pub mod denylist;
+pub mod device;
 pub mod guard;
 pub mod password;
-pub mod rate_limit;
 pub mod request;
 pub mod revocation;
 pub mod service;

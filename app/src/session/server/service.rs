@@ -10,10 +10,11 @@ use super::{
     config::AuthConfig,
     cookie::SessionCookie,
     denylist::Denylist,
+    device::DeviceCookie,
     password::PasswordHasher,
     request::ClientInfo,
     revocation::{self, RevocationWatcher, Which},
-    sign_in_limits::SignInLimits,
+    sign_in_limits::{Outcome, SignInLimits},
     store,
     token::{Claims, SigningKey, TokenKeys, Verified},
 };
@@ -49,6 +50,8 @@ pub struct StartedSession {
     pub sid: String,
     pub session: Session,
     pub set_cookie: String,
+    /// After a sign-in with the password: the device cookie that marks this browser as known.
+    pub device_cookie: Option<String>,
 }
 
 /// What reading a token found.
@@ -72,6 +75,19 @@ pub struct SessionService {
     denylist: Arc<Denylist>,
     watcher: Arc<RevocationWatcher>,
     limits: SignInLimits,
+    device: DeviceCookie,
+}
+
+/// A sign-in as the request brings it.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInRequest<'a> {
+    pub client: &'a ClientInfo,
+    /// The session token the request already carries, if any: it is ended.
+    pub current_token: Option<&'a str>,
+    /// The device cookies the request carries (see `device`).
+    pub device_cookies: &'a [String],
+    pub email: &'a str,
+    pub password: &'a str,
 }
 
 /// Why the service could not be built.
@@ -113,7 +129,8 @@ impl SessionService {
                 revocation_window,
                 config.revocation_poll,
             )),
-            limits: SignInLimits::new(&config),
+            limits: SignInLimits::new(db.clone(), &config),
+            device: DeviceCookie::new(config.secure_cookies()),
             keys,
             config,
             db,
@@ -128,6 +145,10 @@ impl SessionService {
         &self.cookie
     }
 
+    pub fn device_cookie(&self) -> &DeviceCookie {
+        &self.device
+    }
+
     pub fn hasher(&self) -> &PasswordHasher {
         &self.hasher
     }
@@ -136,32 +157,45 @@ impl SessionService {
         &self.db
     }
 
-    /// Checks credentials and starts a new session; the caller sets its cookie. A session the
-    /// request already carried is ended: every sign-in gets a fresh id.
-    pub async fn sign_in(
-        &self,
-        client: &ClientInfo,
-        current_token: Option<&str>,
-        raw_email: &str,
-        raw_password: &str,
-    ) -> Result<StartedSession, ApiError> {
-        let email = Email::parse(raw_email)?;
-        let password = Password::parse(raw_password)?;
-        let address = client.addr.as_deref().unwrap_or_default();
-        if let Err(retry_after) = self.limits.begin(email.as_ref(), address) {
-            self.audit(
-                AuditKind::SignInLocked,
-                client.event(None, Some(&email), None),
-            )
-            .await;
-            return Err(ApiError::too_many_requests(retry_after));
-        }
+    /// Checks credentials and starts a new session; the caller sets its cookies (the session's,
+    /// and the device cookie that spares this browser the account's sign-in delay next time). A
+    /// session the request already carried is ended: every sign-in gets a fresh id.
+    pub async fn sign_in(&self, request: SignInRequest<'_>) -> Result<StartedSession, ApiError> {
+        let SignInRequest {
+            client,
+            current_token,
+            device_cookies,
+            email,
+            password,
+        } = request;
+        let email = Email::parse(email)?;
+        let password = Password::parse(password)?;
+        let trusted_device =
+            self.device
+                .vouches_for(&self.keys, device_cookies, email.as_ref(), Utc::now());
+        let attempt = match self
+            .limits
+            .begin(email.as_ref(), client.addr.as_deref(), trusted_device)
+            .await?
+        {
+            Ok(attempt) => attempt,
+            Err(limited) => {
+                if limited.first_of_window {
+                    let event = client.event(None, Some(&email), None);
+                    self.audit(AuditKind::SignInLocked, event).await;
+                }
+                return Err(ApiError::too_many_requests(limited.retry_after));
+            }
+        };
 
-        let user = db::users::find_by_email(&self.db, &email).await?;
-        let matched = self
-            .hasher
-            .verify(&password, user.as_ref().map(|u| u.password_hash.as_str()))
-            .await?;
+        let checked = self.check_credentials(&email, &password).await;
+        let outcome = match &checked {
+            Ok((_, true)) => Outcome::Correct,
+            Ok((_, false)) => Outcome::Wrong,
+            Err(_) => Outcome::NotChecked,
+        };
+        self.limits.finish(attempt, outcome).await?;
+        let (user, matched) = checked?;
         let user = match user {
             Some(user) if matched && user.active && user.role().is_ok() => user,
             user => {
@@ -176,7 +210,6 @@ impl SessionService {
                 return Err(ApiError::invalid_credentials());
             }
         };
-        self.limits.succeeded(email.as_ref(), address);
 
         if let Some(Verified::Fresh(old) | Verified::Expired(old)) =
             current_token.and_then(|t| self.keys.verify(t, Utc::now()))
@@ -197,7 +230,25 @@ impl SessionService {
         }
         self.audit(AuditKind::SignIn, client.event(Some(user.id), None, None))
             .await;
-        Ok(started)
+        Ok(StartedSession {
+            device_cookie: self.device.issue(&self.keys, email.as_ref(), Utc::now()),
+            ..started
+        })
+    }
+
+    /// The account behind `email`, if any, and whether `password` is its password. Unknown
+    /// emails are checked against a dummy hash: the time taken does not tell.
+    async fn check_credentials(
+        &self,
+        email: &Email,
+        password: &Password,
+    ) -> Result<(Option<users::Model>, bool), ApiError> {
+        let user = db::users::find_by_email(&self.db, email).await?;
+        let matched = self
+            .hasher
+            .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
+            .await?;
+        Ok((user, matched))
     }
 
     /// A new session row for `user` on this client, and the cookie that carries it.
@@ -228,6 +279,7 @@ impl SessionService {
                 expires: db::rfc3339(expires_at),
             },
             set_cookie,
+            device_cookie: None,
         })
     }
 
@@ -361,9 +413,21 @@ impl SessionService {
         Ok(())
     }
 
-    /// Starts feeding the denylist with every instance's revocations (see `revocation`).
-    pub fn spawn_revocation_watcher(&self) {
+    /// Starts what runs beside the requests until the process ends: the revocation watcher
+    /// (see `revocation`) and, hourly, the pruning of old sign-in counters.
+    pub fn spawn_background_tasks(&self) {
         self.watcher.spawn();
+        let limits = self.limits.clone();
+        tokio::spawn(async move {
+            let mut hourly = tokio::time::interval(Duration::from_secs(60 * 60));
+            loop {
+                hourly.tick().await;
+                match limits.prune().await {
+                    Ok(pruned) => tracing::debug!(pruned, "old sign-in counters pruned"),
+                    Err(err) => tracing::warn!(%err, "could not prune sign-in counters"),
+                }
+            }
+        });
     }
 
     /// Whether this instance refuses `sid` without asking the database: revoked here, or heard
@@ -401,23 +465,30 @@ impl SessionService {
     }
 
     /// Checks a signed-in user's password (to change it, or to confirm ending sessions), under
-    /// the same per-account limit as sign-in: a stolen cookie is no way to guess the password.
+    /// a limit of its own session's: a stolen cookie is no way to guess the password, and a
+    /// stranger's failed sign-ins never stop the owner.
     pub async fn verify_password(
         &self,
+        current: &CurrentSession,
         user: &users::Model,
         password: &Password,
     ) -> Result<bool, ApiError> {
-        self.limits
-            .begin_reentry(&user.email)
-            .map_err(ApiError::too_many_requests)?;
-        let matched = self
+        let attempt = self
+            .limits
+            .begin_reentry(&current.sid)
+            .await?
+            .map_err(|limited| ApiError::too_many_requests(limited.retry_after))?;
+        let checked = self
             .hasher
             .verify(password, Some(&user.password_hash))
-            .await?;
-        if matched {
-            self.limits.reentry_succeeded(&user.email);
-        }
-        Ok(matched)
+            .await;
+        let outcome = match checked {
+            Ok(true) => Outcome::Correct,
+            Ok(false) => Outcome::Wrong,
+            Err(_) => Outcome::NotChecked,
+        };
+        self.limits.finish(attempt, outcome).await?;
+        checked
     }
 
     /// Revokes every session of a user, but `except`, everywhere as `revoke` does.

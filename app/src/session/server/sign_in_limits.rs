@@ -1,57 +1,281 @@
-//! The sign-in limits: the one place sign-in attempts and password re-entries are counted, per
-//! account and per client address. Counted in this process's memory for now (`FailureLimiter`).
+//! The sign-in limits: the one place sign-in attempts and password re-entries are counted. The
+//! counters live in the database (`db::signin_limits`): every instance shares them, a restart
+//! keeps them, and this process holds nothing per key whatever an attacker sends.
+//!
+//! The scheme (OWASP's "device cookies", ASVS 2.2.1), each attempt counted when it begins:
+//! - per (account, client address): `max_failures_per_account` failures in the window, then 429;
+//! - per account, from all addresses: after that many failures, attempts are checked one at a
+//!   time, each only after a delay that doubles from one second up to `MAX_DELAY` (so at most
+//!   about 100 failures an hour); a browser that has signed in to the account before carries a
+//!   device cookie and is exempt, so a stranger being slowed down does not lock out the owner;
+//! - per client address (IPv6 by its /64): `max_failures_per_address` in the window;
+//! - a signed-in person's password re-entry: per session, so a stranger's failures never stop
+//!   the owner from changing the password.
+//!
+//! A correct password is never refused because other attempts are in flight: an attempt beyond
+//! the budget waits (at most `MAX_WAIT`) for the ones in flight on its key. Attempts refused
+//! before bcrypt runs count as nothing.
 
-use super::{config::AuthConfig, rate_limit::FailureLimiter};
+use std::{net::IpAddr, time::Duration};
 
+use chrono::Utc;
+use sea_orm::{DatabaseConnection, DbErr};
+
+use super::config::AuthConfig;
+use crate::db::signin_limits as counters;
+
+/// The longest delay between two attempts on an account past its free failures: 36 s makes at
+/// most 100 an hour.
+const MAX_DELAY: Duration = Duration::from_secs(36);
+/// How long an attempt waits for the attempts in flight on its key before it is refused.
+const MAX_WAIT: Duration = Duration::from_secs(3);
+/// An attempt in flight longer than this was lost with its process: it counts no more.
+const STALE: Duration = Duration::from_secs(60);
+
+#[derive(Clone)]
 pub struct SignInLimits {
-    account: FailureLimiter,
-    address: FailureLimiter,
+    db: DatabaseConnection,
+    per_pair: i64,
+    per_address: i64,
+    window: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Pair,
+    Address,
+    Account,
+    Session,
+}
+
+/// An attempt counted on its keys; `finish` must follow.
+#[derive(Debug)]
+#[must_use = "an attempt must be finished"]
+pub struct Attempt {
+    keys: Vec<(Kind, String)>,
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Correct,
+    Wrong,
+    /// Stopped before the password was checked (the password queue was full, say).
+    NotChecked,
+}
+
+/// A refused attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limited {
+    /// Seconds until an attempt may succeed (`Retry-After`).
+    pub retry_after: u64,
+    /// The first refusal of this key's window: the one worth an audit event.
+    pub first_of_window: bool,
 }
 
 impl SignInLimits {
-    pub fn new(config: &AuthConfig) -> Self {
+    pub fn new(db: DatabaseConnection, config: &AuthConfig) -> Self {
         Self {
-            account: FailureLimiter::new(config.max_failures_per_account, config.rate_limit_window),
-            address: FailureLimiter::new(config.max_failures_per_address, config.rate_limit_window),
+            db,
+            per_pair: i64::from(config.max_failures_per_account),
+            per_address: i64::from(config.max_failures_per_address),
+            window: config.rate_limit_window,
         }
     }
 
-    /// Counts a sign-in attempt against its account and its address before the password is
-    /// checked, or refuses it with the seconds until it may be tried again. A refused attempt
-    /// counts against neither.
-    pub fn begin(&self, account: &str, address: &str) -> Result<(), u64> {
-        match (
-            self.account.begin_attempt(account),
-            self.address.begin_attempt(address),
-        ) {
-            (Ok(()), Ok(())) => Ok(()),
-            (Ok(()), Err(retry_after)) => {
-                self.account.attempt_succeeded(account);
-                Err(retry_after)
+    /// Counts a sign-in attempt on its keys before the password is checked, or refuses it.
+    /// `trusted_device`: the browser has signed in to this account before (its device cookie).
+    pub async fn begin(
+        &self,
+        account: &str,
+        address: Option<&str>,
+        trusted_device: bool,
+    ) -> Result<Result<Attempt, Limited>, DbErr> {
+        let address = address.map_or_else(|| "unknown".to_owned(), address_group);
+        let mut keys = vec![
+            (Kind::Pair, format!("p:{account}|{address}")),
+            (Kind::Address, format!("ip:{address}")),
+        ];
+        if !trusted_device {
+            keys.push((Kind::Account, format!("a:{account}")));
+        }
+        self.begin_keys(keys).await
+    }
+
+    /// Counts a signed-in person's password re-entry on their session, or refuses it.
+    pub async fn begin_reentry(&self, sid: &str) -> Result<Result<Attempt, Limited>, DbErr> {
+        self.begin_keys(vec![(Kind::Session, format!("s:{sid}"))])
+            .await
+    }
+
+    async fn begin_keys(
+        &self,
+        keys: Vec<(Kind, String)>,
+    ) -> Result<Result<Attempt, Limited>, DbErr> {
+        let mut counted = Attempt {
+            keys: Vec::with_capacity(keys.len()),
+        };
+        for (kind, key) in keys {
+            match self.begin_key(kind, &key).await {
+                Ok(Ok(())) => counted.keys.push((kind, key)),
+                Ok(Err(limited)) => {
+                    self.finish(counted, Outcome::NotChecked).await?;
+                    return Ok(Err(limited));
+                }
+                Err(err) => {
+                    self.finish(counted, Outcome::NotChecked).await?;
+                    return Err(err);
+                }
             }
-            (Err(retry_after), Ok(())) => {
-                self.address.attempt_succeeded(address);
-                Err(retry_after)
+        }
+        Ok(Ok(counted))
+    }
+
+    /// Counts one key, waiting for the attempts in flight on it when they alone fill the budget.
+    async fn begin_key(&self, kind: Kind, key: &str) -> Result<Result<(), Limited>, DbErr> {
+        let window = millis(self.window);
+        let stale = millis(STALE);
+        let deadline = tokio::time::Instant::now() + MAX_WAIT;
+        loop {
+            let now = now_ms();
+            let admitted = match kind {
+                Kind::Account => {
+                    counters::begin_account(&self.db, key, now, window, self.per_pair, stale)
+                        .await?
+                }
+                Kind::Pair | Kind::Session => {
+                    counters::begin_fixed(&self.db, key, now, window, self.per_pair, stale).await?
+                }
+                Kind::Address => {
+                    counters::begin_fixed(&self.db, key, now, window, self.per_address, stale)
+                        .await?
+                }
+            };
+            if admitted {
+                return Ok(Ok(()));
             }
-            (Err(account_wait), Err(address_wait)) => Err(account_wait.max(address_wait)),
+            let Some(counter) = counters::counter(&self.db, key).await? else {
+                continue; // pruned in between: try again
+            };
+            let max = if kind == Kind::Address {
+                self.per_address
+            } else {
+                self.per_pair
+            };
+            let retry_after_ms = match kind {
+                Kind::Account if counter.in_flight == 0 && counter.next_attempt_ms > now => {
+                    Some(counter.next_attempt_ms - now)
+                }
+                Kind::Account => None,
+                _ if counter.failures >= max => Some(counter.window_start_ms + window - now),
+                _ => None,
+            };
+            let out_of_wait = tokio::time::Instant::now() >= deadline;
+            if retry_after_ms.is_some() || out_of_wait {
+                let retry_after_ms = retry_after_ms.unwrap_or(1000).max(1);
+                return Ok(Err(Limited {
+                    retry_after: u64::try_from(retry_after_ms).map_or(1, |ms| ms.div_ceil(1000)),
+                    first_of_window: counters::first_refusal_of_window(&self.db, key).await?,
+                }));
+            }
+            // Only attempts in flight fill the budget: their results decide.
+            tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
 
-    /// The password was right: the account's failures are forgotten, and the address gets its
-    /// attempt back.
-    pub fn succeeded(&self, account: &str, address: &str) {
-        self.account.reset(account);
-        self.address.attempt_succeeded(address);
+    /// Ends an attempt: a correct password clears its account's counters, a wrong one adds a
+    /// failure everywhere, an unchecked one gives its counts back.
+    pub async fn finish(&self, attempt: Attempt, outcome: Outcome) -> Result<(), DbErr> {
+        let now = now_ms();
+        for (kind, key) in &attempt.keys {
+            match (outcome, kind) {
+                (Outcome::Correct, Kind::Pair | Kind::Account) => {
+                    counters::clear(&self.db, key).await?;
+                }
+                (Outcome::Correct | Outcome::NotChecked, _) => {
+                    counters::finish(&self.db, key, now, false).await?;
+                }
+                (Outcome::Wrong, Kind::Account) => {
+                    let failures = counters::finish(&self.db, key, now, true).await?;
+                    if let Some(delay) = account_delay(failures, self.per_pair) {
+                        counters::delay(&self.db, key, now + millis(delay)).await?;
+                    }
+                }
+                (Outcome::Wrong, _) => {
+                    counters::finish(&self.db, key, now, true).await?;
+                }
+            }
+        }
+        Ok(())
     }
 
-    /// A signed-in person types their password again (to change it, or to confirm ending
-    /// sessions): counted against the account, so a stolen cookie is no way to guess it.
-    pub fn begin_reentry(&self, account: &str) -> Result<(), u64> {
-        self.account.begin_attempt(account)
+    /// Deletes counters nobody has touched for two windows (and at least a day: an account's
+    /// delay must outlive its quiet window).
+    pub async fn prune(&self) -> Result<u64, DbErr> {
+        let keep = (self.window * 2).max(Duration::from_secs(24 * 60 * 60));
+        counters::prune(&self.db, now_ms() - millis(keep)).await
+    }
+}
+
+/// The wait after an account's `failures`-th failure: none within its free failures, then 1 s,
+/// 2 s, 4 s … up to `MAX_DELAY`.
+fn account_delay(failures: i64, free: i64) -> Option<Duration> {
+    let beyond = u32::try_from(failures - free).ok()?;
+    let secs = 1_u64.checked_shl(beyond).unwrap_or(u64::MAX);
+    Some(Duration::from_secs(secs).min(MAX_DELAY))
+}
+
+/// The address a per-address limit counts: an IPv6 address by its /64 (one customer's
+/// network: anyone can hold a whole /64), anything else as it is.
+fn address_group(addr: &str) -> String {
+    match addr.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map_or(addr.to_owned(), |v4| v4.to_string()),
+        _ => addr.to_owned(),
+    }
+}
+
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_account_delay_doubles_up_to_its_cap() {
+        assert_eq!(account_delay(4, 5), None);
+        assert_eq!(account_delay(5, 5), Some(Duration::from_secs(1)));
+        assert_eq!(account_delay(6, 5), Some(Duration::from_secs(2)));
+        assert_eq!(account_delay(10, 5), Some(Duration::from_secs(32)));
+        assert_eq!(account_delay(11, 5), Some(MAX_DELAY));
+        assert_eq!(account_delay(500, 5), Some(MAX_DELAY));
+        // At the cap, an hour holds at most this many failures.
+        assert!(3600 / MAX_DELAY.as_secs() <= 100);
     }
 
-    /// The re-entered password was right: the attempt is given back.
-    pub fn reentry_succeeded(&self, account: &str) {
-        self.account.attempt_succeeded(account);
+    #[test]
+    fn ipv6_addresses_count_by_their_slash_64() {
+        assert_eq!(address_group("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+        assert_eq!(
+            address_group("2001:db8:1:2:ffff::1"),
+            address_group("2001:db8:1:2::9")
+        );
+        assert_ne!(
+            address_group("2001:db8:1:3::1"),
+            address_group("2001:db8:1:2::1")
+        );
+        assert_eq!(address_group("203.0.113.7"), "203.0.113.7");
+        assert_eq!(address_group("::ffff:203.0.113.7"), "203.0.113.7");
     }
 }

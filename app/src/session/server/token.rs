@@ -40,6 +40,16 @@ impl SigningKey {
     pub fn kid(&self) -> &str {
         &self.kid
     }
+
+    /// An HMAC-SHA256 of `message`, base64url: for small signed values other than tokens.
+    pub fn sign(&self, message: &[u8]) -> Result<String, jsonwebtoken::errors::Error> {
+        crypto::sign(message, &self.encoding, Algorithm::HS256)
+    }
+
+    /// Whether `signature` is `sign(message)` under this key (compared in constant time).
+    pub fn verifies(&self, signature: &str, message: &[u8]) -> bool {
+        crypto::verify(signature, message, &self.decoding, Algorithm::HS256).unwrap_or(false)
+    }
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -133,6 +143,18 @@ impl TokenKeys {
 
     pub fn issuer(&self) -> &str {
         &self.issuer
+    }
+
+    /// The key that signs.
+    pub fn current(&self) -> &SigningKey {
+        &self.current
+    }
+
+    /// Every key that verifies, the signing one first.
+    pub fn verifying(&self) -> impl Iterator<Item = &SigningKey> {
+        [Some(&self.current), self.previous.as_ref()]
+            .into_iter()
+            .flatten()
     }
 
     /// Signs a token for `user` in session `sid`, valid from `now` for `ttl_secs`.
