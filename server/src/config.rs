@@ -141,10 +141,14 @@ impl Config {
             }
             None => development_secret(data_dir)?,
         };
-        let previous_secret = source
-            .get("SESSION_SECRET_PREVIOUS")
-            .map(|s| check_secret("SESSION_SECRET_PREVIOUS", s.into_bytes()))
-            .transpose()?;
+        let rotation_secret = |variable| {
+            source
+                .get(variable)
+                .map(|s| check_secret(variable, s.into_bytes()))
+                .transpose()
+        };
+        let previous_secret = rotation_secret("SESSION_SECRET_PREVIOUS")?;
+        let next_secret = rotation_secret("SESSION_SECRET_NEXT")?;
 
         let bcrypt_cost: u32 = parse(
             source,
@@ -184,6 +188,7 @@ impl Config {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let mut auth = AuthConfig::for_origin(public_origin, secret);
         auth.previous_secret = previous_secret;
+        auth.next_secret = next_secret;
         auth.token_ttl = token_ttl;
         auth.idle_timeout = idle_timeout;
         auth.absolute_timeout = absolute_timeout;

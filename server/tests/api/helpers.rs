@@ -372,8 +372,16 @@ pub async fn count_events(app: &TestApp, kind: &str) -> u64 {
 impl TestApp {
     /// Another instance on this one's database (and PostgreSQL schema).
     pub async fn second_instance(&self) -> TestApp {
+        self.instance_with(&[]).await
+    }
+
+    /// Another instance on this one's database, with these settings besides.
+    pub async fn instance_with(&self, env: &[(&str, &str)]) -> TestApp {
         let (url, schema) = first_database_url(self);
         let mut builder = TestApp::builder().env("DATABASE_URL", &url);
+        for (key, value) in env {
+            builder = builder.env(key, value);
+        }
         if let Some(schema) = &schema {
             builder = builder.env("DATABASE_SCHEMA", schema);
         }

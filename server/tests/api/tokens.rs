@@ -172,3 +172,57 @@ async fn a_rotated_secret_still_verifies_tokens_of_the_previous_one() {
     // And the old instance, which does not know the new secret, refuses them.
     assert_eq!(old.me_status(&new_token).await, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_three_step_rotation_refuses_no_request_on_any_instance() {
+    const NEW: &str = "the-new-secret-0123456789-abcdefghijkl";
+    let ttl = ("SESSION_TOKEN_TTL_SECS", "1");
+    // `origin` owns the database; the instances "restarted" below share it, each step's
+    // instances replacing the last step's.
+    let origin = TestApp::builder().env(ttl.0, ttl.1).spawn().await;
+    let user = origin.create_user(Role::Client).await;
+    let a = origin.instance_with(&[ttl]).await;
+    let b = origin.instance_with(&[ttl]).await;
+    let mut tokens = vec![a.client().sign_in(&user).await];
+    // Every token so far works on every instance running now.
+    async fn all_accepted(instances: &[&TestApp], tokens: &[String], step: &str) {
+        for (i, instance) in instances.iter().enumerate() {
+            for (t, token) in tokens.iter().enumerate() {
+                let status = instance.me_status(token).await;
+                assert_eq!(status, StatusCode::OK, "{step}: token {t} on instance {i}");
+            }
+        }
+    }
+
+    all_accepted(&[&a, &b], &tokens, "before the rotation").await;
+
+    // 1. Every instance learns the next key (restarted one by one), signing with the old one.
+    let next = [ttl, ("SESSION_SECRET_NEXT", NEW)];
+    let b = origin.instance_with(&next).await;
+    all_accepted(&[&a, &b], &tokens, "b knows the next key").await;
+    let a = origin.instance_with(&next).await;
+    all_accepted(&[&a, &b], &tokens, "both know the next key").await;
+
+    // 2. Every instance signs with it, the old key kept as the previous one. While only b
+    //    has moved, a verifies b's new tokens through its next key.
+    let new_keys = [
+        ttl,
+        ("SESSION_SECRET", NEW),
+        ("SESSION_SECRET_PREVIOUS", TEST_SECRET),
+    ];
+    let b = origin.instance_with(&new_keys).await;
+    tokens.push(b.client().sign_in(&user).await);
+    all_accepted(&[&a, &b], &tokens, "b signs with the new key").await;
+    let a = origin.instance_with(&new_keys).await;
+    // Tokens of both keys, expired by now: renewed (with the new key) wherever they land.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    all_accepted(&[&a, &b], &tokens, "both sign with the new key").await;
+    let renewed = a.client().sign_in(&user).await;
+    assert_eq!(b.me_status(&renewed).await, StatusCode::OK);
+
+    // 3. No earlier than the idle timeout later, the old key goes: what the new key signed
+    //    lives on, and a token of the old key (no session idles that long) is refused.
+    let c = origin.instance_with(&[ttl, ("SESSION_SECRET", NEW)]).await;
+    assert_eq!(c.me_status(&renewed).await, StatusCode::OK);
+    assert_eq!(c.me_status(&tokens[0]).await, StatusCode::UNAUTHORIZED);
+}

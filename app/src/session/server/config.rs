@@ -7,9 +7,11 @@ pub struct AuthConfig {
     /// The site's origin, e.g. `https://portal.example.com`: the issuer and audience of tokens,
     /// the origin state-changing requests must come from, and (https) the switch to Secure cookies.
     pub public_origin: String,
-    /// The signing secret (at least 32 bytes) and, during a rotation, the one before it.
+    /// The signing secret (at least 32 bytes) and, during a rotation, the one before it and the
+    /// one after it: both verify, neither signs.
     pub secret: Vec<u8>,
     pub previous_secret: Option<Vec<u8>>,
+    pub next_secret: Option<Vec<u8>>,
     /// How long one token is good for before the session row is checked again.
     pub token_ttl: Duration,
     /// A session with no renewal for this long has ended.
@@ -46,6 +48,7 @@ impl AuthConfig {
             public_origin: public_origin.into(),
             secret,
             previous_secret: None,
+            next_secret: None,
             token_ttl: Duration::from_secs(5 * 60),
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
@@ -71,6 +74,10 @@ impl fmt::Debug for AuthConfig {
             .field(
                 "previous_secret",
                 &self.previous_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "next_secret",
+                &self.next_secret.as_ref().map(|_| "[redacted]"),
             )
             .field("token_ttl", &self.token_ttl)
             .field("idle_timeout", &self.idle_timeout)

@@ -105,16 +105,13 @@ impl SessionService {
         // long an id must stay on the denylist, and that far back a catch-up must look.
         let revocation_window = config.token_ttl + Duration::from_secs(5);
         let denylist = Arc::new(Denylist::new(revocation_window));
-        let previous = config
-            .previous_secret
-            .as_deref()
-            .map(SigningKey::new)
-            .transpose()?;
+        let key = |secret: &Option<Vec<u8>>| secret.as_deref().map(SigningKey::new).transpose();
         let keys = TokenKeys::new(
             SigningKey::new(&config.secret)?,
-            previous,
+            key(&config.previous_secret)?,
             config.public_origin.clone(),
-        );
+        )
+        .also_verifying(key(&config.next_secret)?);
         Ok(Self {
             cookie: SessionCookie::new(config.secure_cookies()),
             hasher: PasswordHasher::new(

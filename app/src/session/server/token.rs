@@ -1,6 +1,6 @@
 //! The session JWT: HS256 only, `iss`/`aud`/`typ`/`kid` checked, signed by the current key and
-//! verified by the current or the previous one (so the secret can rotate without signing
-//! everyone out).
+//! verified by the current, the previous or the next one (so the secret can rotate without
+//! signing anyone out: see the README's "Rotating the secret").
 
 use std::collections::HashSet;
 
@@ -111,7 +111,8 @@ pub enum Verified {
 #[derive(Debug, Clone)]
 pub struct TokenKeys {
     current: SigningKey,
-    previous: Option<SigningKey>,
+    /// Keys that verify but do not sign: the previous one, and the next one during a rotation.
+    others: Vec<SigningKey>,
     issuer: String,
     audience: String,
     /// HS256 only; `exp` is checked by `verify` itself (an expired token may be renewed).
@@ -134,11 +135,18 @@ impl TokenKeys {
         validation.set_audience(&[&issuer]);
         Self {
             current,
-            previous,
+            others: previous.into_iter().collect(),
             audience: issuer.clone(),
             issuer,
             validation,
         }
+    }
+
+    /// Also verifies tokens signed by `key`: the next secret, learnt before any instance signs
+    /// with it.
+    pub fn also_verifying(mut self, key: Option<SigningKey>) -> Self {
+        self.others.extend(key);
+        self
     }
 
     pub fn issuer(&self) -> &str {
@@ -152,9 +160,7 @@ impl TokenKeys {
 
     /// Every key that verifies, the signing one first.
     pub fn verifying(&self) -> impl Iterator<Item = &SigningKey> {
-        [Some(&self.current), self.previous.as_ref()]
-            .into_iter()
-            .flatten()
+        std::iter::once(&self.current).chain(&self.others)
     }
 
     /// Signs a token for `user` in session `sid`, valid from `now` for `ttl_secs`.
@@ -194,14 +200,11 @@ impl TokenKeys {
         // Decoding verifies the signature and parses the header as well: try the current key,
         // then the previous one, and check that the key id names the key that verified. (One
         // decode instead of a header parse plus a decode: this is the hot path.)
-        let data = [Some(&self.current), self.previous.as_ref()]
-            .into_iter()
-            .flatten()
-            .find_map(|key| {
-                let data =
-                    jsonwebtoken::decode::<Claims>(token, &key.decoding, &self.validation).ok()?;
-                (data.header.kid.as_deref() == Some(key.kid.as_str())).then_some(data)
-            })?;
+        let data = self.verifying().find_map(|key| {
+            let data =
+                jsonwebtoken::decode::<Claims>(token, &key.decoding, &self.validation).ok()?;
+            (data.header.kid.as_deref() == Some(key.kid.as_str())).then_some(data)
+        })?;
         if data.header.alg != Algorithm::HS256 || data.header.typ.as_deref() != Some("JWT") {
             return None;
         }
