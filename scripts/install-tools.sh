@@ -4,7 +4,7 @@
 #
 #   scripts/install-tools.sh build   wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt (npm binaryen),
 #                                    leptosfmt (formats `view!` macros)
-#   scripts/install-tools.sh test    the above, plus Debian Chromium and Playwright
+#   scripts/install-tools.sh test    the above, plus Debian Chromium, nginx and Playwright
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,12 +48,17 @@ install_build_tools() {
 }
 
 install_test_tools() {
-  if ! command -v chromium >/dev/null 2>&1; then
-    say "installing Debian Chromium"
+  # Debian's Chromium for Playwright, and nginx: the load balancer of the multi-instance tests
+  # (installing the package starts no server the tests rely on; they run their own).
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing from Debian: ${missing[*]}"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
   fi
 }
 

@@ -7,6 +7,7 @@
 mod accounts;
 mod auth;
 mod cli;
+mod fleet;
 mod foundation;
 mod helpers;
 mod limits;

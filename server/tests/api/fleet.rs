@@ -1,0 +1,412 @@
+//! Two server processes on one PostgreSQL behind a real nginx, configured by the very file
+//! operators use (`deploy/nginx.conf`). PostgreSQL runs only: SQLite is for one instance.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, TcpListener},
+    path::Path,
+    process::{Child, Command, Stdio},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use app::{
+    db::entities::auth_events,
+    domain::{Email, Name, Role},
+};
+use reqwest::{Client, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+
+use crate::helpers::*;
+
+const SECRET: &str = "fleet-secret-0123456789-abcdefghijklmnop";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap()
+}
+
+/// A child process killed when dropped.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+struct Instance {
+    process: Process,
+    port: u16,
+}
+
+struct Fleet {
+    /// Logs and files of the instances and nginx; kept until the end of the test.
+    _dir: tempfile::TempDir,
+    schema: String,
+    instances: Vec<Instance>,
+    _nginx: Process,
+    nginx_port: u16,
+}
+
+impl Fleet {
+    /// Two instances and nginx in front of them, on a schema of their own.
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let dist = dir.path().join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(dist.join("index.html"), APP_SHELL_HTML).unwrap();
+        let schema = unique("fleet");
+        let nginx_port = free_port();
+        let instances: Vec<Instance> = (0..2)
+            .map(|_| start_instance(dir.path(), &schema, nginx_port))
+            .collect();
+        for instance in &instances {
+            wait_until_ready(&format!("http://127.0.0.1:{}/healthz", instance.port)).await;
+        }
+        let nginx = start_nginx(dir.path(), nginx_port, &instances);
+        wait_until_ready(&format!("http://127.0.0.1:{nginx_port}/healthz")).await;
+        Self {
+            _dir: dir,
+            schema,
+            instances,
+            _nginx: nginx,
+            nginx_port,
+        }
+    }
+
+    fn through_nginx(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.nginx_port)
+    }
+
+    fn straight_to(&self, instance: usize, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.instances[instance].port)
+    }
+
+    async fn db(&self) -> sea_orm::DatabaseConnection {
+        let mut options = app::db::DbOptions::new(pg_url());
+        options.schema = Some(self.schema.clone());
+        app::db::connect(&options).await.unwrap()
+    }
+
+    async fn create_user(&self) -> TestUser {
+        let email = format!("{}@example.com", unique("fleet"));
+        let hash = bcrypt::hash(PASSWORD, 4).unwrap();
+        let user = app::db::users::create(
+            &self.db().await,
+            &Email::parse(&email).unwrap(),
+            &Name::parse("Fleet User").unwrap(),
+            hash,
+            Role::Client,
+        )
+        .await
+        .unwrap();
+        TestUser {
+            id: user.id,
+            email,
+            password: PASSWORD.into(),
+        }
+    }
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        self.instances.clear();
+        let _ = Command::new("psql")
+            .args([
+                pg_url().as_str(),
+                "-qc",
+                &format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.schema),
+            ])
+            .output();
+    }
+}
+
+fn start_instance(dir: &Path, schema: &str, nginx_port: u16) -> Instance {
+    let port = free_port();
+    let data = dir.join(format!("data-{port}"));
+    let log = std::fs::File::create(dir.join(format!("instance-{port}.log"))).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("DATABASE_URL", pg_url())
+        .env("DATABASE_SCHEMA", schema)
+        .env("PORT", port.to_string())
+        .env("PUBLIC_URL", format!("http://127.0.0.1:{nginx_port}"))
+        .env("SESSION_SECRET", SECRET)
+        .env("TRUSTED_PROXY_HOPS", "1")
+        .env("BCRYPT_COST", "4")
+        .env("LOG_LEVEL", "warn")
+        .env("DATA_DIR", &data)
+        .env("DIST_DIR", dir.join("dist"))
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    Instance {
+        process: Process(child),
+        port,
+    }
+}
+
+/// nginx with `deploy/nginx.conf`, its ports replaced by the test's, in a main config that keeps
+/// every file it writes inside `dir`.
+fn start_nginx(dir: &Path, port: u16, instances: &[Instance]) -> Process {
+    let deploy =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/nginx.conf"))
+            .unwrap();
+    let site = deploy
+        .replace(
+            "127.0.0.1:3001",
+            &format!("127.0.0.1:{}", instances[0].port),
+        )
+        .replace(
+            "127.0.0.1:3002",
+            &format!("127.0.0.1:{}", instances[1].port),
+        )
+        .replace("listen 80;", &format!("listen 127.0.0.1:{port};"));
+    assert_ne!(
+        site, deploy,
+        "the deploy file still has the ports the test replaces"
+    );
+    let root = dir.join("nginx");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("site.conf"), site).unwrap();
+    let r = root.display();
+    // As root, nginx's workers would switch to an unprivileged user that cannot reach `dir`.
+    let user = if running_as_root() { "user root;" } else { "" };
+    std::fs::write(
+        root.join("nginx.conf"),
+        format!(
+            "{user}\ndaemon off;\nworker_processes 1;\npid {r}/nginx.pid;\n\
+             error_log {r}/error.log warn;\nevents {{ worker_connections 512; }}\n\
+             http {{\n  access_log off;\n  client_body_temp_path {r}/body;\n\
+             proxy_temp_path {r}/proxy;\n  fastcgi_temp_path {r}/fastcgi;\n\
+             uwsgi_temp_path {r}/uwsgi;\n  scgi_temp_path {r}/scgi;\n\
+             include {r}/site.conf;\n}}\n"
+        ),
+    )
+    .unwrap();
+    let nginx = ["/usr/sbin/nginx", "nginx"]
+        .into_iter()
+        .find(|n| Command::new(n).arg("-v").output().is_ok())
+        .expect("nginx is installed (scripts/install-tools.sh test)");
+    let child = Command::new(nginx)
+        .args(["-p", &r.to_string(), "-c", &format!("{r}/nginx.conf")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    Process(child)
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+async fn wait_until_ready(url: &str) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(60) {
+        if let Ok(response) = Client::new().get(url).send().await
+            && response.status() == StatusCode::OK
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{url} did not come up");
+}
+
+fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn sign_in(client: &Client, url: String, email: &str, password: &str) -> reqwest::Response {
+    client
+        .post(url)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn me_status(url: String, token: &str) -> StatusCode {
+    Client::new()
+        .post(url)
+        .header(reqwest::header::COOKIE, format!("smmm_session={token}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn behind_nginx_two_instances_are_as_strict_as_one() {
+    if !use_postgres() {
+        return; // More than one instance means PostgreSQL.
+    }
+    let fleet = Fleet::start().await;
+    let user = fleet.create_user().await;
+
+    // Sign in through nginx; the session works on both instances.
+    let response = sign_in(
+        &browser(),
+        fleet.through_nginx("/api/auth/sign_in"),
+        &user.email,
+        &user.password,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let token = session_token(response.headers()).unwrap();
+    for instance in 0..2 {
+        assert_eq!(
+            me_status(fleet.straight_to(instance, "/api/me"), &token).await,
+            StatusCode::OK
+        );
+    }
+
+    // Revoked on instance 0: instance 1, asked straight, refuses it at once.
+    let signed_out = Client::new()
+        .post(fleet.straight_to(0, "/api/auth/sign_out"))
+        .header(reqwest::header::COOKIE, format!("smmm_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), StatusCode::OK);
+    let started = Instant::now();
+    while me_status(fleet.straight_to(1, "/api/me"), &token).await == StatusCode::OK {
+        assert!(
+            started.elapsed() < Duration::from_millis(500),
+            "still accepted"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+
+    // Six wrong passwords through nginx, which alternates between the instances: the sixth is
+    // refused, as on one instance.
+    let guesser = browser();
+    for _ in 0..5 {
+        let response = sign_in(
+            &guesser,
+            fleet.through_nginx("/api/auth/sign_in"),
+            &user.email,
+            "guess-guess-1",
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = sign_in(
+        &guesser,
+        fleet.through_nginx("/api/auth/sign_in"),
+        &user.email,
+        "guess-guess-1",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // The audit log has the address nginx saw (this client binds 127.0.0.2), not the one the
+    // client wrote into X-Forwarded-For, nor nginx's own.
+    let other = Client::builder()
+        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)))
+        .build()
+        .unwrap();
+    let response = other
+        .post(fleet.through_nginx("/api/auth/sign_in"))
+        .header("x-forwarded-for", "6.6.6.6")
+        .json(&json!({"email": "nobody@example.com", "password": "guess-guess-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let event = auth_events::Entity::find()
+        .filter(auth_events::Column::AttemptedEmail.eq("nobody@example.com"))
+        .order_by_desc(auth_events::Column::Id)
+        .one(&fleet.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(event.client_addr.as_deref(), Some("127.0.0.2"));
+}
+
+#[tokio::test]
+async fn sigterm_to_one_instance_fails_no_request_flowing_through_nginx() {
+    if !use_postgres() {
+        return; // More than one instance means PostgreSQL.
+    }
+    let fleet = Fleet::start().await;
+    let user = fleet.create_user().await;
+    let response = sign_in(
+        &browser(),
+        fleet.through_nginx("/api/auth/sign_in"),
+        &user.email,
+        &user.password,
+    )
+    .await;
+    let token = session_token(response.headers()).unwrap();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let (sent, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let loops: Vec<_> = (0..4)
+        .map(|_| {
+            let (stop, sent, failed) = (stop.clone(), sent.clone(), failed.clone());
+            let (url, token) = (fleet.through_nginx("/api/auth/session"), token.clone());
+            tokio::spawn(async move {
+                let client = Client::new();
+                // Bounded: at most 20 s of requests, whatever happens.
+                let deadline = Instant::now() + Duration::from_secs(20);
+                while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
+                    let answer = client
+                        .post(&url)
+                        .header(reqwest::header::COOKIE, format!("smmm_session={token}"))
+                        .send()
+                        .await;
+                    sent.fetch_add(1, Ordering::Relaxed);
+                    let ok = match answer {
+                        Ok(r) if r.status() == StatusCode::OK => r
+                            .json::<serde_json::Value>()
+                            .await
+                            .is_ok_and(|b| b["user"].is_object()),
+                        _ => false,
+                    };
+                    if !ok {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let before = sent.load(Ordering::Relaxed);
+    let pid = fleet.instances[1].process.0.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop.store(true, Ordering::Relaxed);
+    for task in loops {
+        task.await.unwrap();
+    }
+    let (sent, failed) = (sent.load(Ordering::Relaxed), failed.load(Ordering::Relaxed));
+    assert!(
+        before > 20 && sent > before + 20,
+        "requests flowed: {before} then {sent}"
+    );
+    assert_eq!(failed, 0, "{failed} of {sent} requests failed");
+    let mut stopped = fleet;
+    let exit = stopped.instances[1].process.0.try_wait().unwrap();
+    assert!(
+        exit.is_some_and(|e| e.success()),
+        "the instance drained and exited: {exit:?}"
+    );
+}
