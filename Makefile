@@ -13,7 +13,7 @@ test:
 	scripts/test.sh
 
 bench:
-	cargo bench --locked -p server --bench session
+	scripts/bench.sh
 
 tools:
 	scripts/install-tools.sh build

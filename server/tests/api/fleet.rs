@@ -65,7 +65,7 @@ impl Fleet {
         let schema = unique("fleet");
         let nginx_port = free_port();
         let instances: Vec<Instance> = (0..2)
-            .map(|_| start_instance(dir.path(), &schema, nginx_port))
+            .map(|_| start_instance(dir.path(), &schema, nginx_port, free_port(), &[]))
             .collect();
         for instance in &instances {
             wait_until_ready(&format!("http://127.0.0.1:{}/healthz", instance.port)).await;
@@ -79,6 +79,33 @@ impl Fleet {
             _nginx: nginx,
             nginx_port,
         }
+    }
+
+    /// Stops instance `i` as a deploy does (SIGTERM, then it drains and exits) and starts it
+    /// again on the same port with `settings`.
+    async fn restart(&mut self, i: usize, settings: &[(&str, &str)]) {
+        let port = self.instances[i].port;
+        let pid = self.instances[i].process.0.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let exited = self.instances[i].process.0.wait().unwrap();
+        assert!(
+            exited.success(),
+            "instance {i} drained and exited: {exited}"
+        );
+        self.instances[i] = start_instance(
+            self._dir.path(),
+            &self.schema,
+            self.nginx_port,
+            port,
+            settings,
+        );
+        wait_until_ready(&self.straight_to(i, "/healthz")).await;
     }
 
     fn through_nginx(&self, path: &str) -> String {
@@ -128,8 +155,13 @@ impl Drop for Fleet {
     }
 }
 
-fn start_instance(dir: &Path, schema: &str, nginx_port: u16) -> Instance {
-    let port = free_port();
+fn start_instance(
+    dir: &Path,
+    schema: &str,
+    nginx_port: u16,
+    port: u16,
+    settings: &[(&str, &str)],
+) -> Instance {
     let data = dir.join(format!("data-{port}"));
     let log = std::fs::File::create(dir.join(format!("instance-{port}.log"))).unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_server"))
@@ -144,6 +176,7 @@ fn start_instance(dir: &Path, schema: &str, nginx_port: u16) -> Instance {
         .env("LOG_LEVEL", "warn")
         .env("DATA_DIR", &data)
         .env("DIST_DIR", dir.join("dist"))
+        .envs(settings.iter().copied())
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
@@ -408,5 +441,80 @@ async fn sigterm_to_one_instance_fails_no_request_flowing_through_nginx() {
     assert!(
         exit.is_some_and(|e| e.success()),
         "the instance drained and exited: {exit:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_secret_rotates_behind_nginx_with_no_request_refused() {
+    if !use_postgres() {
+        return; // More than one instance means PostgreSQL.
+    }
+    const NEW: &str = "fleet-next-secret-0123456789-abcdefghijk";
+    let ttl = ("SESSION_TOKEN_TTL_SECS", "1");
+    let mut fleet = Fleet::start().await;
+    fleet.restart(0, &[ttl]).await;
+    fleet.restart(1, &[ttl]).await;
+    let user = fleet.create_user().await;
+
+    // Two people keep working through nginx the whole time; their tokens expire every second
+    // and are renewed by whichever instance answers, with whichever key it signs with.
+    let stop = Arc::new(AtomicBool::new(false));
+    let failures = Arc::new(AtomicUsize::new(0));
+    let sent = Arc::new(AtomicUsize::new(0));
+    let mut people = Vec::new();
+    for _ in 0..2 {
+        let person = browser();
+        let response = sign_in(
+            &person,
+            fleet.through_nginx("/api/auth/sign_in"),
+            &user.email,
+            &user.password,
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let (stop, failures, sent) = (stop.clone(), failures.clone(), sent.clone());
+        let url = fleet.through_nginx("/api/me");
+        people.push(tokio::spawn(async move {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
+                let status = person.post(&url).send().await.map(|r| r.status());
+                sent.fetch_add(1, Ordering::Relaxed);
+                if status.ok() != Some(StatusCode::OK) {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }));
+    }
+
+    // 1. Every instance learns the next key; 2. every instance signs with it; 3. the old key
+    //    goes (here after a few token lifetimes: every live token has been renewed by then).
+    let steps: [&[(&str, &str)]; 3] = [
+        &[ttl, ("SESSION_SECRET_NEXT", NEW)],
+        &[
+            ttl,
+            ("SESSION_SECRET", NEW),
+            ("SESSION_SECRET_PREVIOUS", SECRET),
+        ],
+        &[ttl, ("SESSION_SECRET", NEW)],
+    ];
+    for settings in steps {
+        for i in 0..2 {
+            fleet.restart(i, settings).await;
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    for person in people {
+        person.await.unwrap();
+    }
+    let (failures, sent) = (
+        failures.load(Ordering::Relaxed),
+        sent.load(Ordering::Relaxed),
+    );
+    assert!(sent > 100, "requests flowed: {sent}");
+    assert_eq!(
+        failures, 0,
+        "{failures} of {sent} requests refused or failed"
     );
 }

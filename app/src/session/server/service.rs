@@ -177,8 +177,9 @@ impl SessionService {
         {
             Ok(attempt) => attempt,
             Err(limited) => {
-                if limited.first_of_window {
-                    let event = client.event(None, Some(&email), None);
+                for what in &limited.newly_limited {
+                    let detail = format!("limited per {what}");
+                    let event = client.event(None, Some(&email), Some(&detail));
                     self.audit(AuditKind::SignInLocked, event).await;
                 }
                 return Err(ApiError::too_many_requests(limited.retry_after));

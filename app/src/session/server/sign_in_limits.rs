@@ -48,6 +48,18 @@ enum Kind {
     Session,
 }
 
+impl Kind {
+    /// What the audit log says was limited.
+    const fn label(self) -> &'static str {
+        match self {
+            Self::Pair => "account and address",
+            Self::Address => "address",
+            Self::Account => "account",
+            Self::Session => "session",
+        }
+    }
+}
+
 /// An attempt counted on its keys; `finish` must follow.
 #[derive(Debug)]
 #[must_use = "an attempt must be finished"]
@@ -65,12 +77,13 @@ pub enum Outcome {
 }
 
 /// A refused attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limited {
     /// Seconds until an attempt may succeed (`Retry-After`).
     pub retry_after: u64,
-    /// The first refusal of this key's window: the one worth an audit event.
-    pub first_of_window: bool,
+    /// The limits this refusal is the first of in their window: each worth one audit event
+    /// ("account and address", "address", "account", "session").
+    pub newly_limited: Vec<&'static str>,
 }
 
 impl SignInLimits {
@@ -112,11 +125,15 @@ impl SignInLimits {
         &self,
         keys: Vec<(Kind, String)>,
     ) -> Result<Result<Attempt, Limited>, DbErr> {
+        // One key after the other, always in the same order: an attempt waiting for a key then
+        // holds only keys before it, so attempts waiting for each other cannot form a cycle (side
+        // by side they did: each held one key the others waited for, until all gave up).
         let mut counted = Attempt {
             keys: Vec::with_capacity(keys.len()),
         };
         for (kind, key) in keys {
-            match self.begin_key(kind, &key).await {
+            let answer = self.begin_key(kind, &key).await;
+            match answer {
                 Ok(Ok(())) => counted.keys.push((kind, key)),
                 Ok(Err(limited)) => {
                     self.finish(counted, Outcome::NotChecked).await?;
@@ -173,9 +190,14 @@ impl SignInLimits {
             let out_of_wait = tokio::time::Instant::now() >= deadline;
             if retry_after_ms.is_some() || out_of_wait {
                 let retry_after_ms = retry_after_ms.unwrap_or(1000).max(1);
+                let first = counters::first_refusal_of_window(&self.db, key).await?;
                 return Ok(Err(Limited {
                     retry_after: u64::try_from(retry_after_ms).map_or(1, |ms| ms.div_ceil(1000)),
-                    first_of_window: counters::first_refusal_of_window(&self.db, key).await?,
+                    newly_limited: if first {
+                        vec![kind.label()]
+                    } else {
+                        Vec::new()
+                    },
                 }));
             }
             // Only attempts in flight fill the budget: their results decide.
@@ -187,26 +209,36 @@ impl SignInLimits {
     /// failure everywhere, an unchecked one gives its counts back.
     pub async fn finish(&self, attempt: Attempt, outcome: Outcome) -> Result<(), DbErr> {
         let now = now_ms();
-        for (kind, key) in &attempt.keys {
-            match (outcome, kind) {
-                (Outcome::Correct, Kind::Pair | Kind::Account) => {
-                    counters::clear(&self.db, key).await?;
-                }
-                (Outcome::Correct | Outcome::NotChecked, _) => {
-                    counters::finish(&self.db, key, now, false).await?;
-                }
-                (Outcome::Wrong, Kind::Account) => {
-                    let failures = counters::finish(&self.db, key, now, true).await?;
-                    if let Some(delay) = account_delay(failures, self.per_pair) {
-                        counters::delay(&self.db, key, now + millis(delay)).await?;
-                    }
-                }
-                (Outcome::Wrong, _) => {
-                    counters::finish(&self.db, key, now, true).await?;
+        let ends = attempt
+            .keys
+            .iter()
+            .map(|(kind, key)| self.finish_key(*kind, key, outcome, now));
+        futures::future::try_join_all(ends).await.map(|_| ())
+    }
+
+    async fn finish_key(
+        &self,
+        kind: Kind,
+        key: &str,
+        outcome: Outcome,
+        now: i64,
+    ) -> Result<(), DbErr> {
+        match (outcome, kind) {
+            (Outcome::Correct, Kind::Pair | Kind::Account) => counters::clear(&self.db, key).await,
+            (Outcome::Correct | Outcome::NotChecked, _) => {
+                counters::finish(&self.db, key, now, false)
+                    .await
+                    .map(|_| ())
+            }
+            (Outcome::Wrong, Kind::Account) => {
+                let failures = counters::finish(&self.db, key, now, true).await?;
+                match account_delay(failures, self.per_pair) {
+                    Some(delay) => counters::delay(&self.db, key, now + millis(delay)).await,
+                    None => Ok(()),
                 }
             }
+            (Outcome::Wrong, _) => counters::finish(&self.db, key, now, true).await.map(|_| ()),
         }
-        Ok(())
     }
 
     /// Deletes counters nobody has touched for two windows (and at least a day: an account's

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `make bench`: the session layer (in one process, SQLite) and the fleet targets (server
+# processes on PostgreSQL, measured from outside). Release builds; compare ratios, not absolute
+# numbers, on a shared machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/postgres.sh
+ensure_postgres
+trap stop_postgres EXIT
+cargo bench --locked -p server --bench session
+cargo bench --locked -p server --bench fleet
