@@ -58,20 +58,18 @@ pub async fn begin_fixed(
          WHERE {expired} OR signin_limits.failures + {IN_FLIGHT} < $4 \
          RETURNING failures"
     );
-    let rows = db
-        .query_all_raw(statement(
-            db,
-            &sql,
-            [
-                key.into(),
-                now_ms.into(),
-                window_ms.into(),
-                max.into(),
-                stale_ms.into(),
-            ],
-        ))
-        .await?;
-    Ok(!rows.is_empty())
+    admitted(
+        db,
+        &sql,
+        [
+            key.into(),
+            now_ms.into(),
+            window_ms.into(),
+            max.into(),
+            stale_ms.into(),
+        ],
+    )
+    .await
 }
 
 /// Counts an attempt on an account: free while `failures + in flight < free`, then one at a time
@@ -99,19 +97,24 @@ pub async fn begin_account(
             OR ({IN_FLIGHT} = 0 AND ({quiet} OR signin_limits.next_attempt_ms <= $2)) \
          RETURNING failures"
     );
-    let rows = db
-        .query_all_raw(statement(
-            db,
-            &sql,
-            [
-                key.into(),
-                now_ms.into(),
-                quiet_ms.into(),
-                free.into(),
-                stale_ms.into(),
-            ],
-        ))
-        .await?;
+    admitted(
+        db,
+        &sql,
+        [
+            key.into(),
+            now_ms.into(),
+            quiet_ms.into(),
+            free.into(),
+            stale_ms.into(),
+        ],
+    )
+    .await
+}
+
+/// Runs a counting upsert: it answers a row when the attempt was counted, none when its `WHERE`
+/// refused.
+async fn admitted(db: &impl ConnectionTrait, sql: &str, values: [Value; 5]) -> Result<bool, DbErr> {
+    let rows = db.query_all_raw(statement(db, sql, values)).await?;
     Ok(!rows.is_empty())
 }
 

@@ -108,6 +108,16 @@ impl Fleet {
         wait_until_ready(&self.straight_to(i, "/healthz")).await;
     }
 
+    /// A browser signed in as `user` through nginx, and its session token.
+    async fn signed_in(&self, user: &TestUser) -> (Client, String) {
+        let client = browser();
+        let url = self.through_nginx("/api/auth/sign_in");
+        let response = sign_in(&client, url, &user.email, &user.password).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let token = session_token(response.headers()).unwrap();
+        (client, token)
+    }
+
     fn through_nginx(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.nginx_port)
     }
@@ -285,6 +295,70 @@ async fn me_status(url: String, token: &str) -> StatusCode {
         .status()
 }
 
+/// Browsers sending requests through nginx until stopped (at most 60 s), counting the answers
+/// that were not a signed-in 200.
+struct Traffic {
+    stop: Arc<AtomicBool>,
+    sent: Arc<AtomicUsize>,
+    failed: Arc<AtomicUsize>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Traffic {
+    /// One loop per browser, each `POST url` with its own cookies, `pause` apart.
+    fn start(browsers: Vec<Client>, url: String, pause: Duration) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (sent, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let tasks = browsers
+            .into_iter()
+            .map(|client| {
+                let (stop, sent, failed) = (stop.clone(), sent.clone(), failed.clone());
+                let url = url.clone();
+                tokio::spawn(async move {
+                    let deadline = Instant::now() + Duration::from_secs(60);
+                    while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
+                        let answer = client.post(&url).send().await;
+                        sent.fetch_add(1, Ordering::Relaxed);
+                        let ok = match answer {
+                            Ok(r) if r.status() == StatusCode::OK => r
+                                .json::<serde_json::Value>()
+                                .await
+                                .is_ok_and(|b| b["id"].is_number() || b["user"].is_object()),
+                            _ => false,
+                        };
+                        if !ok {
+                            failed.fetch_add(1, Ordering::Relaxed);
+                        }
+                        tokio::time::sleep(pause).await;
+                    }
+                })
+            })
+            .collect();
+        Self {
+            stop,
+            sent,
+            failed,
+            tasks,
+        }
+    }
+
+    fn sent(&self) -> usize {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// Stops every loop; answers (sent, failed).
+    async fn stop(self) -> (usize, usize) {
+        self.stop.store(true, Ordering::Relaxed);
+        for task in self.tasks {
+            task.await.unwrap();
+        }
+        (
+            self.sent.load(Ordering::Relaxed),
+            self.failed.load(Ordering::Relaxed),
+        )
+    }
+}
+
 #[tokio::test]
 async fn behind_nginx_two_instances_are_as_strict_as_one() {
     if !use_postgres() {
@@ -294,15 +368,7 @@ async fn behind_nginx_two_instances_are_as_strict_as_one() {
     let user = fleet.create_user().await;
 
     // Sign in through nginx; the session works on both instances.
-    let response = sign_in(
-        &browser(),
-        fleet.through_nginx("/api/auth/sign_in"),
-        &user.email,
-        &user.password,
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let token = session_token(response.headers()).unwrap();
+    let (_, token) = fleet.signed_in(&user).await;
     for instance in 0..2 {
         assert_eq!(
             me_status(fleet.straight_to(instance, "/api/me"), &token).await,
@@ -380,57 +446,22 @@ async fn sigterm_to_one_instance_fails_no_request_flowing_through_nginx() {
     }
     let fleet = Fleet::start().await;
     let user = fleet.create_user().await;
-    let response = sign_in(
-        &browser(),
-        fleet.through_nginx("/api/auth/sign_in"),
-        &user.email,
-        &user.password,
-    )
-    .await;
-    let token = session_token(response.headers()).unwrap();
-
-    let stop = Arc::new(AtomicBool::new(false));
-    let (sent, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let loops: Vec<_> = (0..4)
-        .map(|_| {
-            let (stop, sent, failed) = (stop.clone(), sent.clone(), failed.clone());
-            let (url, token) = (fleet.through_nginx("/api/auth/session"), token.clone());
-            tokio::spawn(async move {
-                let client = Client::new();
-                // Bounded: at most 20 s of requests, whatever happens.
-                let deadline = Instant::now() + Duration::from_secs(20);
-                while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
-                    let answer = client
-                        .post(&url)
-                        .header(reqwest::header::COOKIE, format!("smmm_session={token}"))
-                        .send()
-                        .await;
-                    sent.fetch_add(1, Ordering::Relaxed);
-                    let ok = match answer {
-                        Ok(r) if r.status() == StatusCode::OK => r
-                            .json::<serde_json::Value>()
-                            .await
-                            .is_ok_and(|b| b["user"].is_object()),
-                        _ => false,
-                    };
-                    if !ok {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-            })
-        })
-        .collect();
+    let mut browsers = Vec::new();
+    for _ in 0..4 {
+        browsers.push(fleet.signed_in(&user).await.0);
+    }
+    let traffic = Traffic::start(
+        browsers,
+        fleet.through_nginx("/api/auth/session"),
+        Duration::ZERO,
+    );
     tokio::time::sleep(Duration::from_millis(700)).await;
-    let before = sent.load(Ordering::Relaxed);
+    let before = traffic.sent();
     let pid = fleet.instances[1].process.0.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(killed.success());
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    stop.store(true, Ordering::Relaxed);
-    for task in loops {
-        task.await.unwrap();
-    }
-    let (sent, failed) = (sent.load(Ordering::Relaxed), failed.load(Ordering::Relaxed));
+    let (sent, failed) = traffic.stop().await;
     assert!(
         before > 20 && sent > before + 20,
         "requests flowed: {before} then {sent}"
@@ -458,34 +489,15 @@ async fn the_secret_rotates_behind_nginx_with_no_request_refused() {
 
     // Two people keep working through nginx the whole time; their tokens expire every second
     // and are renewed by whichever instance answers, with whichever key it signs with.
-    let stop = Arc::new(AtomicBool::new(false));
-    let failures = Arc::new(AtomicUsize::new(0));
-    let sent = Arc::new(AtomicUsize::new(0));
-    let mut people = Vec::new();
-    for _ in 0..2 {
-        let person = browser();
-        let response = sign_in(
-            &person,
-            fleet.through_nginx("/api/auth/sign_in"),
-            &user.email,
-            &user.password,
-        )
-        .await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let (stop, failures, sent) = (stop.clone(), failures.clone(), sent.clone());
-        let url = fleet.through_nginx("/api/me");
-        people.push(tokio::spawn(async move {
-            let deadline = Instant::now() + Duration::from_secs(60);
-            while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
-                let status = person.post(&url).send().await.map(|r| r.status());
-                sent.fetch_add(1, Ordering::Relaxed);
-                if status.ok() != Some(StatusCode::OK) {
-                    failures.fetch_add(1, Ordering::Relaxed);
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        }));
-    }
+    let people = vec![
+        fleet.signed_in(&user).await.0,
+        fleet.signed_in(&user).await.0,
+    ];
+    let traffic = Traffic::start(
+        people,
+        fleet.through_nginx("/api/me"),
+        Duration::from_millis(20),
+    );
 
     // 1. Every instance learns the next key; 2. every instance signs with it; 3. the old key
     //    goes (here after a few token lifetimes: every live token has been renewed by then).
@@ -504,14 +516,7 @@ async fn the_secret_rotates_behind_nginx_with_no_request_refused() {
             tokio::time::sleep(Duration::from_millis(1500)).await;
         }
     }
-    stop.store(true, Ordering::Relaxed);
-    for person in people {
-        person.await.unwrap();
-    }
-    let (failures, sent) = (
-        failures.load(Ordering::Relaxed),
-        sent.load(Ordering::Relaxed),
-    );
+    let (sent, failures) = traffic.stop().await;
     assert!(sent > 100, "requests flowed: {sent}");
     assert_eq!(
         failures, 0,

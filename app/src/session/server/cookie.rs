@@ -47,15 +47,20 @@ impl SessionCookie {
 
     /// The token from the request's `Cookie` headers, if there is one.
     pub fn read(&self, headers: &HeaderMap) -> Option<String> {
-        headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(Cookie::split_parse_encoded)
-            .filter_map(Result::ok)
-            .find(|cookie| cookie.name() == self.name() && !cookie.value().is_empty())
-            .map(|cookie| cookie.value().to_owned())
+        values_of(headers, self.name()).find(|value| !value.is_empty())
     }
+}
+
+/// The values of every cookie called `name` in the request's `Cookie` headers.
+pub fn values_of<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = String> + 'a {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse_encoded)
+        .filter_map(Result::ok)
+        .filter(move |cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_owned())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use cookie::{Cookie, SameSite, time::Duration as CookieDuration};
-use http::{HeaderMap, header::COOKIE};
+use http::HeaderMap;
 
 use super::token::{SigningKey, TokenKeys};
 
@@ -54,15 +54,7 @@ impl DeviceCookie {
 
     /// The values of every device cookie the request carries.
     pub fn read(&self, headers: &HeaderMap) -> Vec<String> {
-        headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(Cookie::split_parse_encoded)
-            .filter_map(Result::ok)
-            .filter(|cookie| cookie.name() == self.name())
-            .map(|cookie| cookie.value().to_owned())
-            .collect()
+        super::cookie::values_of(headers, self.name()).collect()
     }
 
     /// Whether one of `values` is a valid device cookie for `email`.
@@ -108,7 +100,7 @@ fn valid(keys: &TokenKeys, value: &str, email: &str, now: DateTime<Utc>) -> bool
 
 #[cfg(test)]
 mod tests {
-    use http::HeaderValue;
+    use http::{HeaderValue, header::COOKIE};
 
     use super::*;
 
