@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
-ensure_postgres
 trap stop_postgres EXIT
+ensure_postgres
 cargo bench --locked -p server --bench session
 cargo bench --locked -p server --bench fleet

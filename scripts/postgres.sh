@@ -43,6 +43,7 @@ ensure_postgres() {
     chown postgres "$PG_THROWAWAY_DIR"
     as=(runuser -u postgres --)
   fi
+  export PG_THROWAWAY_BIN="$bin" # before anything starts: stop_postgres needs it
   echo "==> PostgreSQL: starting a throwaway cluster on 127.0.0.1:$port"
   "${as[@]}" "$bin/initdb" -D "$PG_THROWAWAY_DIR/data" -A trust -U postgres >"$PG_THROWAWAY_DIR/initdb.log" 2>&1 \
     || { cat "$PG_THROWAWAY_DIR/initdb.log"; return 1; }
@@ -51,7 +52,6 @@ ensure_postgres() {
     || { cat "$PG_THROWAWAY_DIR/log"; return 1; }
   "${as[@]}" "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE test" || return 1
   export TEST_PG_URL="postgres://postgres@127.0.0.1:$port/test"
-  export PG_THROWAWAY_BIN="$bin"
 }
 
 stop_postgres() {

@@ -23,8 +23,8 @@ step() { # step <name> <command...>
 
 scripts/install-tools.sh test || { echo "error: could not install the tools"; exit 1; }
 source scripts/postgres.sh
-ensure_postgres || { echo "error: no PostgreSQL for the tests"; exit 1; }
 trap stop_postgres EXIT
+ensure_postgres || { echo "error: no PostgreSQL for the tests"; exit 1; }
 cargo fetch --locked || { echo "error: could not fetch the crates"; exit 1; }
 
 # rustfmt leaves `view!` macros alone: leptosfmt formats them (leptosfmt.toml).

@@ -239,6 +239,12 @@ impl Config {
             "a whole number of at least 1",
         )?;
         db.schema = source.get("DATABASE_SCHEMA");
+        if !db.is_sqlite() && db.max_connections < 2 {
+            return Err(problem(
+                "DATABASE_MAX_CONNECTIONS",
+                "PostgreSQL needs at least 2: the revocation listener holds one of the pool's",
+            ));
+        }
         // PostgreSQL pushes revocations (LISTEN/NOTIFY): its poll is only the fallback. On
         // SQLite the poll is the only way a second process on the same file would learn of one.
         auth.revocation_poll = Duration::from_secs(if db.is_sqlite() { 1 } else { 5 });

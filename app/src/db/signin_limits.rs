@@ -141,11 +141,37 @@ pub async fn finish(
         .map_or(Ok(0), |row| row.try_get::<i64>("", "failures"))
 }
 
-/// Sets when the next attempt on `key` may begin.
-pub async fn delay(db: &impl ConnectionTrait, key: &str, until_ms: i64) -> Result<(), DbErr> {
+/// Adds a failure to `key` while its attempt still counts as in flight; answers the failures.
+pub async fn fail_keeping_in_flight(
+    db: &impl ConnectionTrait,
+    key: &str,
+    now_ms: i64,
+) -> Result<i64, DbErr> {
+    let rows = db
+        .query_all_raw(statement(
+            db,
+            "UPDATE signin_limits SET failures = failures + 1, updated_ms = $2 \
+             WHERE key = $1 RETURNING failures",
+            [key.into(), now_ms.into()],
+        ))
+        .await?;
+    rows.first()
+        .map_or(Ok(0), |row| row.try_get::<i64>("", "failures"))
+}
+
+/// Ends an attempt on `key`, no attempt to begin before `until_ms` (a later delay already set
+/// stays).
+pub async fn release_with_delay(
+    db: &impl ConnectionTrait,
+    key: &str,
+    until_ms: i64,
+) -> Result<(), DbErr> {
     db.execute_raw(statement(
         db,
-        "UPDATE signin_limits SET next_attempt_ms = $2 WHERE key = $1",
+        "UPDATE signin_limits SET \
+           next_attempt_ms = CASE WHEN $2 > next_attempt_ms THEN $2 ELSE next_attempt_ms END, \
+           in_flight = CASE WHEN in_flight > 0 THEN in_flight - 1 ELSE 0 END \
+         WHERE key = $1",
         [key.into(), until_ms.into()],
     ))
     .await

@@ -289,7 +289,7 @@ async fn revocations_survive_a_dropped_listener_and_odd_payloads() {
             .state
             .db
             .execute_unprepared(&format!(
-                "SELECT pg_notify('{}:' || current_schema(), '{}')",
+                "SELECT pg_notify('{}:' || md5(current_schema()), '{}')",
                 app::session::server::revocation::CHANNEL,
                 payload.replace('\'', "''")
             ))

@@ -3,8 +3,12 @@
 //! the exemption, and only for the account it names.
 //!
 //! Its value is `v1.<account tag>.<issued, unix seconds>.<signature>`: the account tag is an
-//! HMAC of the email (the cookie names no one in clear), the signature an HMAC of the rest, both
-//! under the session secret (a rotation keeps the previous key verifying).
+//! HMAC of the account as the caller names it (the email and the time of the last password
+//! change: a new password ends every device cookie), so the cookie names no one in clear; the
+//! signature is an HMAC of the rest; both under the session secret (a rotation keeps the previous
+//! key verifying; once it is dropped, browsers get a new cookie at their next sign-in). One
+//! cookie per browser: signing in to another account replaces it. Its failures are counted on a
+//! limit of its own (`sign_in_limits`).
 
 use chrono::{DateTime, Utc};
 use cookie::{Cookie, SameSite, time::Duration as CookieDuration};
@@ -57,15 +61,20 @@ impl DeviceCookie {
         super::cookie::values_of(headers, self.name()).collect()
     }
 
-    /// Whether one of `values` is a valid device cookie for `email`.
-    pub fn vouches_for(
+    /// The id of the valid device cookie for `email` among `values`, if there is one: what its
+    /// own sign-in limit is counted by.
+    pub fn vouching_id(
         &self,
         keys: &TokenKeys,
         values: &[String],
         email: &str,
         now: DateTime<Utc>,
-    ) -> bool {
-        values.iter().any(|value| valid(keys, value, email, now))
+    ) -> Option<String> {
+        values
+            .iter()
+            .find(|value| valid(keys, value, email, now))
+            .and_then(|value| value.rsplit_once('.'))
+            .map(|(_, signature)| signature.chars().take(22).collect())
     }
 }
 
@@ -89,7 +98,9 @@ fn valid(keys: &TokenKeys, value: &str, email: &str, now: DateTime<Utc>) -> bool
     let Ok(issued) = issued.parse::<i64>() else {
         return false;
     };
-    let age = now.timestamp() - issued;
+    let Some(age) = now.timestamp().checked_sub(issued) else {
+        return false;
+    };
     if !(0..=LIFETIME_DAYS * 24 * 60 * 60).contains(&age) {
         return false;
     }
@@ -126,16 +137,24 @@ mod tests {
             "{set}"
         );
         let sent = headers(&set);
-        assert!(jar.vouches_for(&ours, &sent, "ayse@example.com", now));
-        assert!(!jar.vouches_for(&ours, &sent, "mehmet@example.com", now));
+        let vouches = |keys: &TokenKeys, sent: &[String], email: &str, now| {
+            jar.vouching_id(keys, sent, email, now).is_some()
+        };
+        assert!(vouches(&ours, &sent, "ayse@example.com", now));
+        assert!(!vouches(&ours, &sent, "mehmet@example.com", now));
         let theirs = keys(b"fedcba9876543210fedcba9876543210");
-        assert!(!jar.vouches_for(&theirs, &sent, "ayse@example.com", now));
+        assert!(!vouches(&theirs, &sent, "ayse@example.com", now));
         let later = now + chrono::Duration::days(LIFETIME_DAYS + 1);
-        assert!(!jar.vouches_for(&ours, &sent, "ayse@example.com", later));
+        assert!(!vouches(&ours, &sent, "ayse@example.com", later));
+        let ancient = vec!["v1.x.-9223372036854775808.y".to_owned()];
+        assert!(
+            !vouches(&ours, &ancient, "ayse@example.com", now),
+            "no overflow"
+        );
         let tampered = headers(
             &set.replacen(".v", ".w", 1)
                 .replace("smmm_device=v1.", "smmm_device=v1.x"),
         );
-        assert!(!jar.vouches_for(&ours, &tampered, "ayse@example.com", now));
+        assert!(!vouches(&ours, &tampered, "ayse@example.com", now));
     }
 }

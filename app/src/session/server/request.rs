@@ -57,15 +57,15 @@ impl ClientInfo {
 /// The `hops`-th entry from the right of every `X-Forwarded-For` header taken together, if it
 /// is an address.
 fn forwarded_entry(headers: &HeaderMap, hops: usize) -> Option<IpAddr> {
-    let entries: Vec<&str> = headers
+    // Split as bytes: one entry a client wrote with bytes that are not text must not make the
+    // whole header unreadable (and hide the entry the proxy wrote after it).
+    let entries: Vec<&[u8]> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .map(|v| v.to_str().unwrap_or(""))
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
+        .flat_map(|v| v.as_bytes().split(|b| *b == b','))
         .collect();
     let entry = entries.len().checked_sub(hops).map(|i| entries[i])?;
-    parse_entry(entry)
+    parse_entry(std::str::from_utf8(entry).ok()?.trim())
 }
 
 /// `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1` or `[2001:db8::1]:5678`.
@@ -114,5 +114,12 @@ mod tests {
         assert_eq!(forwarded_entry(&h, 1), None);
         let h = headers(&["203.0.113.7, unknown"]);
         assert_eq!(forwarded_entry(&h, 1), None);
+        // A client's entry that is not text does not hide the proxy's.
+        let mut h = HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            http::HeaderValue::from_bytes(b"\xc3\xa9, 203.0.113.8").unwrap(),
+        );
+        assert_eq!(forwarded_entry(&h, 1), "203.0.113.8".parse().ok());
     }
 }

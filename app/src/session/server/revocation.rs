@@ -23,13 +23,13 @@ use sea_orm::{
 
 use super::{denylist::Denylist, store};
 
-/// The PostgreSQL channel revocations are published on, followed by `:` and the schema in use:
-/// NOTIFY is database-wide, and offices (or test runs) kept in schemas of one database must not
-/// hear each other.
+/// The PostgreSQL channel revocations are published on, followed by `:` and the MD5 of the
+/// schema in use: NOTIFY is database-wide, and offices (or test runs) kept in schemas of one
+/// database must not hear each other. (A hash: a channel name holds at most 63 bytes.)
 pub const CHANNEL: &str = "smmm_session_revoked";
 
 /// The SQL that names this connection's channel.
-const CHANNEL_SQL: &str = "$1 || ':' || current_schema()";
+const CHANNEL_SQL: &str = "$1 || ':' || md5(current_schema())";
 
 /// A NOTIFY payload must stay under 8,000 bytes: 150 ids of 43 characters and a separator make
 /// about 6.6 KB, with the time stamp in front.
@@ -260,7 +260,7 @@ impl RevocationWatcher {
     /// The channel of the schema this instance uses.
     async fn channel(&self) -> Result<String, sea_orm::sqlx::Error> {
         // Spelled out: sqlx takes only static SQL text here. The same as `CHANNEL_SQL`.
-        sea_orm::sqlx::query_scalar("SELECT $1 || ':' || current_schema()")
+        sea_orm::sqlx::query_scalar("SELECT $1 || ':' || md5(current_schema())")
             .bind(CHANNEL)
             .fetch_one(self.db.get_postgres_connection_pool())
             .await

@@ -78,6 +78,15 @@ pub struct SessionService {
     device: DeviceCookie,
 }
 
+/// What a device cookie names: the account, as of its last password change.
+fn device_account(user: &users::Model) -> String {
+    format!(
+        "{}|{}",
+        user.email,
+        user.password_changed_at.timestamp_millis()
+    )
+}
+
 /// A sign-in as the request brings it.
 #[derive(Debug, Clone, Copy)]
 pub struct SignInRequest<'a> {
@@ -167,12 +176,16 @@ impl SessionService {
         } = request;
         let email = Email::parse(email)?;
         let password = Password::parse(password)?;
-        let trusted_device =
+        let user = db::users::find_by_email(&self.db, &email).await?;
+        // A device cookie vouches for the account as it was: a password change ends that.
+        let device = user.as_ref().and_then(|user| {
+            let known_as = device_account(user);
             self.device
-                .vouches_for(&self.keys, device_cookies, email.as_ref(), Utc::now());
+                .vouching_id(&self.keys, device_cookies, &known_as, Utc::now())
+        });
         let attempt = match self
             .limits
-            .begin(email.as_ref(), client.addr.as_deref(), trusted_device)
+            .begin(email.as_ref(), client.addr.as_deref(), device.as_deref())
             .await?
         {
             Ok(attempt) => attempt,
@@ -186,7 +199,12 @@ impl SessionService {
             }
         };
 
-        let checked = self.check_credentials(&email, &password).await;
+        // Unknown emails are checked against a dummy hash: the time taken does not tell.
+        let checked = self
+            .hasher
+            .verify(&password, user.as_ref().map(|u| u.password_hash.as_str()))
+            .await
+            .map(|matched| (user, matched));
         let outcome = match &checked {
             Ok((_, true)) => Outcome::Correct,
             Ok((_, false)) => Outcome::Wrong,
@@ -229,24 +247,11 @@ impl SessionService {
         self.audit(AuditKind::SignIn, client.event(Some(user.id), None, None))
             .await;
         Ok(StartedSession {
-            device_cookie: self.device.issue(&self.keys, email.as_ref(), Utc::now()),
+            device_cookie: self
+                .device
+                .issue(&self.keys, &device_account(&user), Utc::now()),
             ..started
         })
-    }
-
-    /// The account behind `email`, if any, and whether `password` is its password. Unknown
-    /// emails are checked against a dummy hash: the time taken does not tell.
-    async fn check_credentials(
-        &self,
-        email: &Email,
-        password: &Password,
-    ) -> Result<(Option<users::Model>, bool), ApiError> {
-        let user = db::users::find_by_email(&self.db, email).await?;
-        let matched = self
-            .hasher
-            .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
-            .await?;
-        Ok((user, matched))
     }
 
     /// A new session row for `user` on this client, and the cookie that carries it.

@@ -46,6 +46,8 @@ enum Kind {
     Address,
     Account,
     Session,
+    /// A device cookie's own failures: what it spares the account's delay, it pays here.
+    Device,
 }
 
 impl Kind {
@@ -56,15 +58,43 @@ impl Kind {
             Self::Address => "address",
             Self::Account => "account",
             Self::Session => "session",
+            Self::Device => "device",
         }
     }
 }
 
-/// An attempt counted on its keys; `finish` must follow.
-#[derive(Debug)]
+/// An attempt counted on its keys; `finish` must follow. One dropped unfinished (its request
+/// cancelled: the client went away while bcrypt ran) gives its counts back by itself, so no
+/// stranger can leave counts in flight to lock an account.
 #[must_use = "an attempt must be finished"]
 pub struct Attempt {
+    limits: SignInLimits,
     keys: Vec<(Kind, String)>,
+    /// Cleared by a correct password even when not counted (a trusted device skips it).
+    account: Option<String>,
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        let keys = std::mem::take(&mut self.keys);
+        if keys.is_empty() {
+            return;
+        }
+        let limits = self.limits.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let now = now_ms();
+                for (kind, key) in &keys {
+                    if let Err(err) = limits
+                        .finish_key(*kind, key, Outcome::NotChecked, now)
+                        .await
+                    {
+                        tracing::warn!(%err, "could not give back a cancelled sign-in attempt");
+                    }
+                }
+            });
+        }
+    }
 }
 
 /// How an attempt ended.
@@ -97,39 +127,44 @@ impl SignInLimits {
     }
 
     /// Counts a sign-in attempt on its keys before the password is checked, or refuses it.
-    /// `trusted_device`: the browser has signed in to this account before (its device cookie).
+    /// `device`: the id of this browser's device cookie for the account, when it has one: the
+    /// device's own limit replaces the account's delay.
     pub async fn begin(
         &self,
         account: &str,
         address: Option<&str>,
-        trusted_device: bool,
+        device: Option<&str>,
     ) -> Result<Result<Attempt, Limited>, DbErr> {
         let address = address.map_or_else(|| "unknown".to_owned(), address_group);
         let mut keys = vec![
             (Kind::Pair, format!("p:{account}|{address}")),
             (Kind::Address, format!("ip:{address}")),
         ];
-        if !trusted_device {
-            keys.push((Kind::Account, format!("a:{account}")));
-        }
-        self.begin_keys(keys).await
+        keys.push(match device {
+            Some(device) => (Kind::Device, format!("d:{device}")),
+            None => (Kind::Account, format!("a:{account}")),
+        });
+        self.begin_keys(keys, Some(format!("a:{account}"))).await
     }
 
     /// Counts a signed-in person's password re-entry on their session, or refuses it.
     pub async fn begin_reentry(&self, sid: &str) -> Result<Result<Attempt, Limited>, DbErr> {
-        self.begin_keys(vec![(Kind::Session, format!("s:{sid}"))])
+        self.begin_keys(vec![(Kind::Session, format!("s:{sid}"))], None)
             .await
     }
 
     async fn begin_keys(
         &self,
         keys: Vec<(Kind, String)>,
+        account: Option<String>,
     ) -> Result<Result<Attempt, Limited>, DbErr> {
         // One key after the other, always in the same order: an attempt waiting for a key then
         // holds only keys before it, so attempts waiting for each other cannot form a cycle (side
         // by side they did: each held one key the others waited for, until all gave up).
         let mut counted = Attempt {
+            limits: self.clone(),
             keys: Vec::with_capacity(keys.len()),
+            account,
         };
         for (kind, key) in keys {
             let answer = self.begin_key(kind, &key).await;
@@ -160,7 +195,7 @@ impl SignInLimits {
                     counters::begin_account(&self.db, key, now, window, self.per_pair, stale)
                         .await?
                 }
-                Kind::Pair | Kind::Session => {
+                Kind::Pair | Kind::Session | Kind::Device => {
                     counters::begin_fixed(&self.db, key, now, window, self.per_pair, stale).await?
                 }
                 Kind::Address => {
@@ -180,7 +215,10 @@ impl SignInLimits {
                 self.per_pair
             };
             let retry_after_ms = match kind {
-                Kind::Account if counter.in_flight == 0 && counter.next_attempt_ms > now => {
+                // Past its free failures, one attempt at a time: the one in flight will set a
+                // delay of at least a second if it fails, so there is nothing to wait for.
+                Kind::Account if counter.in_flight == 0 && counter.next_attempt_ms <= now => None,
+                Kind::Account if counter.failures >= self.per_pair || counter.in_flight == 0 => {
                     Some(counter.next_attempt_ms - now)
                 }
                 Kind::Account => None,
@@ -189,7 +227,7 @@ impl SignInLimits {
             };
             let out_of_wait = tokio::time::Instant::now() >= deadline;
             if retry_after_ms.is_some() || out_of_wait {
-                let retry_after_ms = retry_after_ms.unwrap_or(1000).max(1);
+                let retry_after_ms = retry_after_ms.unwrap_or(1000).max(1000);
                 let first = counters::first_refusal_of_window(&self.db, key).await?;
                 return Ok(Err(Limited {
                     retry_after: u64::try_from(retry_after_ms).map_or(1, |ms| ms.div_ceil(1000)),
@@ -207,13 +245,26 @@ impl SignInLimits {
 
     /// Ends an attempt: a correct password clears its account's counters, a wrong one adds a
     /// failure everywhere, an unchecked one gives its counts back.
-    pub async fn finish(&self, attempt: Attempt, outcome: Outcome) -> Result<(), DbErr> {
+    pub async fn finish(&self, mut attempt: Attempt, outcome: Outcome) -> Result<(), DbErr> {
         let now = now_ms();
-        let ends = attempt
-            .keys
+        let mut keys = std::mem::take(&mut attempt.keys);
+        // A correct password forgets the account's failures, even when a trusted device did not
+        // count on them.
+        if let Some(key) = attempt.account.take()
+            && outcome == Outcome::Correct
+            && !keys.iter().any(|(_, k)| *k == key)
+        {
+            keys.push((Kind::Account, key));
+        }
+        let ends = keys
             .iter()
             .map(|(kind, key)| self.finish_key(*kind, key, outcome, now));
-        futures::future::try_join_all(ends).await.map(|_| ())
+        // Every key is ended even when one fails: none is left counted in flight.
+        let results = futures::future::join_all(ends).await;
+        results
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|_| ())
     }
 
     async fn finish_key(
@@ -224,18 +275,20 @@ impl SignInLimits {
         now: i64,
     ) -> Result<(), DbErr> {
         match (outcome, kind) {
-            (Outcome::Correct, Kind::Pair | Kind::Account) => counters::clear(&self.db, key).await,
+            (Outcome::Correct, Kind::Pair | Kind::Account | Kind::Session | Kind::Device) => {
+                counters::clear(&self.db, key).await
+            }
             (Outcome::Correct | Outcome::NotChecked, _) => {
                 counters::finish(&self.db, key, now, false)
                     .await
                     .map(|_| ())
             }
             (Outcome::Wrong, Kind::Account) => {
-                let failures = counters::finish(&self.db, key, now, true).await?;
-                match account_delay(failures, self.per_pair) {
-                    Some(delay) => counters::delay(&self.db, key, now + millis(delay)).await,
-                    None => Ok(()),
-                }
+                // The delay is in place before the attempt stops counting as in flight: in
+                // between, a waiting attempt would find neither and go ahead.
+                let failures = counters::fail_keeping_in_flight(&self.db, key, now).await?;
+                let until = account_delay(failures, self.per_pair).map_or(0, |d| now + millis(d));
+                counters::release_with_delay(&self.db, key, until).await
             }
             (Outcome::Wrong, _) => counters::finish(&self.db, key, now, true).await.map(|_| ()),
         }
