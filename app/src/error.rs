@@ -148,6 +148,16 @@ impl ApiError {
         )
     }
 
+    /// A sign-out done on this device (the cookie is gone) that the database could not record
+    /// yet: it is retried, and other devices stop working within a token's lifetime.
+    pub fn sign_out_unconfirmed() -> Self {
+        Self::new(
+            ErrorCode::Unavailable,
+            "You are signed out on this device, but the sign-out could not be confirmed \
+             everywhere yet. It is retried; your other devices are signed out within minutes.",
+        )
+    }
+
     pub fn busy() -> Self {
         Self::new(
             ErrorCode::Unavailable,

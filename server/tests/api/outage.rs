@@ -2,6 +2,8 @@
 //! that needs the database answers 503 with a message a person understands. PostgreSQL only
 //! (a database of its own is cut off), whatever `TEST_DATABASE` says.
 
+use std::time::Duration;
+
 use app::domain::Role;
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database};
@@ -64,6 +66,87 @@ async fn fast_path_survives_a_database_outage_and_sign_in_answers_503() {
     let _ = admin
         .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
         .await;
+    let _ = admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await;
+}
+
+#[tokio::test]
+async fn a_sign_out_the_database_cannot_record_is_refused_here_and_retried_until_recorded() {
+    use app::db::entities::sessions;
+    use sea_orm::EntityTrait;
+    let name = unique("smmm_signout");
+    let admin = Database::connect(pg_url())
+        .await
+        .expect("PostgreSQL must be reachable at TEST_PG_URL (default 127.0.0.1:5432/test)");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let app = TestApp::builder()
+        .env("DATABASE_URL", &pg_url_of(&name))
+        .spawn()
+        .await;
+    let user = app.create_user(Role::Client).await;
+    let browser = app.client();
+    let token = browser.sign_in(&user).await;
+
+    admin
+        .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        ))
+        .await
+        .unwrap();
+
+    // Not `200 null`: 503 JSON that says so, and the cookie goes all the same.
+    let response = browser.post_empty("/api/auth/sign_out").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        set_cookies(response.headers())
+            .iter()
+            .any(|c| c.starts_with("smmm_session=;") && c.contains("Max-Age=0")),
+        "{:?}",
+        set_cookies(response.headers())
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "unavailable");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("signed out on this device"),
+        "{body}"
+    );
+    // This instance refuses the (still fresh) token at once.
+    assert_eq!(app.me_status(&token).await, StatusCode::UNAUTHORIZED);
+
+    // The database comes back: the sign-out is recorded without anyone asking again.
+    admin
+        .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let row = sessions::Entity::find_by_id(sid_of(&token))
+            .one(&app.state.db)
+            .await
+            .ok()
+            .flatten();
+        if row.is_some_and(|r| r.revoked_at.is_some()) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the sign-out was never recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    drop(app);
     let _ = admin
         .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .await;

@@ -31,6 +31,17 @@ impl Denylist {
             .contains_key(sid)
     }
 
+    /// Keeps `sid` until `until` at least (a sign-out the database could not record stays
+    /// refused here until the session's absolute end).
+    pub fn insert_until(&self, sid: &str, until: Instant) {
+        let mut entries = self
+            .entries
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner());
+        let entry = entries.entry(sid.to_owned()).or_insert(until);
+        *entry = (*entry).max(until);
+    }
+
     pub fn insert(&self, sid: &str) {
         let until = Instant::now() + self.keep_for;
         self.entries

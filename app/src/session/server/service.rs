@@ -78,6 +78,23 @@ pub struct SessionService {
     device: DeviceCookie,
 }
 
+/// Records a sign-out the database refused at first: every second, then less often (30 s at
+/// most), until it is recorded or the session would have ended anyway.
+async fn retry_revocation(db: DatabaseConnection, sid: String, end: DateTime<Utc>) {
+    let mut wait = Duration::from_secs(1);
+    while Utc::now() < end {
+        tokio::time::sleep(wait).await;
+        match revocation::revoke(&db, Which::One(&sid), "sign-out (recorded late)").await {
+            Ok(_) => {
+                tracing::info!("a sign-out the database had refused is now recorded");
+                return;
+            }
+            Err(err) => tracing::warn!(%err, "still could not record a sign-out"),
+        }
+        wait = (wait * 2).min(Duration::from_secs(30));
+    }
+}
+
 /// What a device cookie names: the account, as of its last password change.
 fn device_account(user: &users::Model) -> String {
     format!(
@@ -384,15 +401,28 @@ impl SessionService {
             return Ok(());
         };
         self.denylist.insert(&claims.sid);
-        let revoked = revocation::revoke(&self.db, Which::One(&claims.sid), "sign-out").await?;
-        if !revoked.is_empty() {
-            self.audit(
-                AuditKind::SignOut,
-                client.event(claims.user_id(), None, None),
-            )
-            .await;
+        match revocation::revoke(&self.db, Which::One(&claims.sid), "sign-out").await {
+            Ok(revoked) => {
+                if !revoked.is_empty() {
+                    let event = client.event(claims.user_id(), None, None);
+                    self.audit(AuditKind::SignOut, event).await;
+                }
+                Ok(())
+            }
+            // Never a half sign-out: this instance refuses the session until its absolute end,
+            // the revocation is retried until it is recorded (and then fans out), and the
+            // person is told. Other instances refuse it once its token expires: renewal needs
+            // the row.
+            Err(err) => {
+                tracing::error!(%err, "could not record a sign-out: retrying in the background");
+                let end = DateTime::from_timestamp(claims.sexp, 0).unwrap_or_else(Utc::now);
+                let left = (end - Utc::now()).to_std().unwrap_or_default();
+                self.denylist
+                    .insert_until(&claims.sid, std::time::Instant::now() + left);
+                tokio::spawn(retry_revocation(self.db.clone(), claims.sid, end));
+                Err(ApiError::sign_out_unconfirmed())
+            }
         }
-        Ok(())
     }
 
     /// Revokes one session: at once on this instance, as soon as the others hear of it (see
