@@ -390,7 +390,7 @@ impl TestApp {
 }
 
 /// The database URL (and PostgreSQL schema) `app` runs on, for a second instance to share.
-pub fn first_database_url(app: &TestApp) -> (String, Option<String>) {
+fn first_database_url(app: &TestApp) -> (String, Option<String>) {
     match &app.pg_schema {
         Some(schema) => (pg_url(), Some(schema.clone())),
         None => (

@@ -11,34 +11,79 @@ use serde_json::Value;
 
 use crate::helpers::*;
 
+/// A PostgreSQL database of the test's own, which the test can cut off and reopen.
+struct OwnDatabase {
+    admin: sea_orm::DatabaseConnection,
+    name: String,
+}
+
+impl OwnDatabase {
+    async fn create(prefix: &str) -> Self {
+        let name = unique(prefix);
+        let admin = Database::connect(pg_url())
+            .await
+            .expect("PostgreSQL must be reachable at TEST_PG_URL (default 127.0.0.1:5432/test)");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        Self { admin, name }
+    }
+
+    fn url(&self) -> String {
+        pg_url_of(&self.name)
+    }
+
+    /// No new connections, and the pool's are killed.
+    async fn cut_off(&self) {
+        let name = &self.name;
+        self.admin
+            .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+            .await
+            .unwrap();
+        self.admin
+            .execute_unprepared(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+            ))
+            .await
+            .unwrap();
+    }
+
+    async fn reopen(&self) {
+        self.admin
+            .execute_unprepared(&format!(
+                "ALTER DATABASE {} ALLOW_CONNECTIONS true",
+                self.name
+            ))
+            .await
+            .unwrap();
+    }
+
+    /// Reopens (if need be) and drops it; the app using it must be dropped first.
+    async fn remove(self) {
+        let name = &self.name;
+        let _ = self
+            .admin
+            .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+            .await;
+        let _ = self
+            .admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+    }
+}
+
 #[tokio::test]
 async fn fast_path_survives_a_database_outage_and_sign_in_answers_503() {
-    let name = unique("smmm_outage");
-    let admin = Database::connect(pg_url())
-        .await
-        .expect("PostgreSQL must be reachable at TEST_PG_URL (default 127.0.0.1:5432/test)");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
+    let database = OwnDatabase::create("smmm_outage").await;
     let app = TestApp::builder()
-        .env("DATABASE_URL", &pg_url_of(&name))
+        .env("DATABASE_URL", &database.url())
         .spawn()
         .await;
     let user = app.create_user(Role::Client).await;
     let browser = app.client_signed_in(&user).await;
 
-    // Cut the database off: no new connections, and the pool's are killed.
-    admin
-        .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
-        ))
-        .await
-        .unwrap();
+    database.cut_off().await;
 
     let (status, session) = browser.session().await;
     assert_eq!(status, StatusCode::OK);
@@ -63,44 +108,23 @@ async fn fast_path_survives_a_database_outage_and_sign_in_answers_503() {
     assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
 
     drop(app);
-    let _ = admin
-        .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
-        .await;
-    let _ = admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await;
+    database.remove().await;
 }
 
 #[tokio::test]
 async fn a_sign_out_the_database_cannot_record_is_refused_here_and_retried_until_recorded() {
     use app::db::entities::sessions;
     use sea_orm::EntityTrait;
-    let name = unique("smmm_signout");
-    let admin = Database::connect(pg_url())
-        .await
-        .expect("PostgreSQL must be reachable at TEST_PG_URL (default 127.0.0.1:5432/test)");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
+    let database = OwnDatabase::create("smmm_signout").await;
     let app = TestApp::builder()
-        .env("DATABASE_URL", &pg_url_of(&name))
+        .env("DATABASE_URL", &database.url())
         .spawn()
         .await;
     let user = app.create_user(Role::Client).await;
     let browser = app.client();
     let token = browser.sign_in(&user).await;
 
-    admin
-        .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
-        ))
-        .await
-        .unwrap();
+    database.cut_off().await;
 
     // Not `200 null`: 503 JSON that says so, and the cookie goes all the same.
     let response = browser.post_empty("/api/auth/sign_out").await;
@@ -125,10 +149,7 @@ async fn a_sign_out_the_database_cannot_record_is_refused_here_and_retried_until
     assert_eq!(app.me_status(&token).await, StatusCode::UNAUTHORIZED);
 
     // The database comes back: the sign-out is recorded without anyone asking again.
-    admin
-        .execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
-        .await
-        .unwrap();
+    database.reopen().await;
     let started = std::time::Instant::now();
     loop {
         let row = sessions::Entity::find_by_id(sid_of(&token))
@@ -147,7 +168,5 @@ async fn a_sign_out_the_database_cannot_record_is_refused_here_and_retried_until
     }
 
     drop(app);
-    let _ = admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await;
+    database.remove().await;
 }

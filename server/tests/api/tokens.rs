@@ -153,15 +153,12 @@ async fn tampered_tokens_are_refused() {
 async fn a_rotated_secret_still_verifies_tokens_of_the_previous_one() {
     let old = TestApp::spawn().await;
     let (token, header, _) = real_token(&old).await;
-    let (url, schema) = first_database_url(&old);
-    let mut builder = TestApp::builder()
-        .env("DATABASE_URL", &url)
-        .env("SESSION_SECRET", "the-new-secret-0123456789-abcdefghijkl")
-        .env("SESSION_SECRET_PREVIOUS", TEST_SECRET);
-    if let Some(schema) = &schema {
-        builder = builder.env("DATABASE_SCHEMA", schema);
-    }
-    let rotated = builder.spawn().await;
+    let rotated = old
+        .instance_with(&[
+            ("SESSION_SECRET", "the-new-secret-0123456789-abcdefghijkl"),
+            ("SESSION_SECRET_PREVIOUS", TEST_SECRET),
+        ])
+        .await;
     assert_eq!(rotated.me_status(&token).await, StatusCode::OK);
 
     let (new_token, new_header, _) = real_token(&rotated).await;
