@@ -9,11 +9,31 @@ import { defineConfig } from "@playwright/test";
 process.env.E2E_PORT ??= execSync(
   `node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"`,
 ).toString().trim();
+process.env.E2E_SHORT_PORT ??= execSync(
+  `node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"`,
+).toString().trim();
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "smmm-e2e-"));
 
 const port = process.env.E2E_PORT;
 const dataDir = process.env.E2E_DATA_DIR;
 export const baseURL = `http://127.0.0.1:${port}`;
+/** A second server whose sessions idle out in seconds (the session lifetime tests). */
+export const shortURL = `http://127.0.0.1:${process.env.E2E_SHORT_PORT}`;
+export const SHORT_IDLE_SECS = 14;
+export const SHORT_WARNING_SECS = 8;
+export const SHORT_TOKEN_SECS = 3;
+
+const serverEnv = (listenOn: string, origin: string, database: string) => ({
+  APP_ENV: "development",
+  PORT: listenOn,
+  BIND: "127.0.0.1",
+  PUBLIC_URL: origin,
+  DATABASE_URL: `sqlite://${dataDir}/${database}?mode=rwc`,
+  DATA_DIR: dataDir,
+  DIST_DIR: process.env.E2E_DIST ?? "../dist",
+  BCRYPT_COST: "4",
+  LOG_LEVEL: "warn",
+});
 
 export default defineConfig({
   testDir: "./tests",
@@ -42,24 +62,30 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    // The server `cargo build -p server` made, serving the release WASM in ../dist.
-    command: "../target/debug/server serve",
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      APP_ENV: "development",
-      PORT: port,
-      BIND: "127.0.0.1",
-      PUBLIC_URL: baseURL,
-      DATABASE_URL: `sqlite://${dataDir}/e2e.db?mode=rwc`,
-      DATA_DIR: dataDir,
-      DIST_DIR: process.env.E2E_DIST ?? "../dist",
-      BCRYPT_COST: "4",
-      LOG_LEVEL: "warn",
+  webServer: [
+    {
+      // The server `cargo build -p server` made, serving the release WASM in ../dist.
+      command: "../target/debug/server serve",
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: serverEnv(port, baseURL, "e2e.db"),
     },
-  },
+    {
+      command: "../target/debug/server serve",
+      url: `${shortURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        ...serverEnv(process.env.E2E_SHORT_PORT!, shortURL, "e2e-short.db"),
+        SESSION_IDLE_TIMEOUT_SECS: String(SHORT_IDLE_SECS),
+        SESSION_IDLE_WARNING_SECS: String(SHORT_WARNING_SECS),
+        SESSION_TOKEN_TTL_SECS: String(SHORT_TOKEN_SECS),
+      },
+    },
+  ],
 });

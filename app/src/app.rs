@@ -7,6 +7,7 @@ use leptos_router::{
 };
 
 use crate::{
+    components::SessionTimeouts,
     pages::{
         account::{ProfilePage, SessionsPage},
         admin::{AdminDashboard, AdminLayout, AuditPage, UserDetailPage, UsersPage},
@@ -42,6 +43,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("profile") view=ProfilePage />
                         </ParentRoute>
                     </Routes>
+                    <SessionTimeouts />
                 </div>
             </Router>
         </SessionProvider>

@@ -20,10 +20,16 @@ async function secondBrowser(browser: Browser, who: { email: string; password: s
   return page;
 }
 
-test("a password change signs the user's other browser out on its next request", async ({ page, browser, request }) => {
+test("a password change signs the user's other browser out at once, untouched", async ({ page, browser, request }) => {
   const who = await newClient(request);
   const other = await secondBrowser(browser, who);
   await signIn(page, who);
+  // A second tab of this browser, which must stay signed in through the change.
+  const sibling = await page.context().newPage();
+  await sibling.goto("/client");
+  await expect(sibling.getByTestId("welcome")).toBeVisible();
+  await sibling.evaluate(() => ((window as any).__noReload = true));
+  await page.bringToFront();
   await page.getByRole("link", { name: "Profile" }).click();
   await expect(page.getByTestId("profile-email")).toHaveText(who.email);
   await screenshot(page, "profile");
@@ -33,12 +39,16 @@ test("a password change signs the user's other browser out on its next request",
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByTestId("password-changed")).toContainText("Password changed");
 
-  // This browser carries on; the other is out at its next request.
+  // This browser carries on (on a new session id, its events stream re-subscribed); the other
+  // is out without anyone touching it (the events stream).
   await page.getByRole("link", { name: "Overview" }).click();
   await expect(page.getByTestId("welcome")).toBeVisible();
-  await other.getByRole("link", { name: "Profile" }).click();
   await expect(other).toHaveURL(/\/auth\/signin/);
   await expect(other.getByTestId("signin-notice")).toHaveText("Your session has ended. Please sign in again.");
+  await sibling.waitForTimeout(1500);
+  await expect(sibling).toHaveURL(/\/client$/);
+  await expect(sibling.getByTestId("welcome")).toBeVisible();
+  expect(await sibling.evaluate(() => (window as any).__noReload)).toBe(true);
   await other.context().close();
 });
 
@@ -78,7 +88,7 @@ test("an admin deactivates a client who is signed in elsewhere, and the client i
   await expect(page.getByTestId("user-state")).toHaveText("Deactivated");
   await expect(page.getByTestId("no-sessions")).toBeVisible();
 
-  await victim.getByRole("link", { name: "Sessions" }).click();
+  // Out without touching anything: the events stream told the browser.
   await expect(victim).toHaveURL(/\/auth\/signin/);
   // And cannot sign back in: the same message as any failed sign-in.
   await victim.getByLabel("Email").fill(who.email);

@@ -185,8 +185,28 @@ impl Config {
             ));
         }
 
+        // The warning comes this long before the idle end: two minutes, or half a (short, test)
+        // idle timeout when none is set.
+        let idle_warning = match source.get("SESSION_IDLE_WARNING_SECS") {
+            Some(_) => {
+                let warning = seconds(source, "SESSION_IDLE_WARNING_SECS", 120)?;
+                if warning >= idle_timeout {
+                    return Err(problem(
+                        "SESSION_IDLE_WARNING_SECS",
+                        "must be shorter than SESSION_IDLE_TIMEOUT_SECS",
+                    ));
+                }
+                warning
+            }
+            None => Duration::from_secs(120).min(idle_timeout / 2),
+        };
+
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let mut auth = AuthConfig::for_origin(public_origin, secret);
+        auth.idle_warning = idle_warning;
+        auth.events_heartbeat = seconds(source, "SESSION_EVENTS_HEARTBEAT_SECS", 20)?;
+        auth.max_streams_per_session = at_least_one(source, "SESSION_EVENTS_PER_SESSION", 3)?;
+        auth.max_streams_per_address = at_least_one(source, "SESSION_EVENTS_PER_ADDRESS", 20)?;
         auth.previous_secret = previous_secret;
         auth.next_secret = next_secret;
         auth.token_ttl = token_ttl;

@@ -19,7 +19,7 @@ use tower_http::{
 
 use crate::{
     config::{AppEnv, Config},
-    http::{api, csrf, errors, health, security::SecurityHeaders, static_files},
+    http::{api, csrf, errors, events, health, security::SecurityHeaders, static_files},
 };
 
 /// Why the server could not start.
@@ -46,13 +46,15 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
     state: AppState,
+    streams: events::Streams,
 }
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let state = open_state(&config).await?;
         state.sessions.spawn_background_tasks();
-        let router = router(&config, state.clone());
+        let streams = events::Streams::new(state.clone());
+        let router = router(&config, state.clone(), streams.clone());
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .map_err(|e| StartError::Bind(config.bind, e))?;
@@ -60,6 +62,7 @@ impl Application {
             listener,
             router,
             state,
+            streams,
         })
     }
 
@@ -71,14 +74,20 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets requests in flight finish.
+    /// Serves until SIGINT or SIGTERM, then lets requests in flight finish. Open session
+    /// events streams are closed at once (they would never finish on their own); browsers
+    /// reconnect, through the proxy, to an instance that stays.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let streams = self.streams.clone();
         axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            streams.close_all();
+        })
         .await
     }
 }
@@ -108,14 +117,18 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
     Ok(AppState { db, sessions })
 }
 
-fn router(config: &Config, state: AppState) -> Router {
+fn router(config: &Config, state: AppState, streams: events::Streams) -> Router {
     let limit = config.max_body_bytes;
     let allowed = csrf::AllowedOrigin {
         public_origin: config.auth.public_origin.clone(),
     };
+    let events = Router::new()
+        .route("/api/auth/events", get(events::stream))
+        .with_state(streams);
     let api = Router::new()
         .route("/api/{*fn_name}", any(api::handle))
         .with_state((state.clone(), api::Endpoints::registered()))
+        .merge(events)
         .layer(
             ServiceBuilder::new()
                 // One middleware for both checks: each `from_fn` layer costs a boxed future and a

@@ -8,6 +8,7 @@ mod gate;
 mod layout;
 mod navbar;
 mod pager;
+mod session_timeouts;
 mod skeleton;
 
 pub use answer::Answer;
@@ -18,4 +19,5 @@ pub use gate::RoleGate;
 pub use layout::AreaLayout;
 pub use navbar::{NavBar, NavLink};
 pub use pager::Pager;
+pub use session_timeouts::SessionTimeouts;
 pub use skeleton::Skeleton;

@@ -141,7 +141,7 @@ fn PasswordForm() -> impl IntoView {
         pending.set(true);
         spawn_local(async move {
             match session
-                .call(change_password(
+                .call_replacing(change_password(
                     current.get_untracked(),
                     new.get_untracked(),
                 ))

@@ -7,7 +7,13 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::{SessionStatus, api, model::Session, tabs::TabEvent};
+use super::{
+    SessionStatus,
+    activity::{self, Report},
+    api,
+    model::{LiveSession, Session, SessionClock},
+    tabs::TabEvent,
+};
 use crate::error::{ApiError, ErrorCode};
 
 /// Why a tab is signed out, for the sign-in page to say.
@@ -15,19 +21,62 @@ use crate::error::{ApiError, ErrorCode};
 pub enum SignedOutReason {
     /// The person signed out (here or in another tab).
     SignedOut,
-    /// The session ended on its own or was ended elsewhere: expiry, idle timeout, revocation.
+    /// The person signed out here, but the server could not record it yet (it keeps trying).
+    SignOutUnconfirmed,
+    /// Nobody used the portal until the idle timeout.
+    Inactive,
+    /// The session ended on its own or was ended elsewhere: its absolute end, a revocation.
     Ended,
+}
+
+/// A session's deadlines, in this browser's milliseconds since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Deadlines {
+    /// With no activity, the session ends then.
+    pub idle_end: f64,
+    /// The warning before `idle_end` starts then.
+    pub warn_at: f64,
+    /// The session's absolute end: no activity moves it.
+    pub absolute_end: f64,
+    /// The token needs renewing then.
+    pub token_expires: f64,
+}
+
+impl Deadlines {
+    fn of(session: &Session, clock: &SessionClock) -> Self {
+        let idle_end = parse_time(&clock.idle_expires);
+        Self {
+            idle_end,
+            warn_at: idle_end - f64::from(clock.idle_warning_secs) * 1000.0,
+            absolute_end: parse_time(&session.expires),
+            token_expires: parse_time(&clock.token_expires),
+        }
+    }
+}
+
+fn parse_time(rfc3339: &str) -> f64 {
+    let ms = js_sys::Date::parse(rfc3339);
+    if ms.is_nan() { 0.0 } else { ms }
 }
 
 /// The session as this tab knows it. Cheap to copy; get it with `use_session()`.
 #[derive(Clone, Copy)]
 pub struct SessionContext {
     status: RwSignal<SessionStatus>,
+    /// Kept apart from `status`: it moves with every renewal, and nothing that shows the user
+    /// should re-render when only a deadline moved.
+    deadlines: RwSignal<Option<Deadlines>>,
     reason: RwSignal<Option<SignedOutReason>>,
     /// Bumped whenever this tab's view of the session is overruled (sign-in, sign-out, expiry):
     /// a server answer that was in flight before the bump is dropped, so a response that left
     /// the server before a sign-out cannot bring the session back.
     generation: StoredValue<u64>,
+    /// The idle warning is showing: only its buttons answer it (a Tab to reach "Sign out" is
+    /// not "I am still here").
+    warning_open: StoredValue<bool>,
+    /// Until then (ms), a tab of this browser is moving it to a new session (a password
+    /// change): the old session's end is expected, and is confirmed only once that is done.
+    replacing_until: StoredValue<f64>,
     /// A sign-out the server has not confirmed yet (offline): retried before any refetch.
     pending_sign_out: StoredValue<bool>,
     broadcast: StoredValue<Option<Callback<TabEvent>>>,
@@ -42,8 +91,11 @@ impl SessionContext {
     fn new() -> Self {
         Self {
             status: RwSignal::new(SessionStatus::Loading),
+            deadlines: RwSignal::new(None),
             reason: RwSignal::new(None),
             generation: StoredValue::new(0),
+            warning_open: StoredValue::new(false),
+            replacing_until: StoredValue::new(0.0),
             pending_sign_out: StoredValue::new(false),
             broadcast: StoredValue::new(None),
         }
@@ -60,21 +112,32 @@ impl SessionContext {
         Signal::derive(move || status.with(|s| s.session().cloned()))
     }
 
+    /// The session's deadlines, while signed in.
+    pub fn deadlines(self) -> Signal<Option<Deadlines>> {
+        self.deadlines.into()
+    }
+
     /// Why this tab is signed out, if it was signed in before.
     pub fn signed_out_reason(self) -> Signal<Option<SignedOutReason>> {
         self.reason.into()
     }
 
-    /// Signs in; on success every other tab is told, and moves on too.
-    pub async fn sign_in(self, email: String, password: String) -> Result<Session, ApiError> {
+    /// Signs in; on success every other tab is told, and moves on too. `keep` makes the
+    /// cookie outlive the browser ("Keep me signed in on this device").
+    pub async fn sign_in(
+        self,
+        email: String,
+        password: String,
+        keep: bool,
+    ) -> Result<Session, ApiError> {
         self.bump();
-        let session = api::sign_in(email, password).await?;
+        let live = api::sign_in(email, password, Some(keep)).await?;
         // The person's latest explicit act: it wins over anything that happened meanwhile, and
         // a sign-out still waiting to reach the server is moot (this sign-in ended that session).
         self.bump();
         self.pending_sign_out.set_value(false);
-        self.reason.set(None);
-        self.apply(SessionStatus::Authenticated(session.clone()));
+        let session = live.session.clone();
+        self.accept(live, true);
         self.tell_other_tabs(TabEvent::SignedIn);
         Ok(session)
     }
@@ -84,9 +147,51 @@ impl SessionContext {
         self.drop_session(SignedOutReason::SignedOut);
         self.tell_other_tabs(TabEvent::SignedOut);
         self.pending_sign_out.set_value(true);
-        if api::sign_out().await.is_ok() {
-            self.pending_sign_out.set_value(false);
+        match api::sign_out().await {
+            Ok(()) => self.pending_sign_out.set_value(false),
+            // The server answered, but could not record it: it keeps trying on its own (and
+            // refuses the session meanwhile); the person should know.
+            Err(error) if error.error == ErrorCode::Unavailable => {
+                self.pending_sign_out.set_value(false);
+                if self.reason.get_untracked() == Some(SignedOutReason::SignedOut) {
+                    self.reason.set(Some(SignedOutReason::SignOutUnconfirmed));
+                }
+            }
+            // Offline: retried before the next session read.
+            Err(_) => {}
         }
+    }
+
+    /// Tells the server the person is here: the idle deadline moves and the token is renewed.
+    /// (`activity` decides when; this makes the call.)
+    pub(super) async fn record_activity(self) {
+        let generation = self.generation.get_value();
+        let answer = api::record_activity().await;
+        if !self.is_current(generation) {
+            return;
+        }
+        match answer {
+            Ok(Some(live)) => {
+                self.accept(live, true);
+                self.tell_other_tabs(TabEvent::Active);
+            }
+            Ok(None) => self.session_gone(),
+            Err(_) => {}
+        }
+    }
+
+    /// Whether the idle warning is showing in this tab (set by the warning itself).
+    pub fn set_warning_open(self, open: bool) {
+        self.warning_open.set_value(open);
+    }
+
+    pub(super) fn warning_open(self) -> bool {
+        self.warning_open.try_get_value().unwrap_or(false)
+    }
+
+    /// "Stay signed in" in the idle warning: counts as activity in every tab.
+    pub fn stay_signed_in(self) {
+        spawn_local(activity::report(self, Report::StaySignedIn));
     }
 
     /// Asks the server for the session again (focus, online, interval, another tab).
@@ -112,6 +217,14 @@ impl SessionContext {
         self,
         request: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<T, ApiError> {
+        // A call the person caused, with a token that has expired: renew it first, once for
+        // the whole browser, instead of letting every tab's calls renew it at the server.
+        let token_expires = self
+            .deadlines
+            .with_untracked(|d| d.map_or(f64::MAX, |d| d.token_expires));
+        if activity::token_is_stale(token_expires) {
+            activity::report(self, Report::Renewal).await;
+        }
         let generation = self.generation.get_value();
         let result = request.await;
         if let Err(error) = &result
@@ -124,13 +237,43 @@ impl SessionContext {
                         .status
                         .try_with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)));
                     if unchanged && signed_in == Some(true) {
-                        self.drop_session(SignedOutReason::Ended);
+                        self.session_gone();
                     }
                 },
                 std::time::Duration::ZERO,
             );
         }
         result
+    }
+
+    /// As `call`, for a call that moves this browser to a new session (a password change):
+    /// every tab is told first, so that the end of the old session, which the events stream
+    /// may announce before this answer (and its new cookie) arrives, signs nobody out.
+    pub async fn call_replacing<T>(
+        self,
+        request: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        self.expect_replacement();
+        self.tell_other_tabs(TabEvent::Replacing);
+        let result = self.call(request).await;
+        self.replacing_until.set_value(0.0);
+        self.update();
+        result
+    }
+
+    fn expect_replacement(self) {
+        const REPLACEMENT_MS: f64 = 15_000.0;
+        self.replacing_until
+            .set_value(activity::now_ms() + REPLACEMENT_MS);
+    }
+
+    /// The events stream (here or in the leader tab) heard this session end: ask the server
+    /// what it means, once any replacement under way has finished.
+    pub(super) async fn confirm_ended(self) {
+        while activity::now_ms() < self.replacing_until.get_value() {
+            super::events::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        self.fetch().await;
     }
 
     async fn fetch(self) {
@@ -146,19 +289,8 @@ impl SessionContext {
             return;
         }
         match answer {
-            Ok(Some(session)) => {
-                self.reason.set(None);
-                self.apply(SessionStatus::Authenticated(session));
-            }
-            Ok(None) => {
-                if self
-                    .status
-                    .with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)))
-                {
-                    self.reason.set(Some(SignedOutReason::Ended));
-                }
-                self.apply(SessionStatus::Unauthenticated);
-            }
+            Ok(Some(live)) => self.accept(live, false),
+            Ok(None) => self.session_gone(),
             // Offline or the server is down: keep what we have, except a first load, which
             // must end somewhere.
             Err(_) => {
@@ -169,9 +301,49 @@ impl SessionContext {
         }
     }
 
+    /// Reads the session now and waits for the answer (the events stream's leader).
+    pub(super) async fn refresh_now(self) {
+        self.fetch().await;
+    }
+
+    /// Takes what the server says the session is. `renewed`: it came with a new token.
+    fn accept(self, live: LiveSession, renewed: bool) {
+        let deadlines = Deadlines::of(&live.session, &live.clock);
+        if renewed {
+            activity::note_new_token(deadlines.token_expires);
+        }
+        self.reason.set(None);
+        if self.deadlines.with_untracked(|d| *d != Some(deadlines)) {
+            self.deadlines.set(Some(deadlines));
+        }
+        self.apply(SessionStatus::Authenticated(live.session));
+    }
+
+    /// The server says there is no session: say why, as far as this tab can tell.
+    fn session_gone(self) {
+        if self
+            .status
+            .with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)))
+        {
+            // Past the idle deadline (a second's leeway for clocks): nobody was here.
+            let idle = self
+                .deadlines
+                .with_untracked(|d| d.is_some_and(|d| activity::now_ms() + 1000.0 >= d.idle_end));
+            let reason = if idle {
+                SignedOutReason::Inactive
+            } else {
+                SignedOutReason::Ended
+            };
+            self.drop_session(reason);
+        } else {
+            self.apply(SessionStatus::Unauthenticated);
+        }
+    }
+
     fn drop_session(self, reason: SignedOutReason) {
         self.bump();
         self.reason.set(Some(reason));
+        self.deadlines.set(None);
         self.apply(SessionStatus::Unauthenticated);
     }
 
@@ -184,7 +356,15 @@ impl SessionContext {
                 self.pending_sign_out.set_value(false);
                 self.refresh();
             }
-            TabEvent::Updated => self.refresh(),
+            // Another tab reported activity (the deadline moved), or changed the session: the
+            // server says what it means here.
+            TabEvent::Updated => {
+                self.replacing_until.set_value(0.0);
+                self.refresh();
+            }
+            TabEvent::Active => self.refresh(),
+            TabEvent::Replacing => self.expect_replacement(),
+            TabEvent::Ended => spawn_local(self.confirm_ended()),
         }
     }
 
@@ -204,7 +384,7 @@ impl SessionContext {
         self.generation.get_value() == generation
     }
 
-    fn tell_other_tabs(self, event: TabEvent) {
+    pub(super) fn tell_other_tabs(self, event: TabEvent) {
         if let Some(post) = self.broadcast.get_value() {
             post.run(event);
         }
@@ -224,6 +404,8 @@ pub fn SessionProvider(
     let session = SessionContext::new();
     provide_context(session);
     watch(session, refetch_interval_secs);
+    activity::watch(session);
+    super::events::lead(session);
     children()
 }
 

@@ -2,9 +2,15 @@
 //! cross-tab message format and, behind `csr`, the browser's `use_session()`; behind `ssr`,
 //! the server side.
 
+#[cfg(feature = "csr")]
+pub mod activity;
 pub mod api;
 #[cfg(feature = "csr")]
 pub mod client;
+#[cfg(feature = "csr")]
+mod events;
+#[cfg(feature = "csr")]
+pub mod locks;
 pub mod model;
 pub mod redirect;
 #[cfg(feature = "ssr")]
@@ -12,5 +18,5 @@ pub mod server;
 pub mod tabs;
 
 #[cfg(feature = "csr")]
-pub use client::{SessionContext, SessionProvider, SignedOutReason, use_session};
-pub use model::{Session, SessionStatus, SessionUser};
+pub use client::{Deadlines, SessionContext, SessionProvider, SignedOutReason, use_session};
+pub use model::{LiveSession, Session, SessionClock, SessionStatus, SessionUser};

@@ -22,6 +22,30 @@ pub struct Session {
     pub expires: String,
 }
 
+/// A session as the auth endpoints answer it: the session, and its clock. Flattened into one
+/// JSON object. The clock changes with every renewal; the client keeps it apart from the
+/// session so that nothing that shows the user re-renders when only a deadline moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveSession {
+    #[serde(flatten)]
+    pub session: Session,
+    #[serde(flatten)]
+    pub clock: SessionClock,
+}
+
+/// When a session ends unless the person acts, and what the browser should do before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionClock {
+    /// The idle deadline (RFC 3339, UTC): with no activity, the session ends then. Activity
+    /// moves it; background checks never do.
+    pub idle_expires: String,
+    /// When the current token needs renewing (RFC 3339, UTC). A session whose token has
+    /// expired is still live until its idle deadline: the next call the person causes renews it.
+    pub token_expires: String,
+    /// How long before `idle_expires` the browser warns (seconds).
+    pub idle_warning_secs: u32,
+}
+
 /// The session state the client renders from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionStatus {

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod csrf;
 pub mod errors;
+pub mod events;
 pub mod health;
 pub mod security;
 pub mod static_files;

@@ -20,6 +20,7 @@ use reqwest::{Client, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
+use crate::events::{EventStream, Read};
 use crate::helpers::*;
 
 const SECRET: &str = "fleet-secret-0123456789-abcdefghijklmnop";
@@ -522,4 +523,45 @@ async fn the_secret_rotates_behind_nginx_with_no_request_refused() {
         failures, 0,
         "{failures} of {sent} requests refused or failed"
     );
+}
+
+#[tokio::test]
+async fn behind_nginx_a_sign_out_on_one_instance_ends_the_streams_held_on_both() {
+    if !use_postgres() {
+        return; // More than one instance means PostgreSQL.
+    }
+    let mut fleet = Fleet::start().await;
+    let user = fleet.create_user().await;
+    let (_, token) = fleet.signed_in(&user).await;
+    // Through nginx (as browsers hold them) and straight to instance 1.
+    let mut streams = Vec::new();
+    for base in [
+        fleet.through_nginx(""),
+        fleet.through_nginx(""),
+        fleet.straight_to(1, ""),
+    ] {
+        streams.push(EventStream::open(&base, &token).await.unwrap());
+    }
+    let signed_out = Client::new()
+        .post(fleet.straight_to(0, "/api/auth/sign_out"))
+        .header(reqwest::header::COOKIE, format!("smmm_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), StatusCode::OK);
+    for stream in &mut streams {
+        stream.expect_end("revoked", Duration::from_secs(3)).await;
+    }
+
+    // A stopping instance closes the streams it holds (they would keep a graceful shutdown
+    // waiting forever); the browser reconnects elsewhere.
+    let (_, other) = fleet.signed_in(&user).await;
+    let mut held = EventStream::open(&fleet.straight_to(0, ""), &other)
+        .await
+        .unwrap();
+    fleet.restart(0, &[]).await;
+    assert_eq!(held.next(Duration::from_secs(2)).await, Read::Closed);
+    EventStream::open(&fleet.through_nginx(""), &other)
+        .await
+        .unwrap();
 }

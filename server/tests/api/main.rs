@@ -7,9 +7,11 @@
 mod accounts;
 mod auth;
 mod cli;
+mod events;
 mod fleet;
 mod foundation;
 mod helpers;
+mod lifetime;
 mod limits;
 mod outage;
 mod tokens;

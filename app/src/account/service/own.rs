@@ -110,7 +110,10 @@ pub async fn change_password(
         .sessions
         .revoke_all_for_user(user.id, None, "password changed")
         .await?;
-    let started = state.sessions.start_session(&user, &caller.client).await?;
+    let started = state
+        .sessions
+        .start_session(&user, &caller.client, caller.session.keep)
+        .await?;
     record(state, caller, AuditKind::PasswordChanged, user.id, None).await;
     Ok(started)
 }

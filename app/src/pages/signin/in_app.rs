@@ -57,6 +57,8 @@ fn SignInForm() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let show_password = RwSignal::new(false);
+    // Unchecked by default: an office computer is often shared.
+    let keep_signed_in = RwSignal::new(false);
     let errors = FormErrors::new(&["email", "password"]);
     let pending = RwSignal::new(false);
     let email_input = NodeRef::<leptos::html::Input>::new();
@@ -83,7 +85,11 @@ fn SignInForm() -> impl IntoView {
         pending.set(true);
         spawn_local(async move {
             let result = session
-                .sign_in(email.get_untracked(), password.get_untracked())
+                .sign_in(
+                    email.get_untracked(),
+                    password.get_untracked(),
+                    keep_signed_in.get_untracked(),
+                )
                 .await;
             if let Err(error) = result {
                 errors.set([error]);
@@ -96,7 +102,14 @@ fn SignInForm() -> impl IntoView {
 
     let notice = move || match reason.get() {
         Some(SignedOutReason::Ended) => Some("Your session has ended. Please sign in again."),
+        Some(SignedOutReason::Inactive) => {
+            Some("You were signed out because of inactivity. Please sign in again.")
+        }
         Some(SignedOutReason::SignedOut) => Some("You have signed out."),
+        Some(SignedOutReason::SignOutUnconfirmed) => Some(
+            "You are signed out on this device, but the server could not confirm it everywhere \
+             yet. It keeps trying; your session ends on every server within minutes.",
+        ),
         None => None,
     };
 
@@ -174,6 +187,16 @@ fn SignInForm() -> impl IntoView {
                             id="password-error"
                             test_id="password-error"
                         />
+                    </div>
+                    <div class="keep-signed-in">
+                        <input
+                            id="keep-signed-in"
+                            name="keep_signed_in"
+                            type="checkbox"
+                            prop:checked=keep_signed_in
+                            on:change=move |ev| keep_signed_in.set(event_target_checked(&ev))
+                        />
+                        <label for="keep-signed-in">"Keep me signed in on this device"</label>
                     </div>
                     <div
                         class="form-message"

@@ -19,7 +19,7 @@ use crate::{
     domain::{Email, Password},
     error::ApiError,
     session::{
-        Session,
+        LiveSession, Session,
         api::{get_session, sign_in},
         redirect::safe_callback,
         tabs::{TabChannel, TabEvent},
@@ -47,6 +47,7 @@ struct Page {
     email_error: Element,
     password: HtmlInputElement,
     password_error: Element,
+    keep_signed_in: HtmlInputElement,
     toggle: HtmlButtonElement,
     message: Element,
     submit: HtmlButtonElement,
@@ -72,6 +73,7 @@ impl Page {
             email_error: by_id(&document, "email-error")?,
             password: by_id(&document, "password")?,
             password_error: by_id(&document, "password-error")?,
+            keep_signed_in: by_id(&document, "keep-signed-in")?,
             toggle: by_id(&document, "password-toggle")?,
             message: by_id(&document, "signin-message")?,
             submit: by_id(&document, "signin-submit")?,
@@ -152,7 +154,7 @@ impl Page {
                 return;
             }
             match answer {
-                Ok(Some(session)) => page.leave(&session),
+                Ok(Some(live)) => page.leave(&live.session),
                 // Offline or the server is down: the form, whose sign-in will say so.
                 Ok(None) | Err(_) => page.show_form(),
             }
@@ -202,6 +204,7 @@ impl Page {
         // The same rules the server applies, before anything is sent.
         let email = page.email.value();
         let password = page.password.value();
+        let keep = page.keep_signed_in.checked();
         let email_check = Email::validate(&email).err();
         let password_check = Password::parse(&password).err();
         let focus_on = match (&email_check, &password_check) {
@@ -223,8 +226,8 @@ impl Page {
         page.set_pending(true);
         page.generation.set(page.generation.get().wrapping_add(1));
         wasm_bindgen_futures::spawn_local(async move {
-            match sign_in(email, password).await {
-                Ok(session) => {
+            match sign_in(email, password, Some(keep)).await {
+                Ok(LiveSession { session, .. }) => {
                     if let Some(tabs) = page.tabs.get() {
                         tabs.post(TabEvent::SignedIn);
                     }

@@ -16,6 +16,8 @@ pub struct AuthConfig {
     pub token_ttl: Duration,
     /// A session with no renewal for this long has ended.
     pub idle_timeout: Duration,
+    /// How long before the idle deadline the browser warns the person.
+    pub idle_warning: Duration,
     /// A session ends this long after sign-in, whatever happens.
     pub absolute_timeout: Duration,
     pub bcrypt_cost: u32,
@@ -33,6 +35,11 @@ pub struct AuthConfig {
     pub trusted_proxy_hops: usize,
     /// Ending sessions asks for the password again when the sign-in is older than this.
     pub reauth_window: Duration,
+    /// The session events stream (`/api/auth/events`): how often it sends a heartbeat (so no
+    /// proxy closes it as idle), and how many may be open at once per session and per address.
+    pub events_heartbeat: Duration,
+    pub max_streams_per_session: usize,
+    pub max_streams_per_address: usize,
 }
 
 impl AuthConfig {
@@ -51,6 +58,7 @@ impl AuthConfig {
             next_secret: None,
             token_ttl: Duration::from_secs(5 * 60),
             idle_timeout: Duration::from_secs(30 * 60),
+            idle_warning: Duration::from_secs(2 * 60),
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
             bcrypt_cost: 12,
             max_concurrent_hashes: 4,
@@ -61,6 +69,9 @@ impl AuthConfig {
             revocation_poll: Duration::from_secs(1),
             trusted_proxy_hops: 0,
             reauth_window: Duration::from_secs(10 * 60),
+            events_heartbeat: Duration::from_secs(20),
+            max_streams_per_session: 3,
+            max_streams_per_address: 20,
         }
     }
 }
@@ -81,6 +92,7 @@ impl fmt::Debug for AuthConfig {
             )
             .field("token_ttl", &self.token_ttl)
             .field("idle_timeout", &self.idle_timeout)
+            .field("idle_warning", &self.idle_warning)
             .field("absolute_timeout", &self.absolute_timeout)
             .field("bcrypt_cost", &self.bcrypt_cost)
             .field("max_concurrent_hashes", &self.max_concurrent_hashes)
@@ -91,6 +103,9 @@ impl fmt::Debug for AuthConfig {
             .field("revocation_poll", &self.revocation_poll)
             .field("trusted_proxy_hops", &self.trusted_proxy_hops)
             .field("reauth_window", &self.reauth_window)
+            .field("events_heartbeat", &self.events_heartbeat)
+            .field("max_streams_per_session", &self.max_streams_per_session)
+            .field("max_streams_per_address", &self.max_streams_per_address)
             .finish()
     }
 }

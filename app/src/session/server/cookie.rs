@@ -23,26 +23,30 @@ impl SessionCookie {
         if self.secure { SECURE_NAME } else { DEV_NAME }
     }
 
-    /// The `Set-Cookie` value carrying `token`, kept by the browser for `max_age_secs`.
-    pub fn set(&self, token: &str, max_age_secs: i64) -> String {
-        self.build(token, CookieDuration::seconds(max_age_secs.max(0)))
+    /// The `Set-Cookie` value carrying `token`, kept by the browser for `max_age_secs`, or
+    /// with `None` until the browser closes (a session cookie: "Keep me signed in" unchecked).
+    pub fn set(&self, token: &str, max_age_secs: Option<i64>) -> String {
+        self.build(
+            token,
+            max_age_secs.map(|secs| CookieDuration::seconds(secs.max(0))),
+        )
     }
 
     /// The `Set-Cookie` value that removes the cookie.
     pub fn clear(&self) -> String {
-        self.build("", CookieDuration::ZERO)
+        self.build("", Some(CookieDuration::ZERO))
     }
 
-    fn build(&self, value: &str, max_age: CookieDuration) -> String {
-        Cookie::build((self.name(), value.to_owned()))
+    fn build(&self, value: &str, max_age: Option<CookieDuration>) -> String {
+        let mut cookie = Cookie::build((self.name(), value.to_owned()))
             .http_only(true)
             .same_site(SameSite::Lax)
             .path("/")
-            .secure(self.secure)
-            .max_age(max_age)
-            .build()
-            .encoded()
-            .to_string()
+            .secure(self.secure);
+        if let Some(max_age) = max_age {
+            cookie = cookie.max_age(max_age);
+        }
+        cookie.build().encoded().to_string()
     }
 
     /// The token from the request's `Cookie` headers, if there is one.
@@ -71,7 +75,7 @@ mod tests {
 
     #[test]
     fn secure_cookie_attributes() {
-        let set = SessionCookie::new(true).set("tok", 60);
+        let set = SessionCookie::new(true).set("tok", Some(60));
         for part in [
             "__Host-smmm_session=tok",
             "HttpOnly",
@@ -83,6 +87,16 @@ mod tests {
             assert!(set.contains(part), "{set} lacks {part}");
         }
         assert!(!set.contains("Domain"));
+    }
+
+    #[test]
+    fn a_browser_session_cookie_has_no_lifetime() {
+        let set = SessionCookie::new(false).set("tok", None);
+        assert!(set.starts_with("smmm_session=tok"), "{set}");
+        assert!(
+            !set.contains("Max-Age") && !set.contains("Expires"),
+            "{set}"
+        );
     }
 
     #[test]

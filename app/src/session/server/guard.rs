@@ -8,7 +8,7 @@ use leptos_axum::ResponseOptions;
 
 use super::{
     request::ClientInfo,
-    service::{CurrentSession, Resolved},
+    service::{CurrentSession, Reading, Resolved},
 };
 use crate::{domain::Role, error::ApiError, session::SessionUser, state::AppState};
 
@@ -56,6 +56,16 @@ pub fn set_cookie(value: &str) {
     }
 }
 
+/// Adds a header to the response.
+pub fn set_header(name: &'static str, value: &'static str) {
+    if let Some(options) = use_context::<ResponseOptions>() {
+        options.insert_header(
+            http::HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+}
+
 /// The session token the request carries.
 pub fn request_token(state: &AppState) -> Result<Option<String>, ApiError> {
     with_request(|parts| state.sessions.cookie().read(&parts.headers))
@@ -71,13 +81,34 @@ pub fn request_client(state: &AppState) -> Result<ClientInfo, ApiError> {
     with_request(|parts| ClientInfo::from_parts(parts, state.sessions.config().trusted_proxy_hops))
 }
 
-/// The caller's live session, or `None` (its dead cookie cleared). Renews an expired token.
+/// The caller's live session, or `None` (its dead cookie cleared). A call the person caused:
+/// renews an expired token.
 pub async fn current_session() -> Result<Option<CurrentSession>, ApiError> {
+    read_session(Reading::Renew).await
+}
+
+/// As `current_session`, for a background check: renews nothing, moves nothing.
+pub async fn peek_session() -> Result<Option<CurrentSession>, ApiError> {
+    read_session(Reading::Peek).await
+}
+
+/// As `current_session`, for the person's activity signal: moves the session's last activity
+/// and renews the token.
+pub async fn active_session() -> Result<Option<CurrentSession>, ApiError> {
+    read_session(Reading::Activity).await
+}
+
+async fn read_session(reading: Reading) -> Result<Option<CurrentSession>, ApiError> {
     let state = AppState::current()?;
     let Some(token) = request_token(&state)? else {
         return Ok(None);
     };
-    match state.sessions.resolve(&token).await? {
+    let resolved = match reading {
+        Reading::Renew => state.sessions.resolve(&token).await?,
+        Reading::Peek => state.sessions.peek(&token).await?,
+        Reading::Activity => state.sessions.record_activity(&token).await?,
+    };
+    match resolved {
         Resolved::Valid {
             current,
             set_cookie: renewed,

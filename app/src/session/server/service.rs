@@ -16,17 +16,17 @@ use super::{
     revocation::{self, RevocationWatcher, Which},
     sign_in_limits::{Outcome, SignInLimits},
     store,
-    token::{Claims, SigningKey, TokenKeys, Verified},
+    token::{Claims, SessionTerms, SigningKey, TokenKeys, Verified},
 };
 use crate::{
     db::{
         self,
         audit::{self, Event},
-        entities::users,
+        entities::{sessions, users},
     },
     domain::{AuditKind, Email, Password},
     error::ApiError,
-    session::{Session, SessionUser},
+    session::{LiveSession, Session, SessionClock, SessionUser},
 };
 
 /// A request's valid session.
@@ -36,19 +36,66 @@ pub struct CurrentSession {
     pub session: Session,
     /// When the person signed in to this session: how fresh their credentials are.
     pub signed_in_at: DateTime<Utc>,
+    /// With no activity, the session ends then.
+    pub idle_expires: DateTime<Utc>,
+    /// When the token the browser holds stops being enough on its own.
+    pub token_expires: DateTime<Utc>,
+    /// "Keep me signed in": whether the cookie outlives the browser.
+    pub keep: bool,
 }
 
 impl CurrentSession {
     pub fn user(&self) -> &SessionUser {
         &self.session.user
     }
+
+    /// The session a fresh token describes, with no database.
+    fn from_claims(claims: Claims, idle_expires: DateTime<Utc>) -> Option<CurrentSession> {
+        let session = claims.session()?;
+        Some(CurrentSession {
+            signed_in_at: DateTime::from_timestamp(claims.auth_time, 0)?,
+            token_expires: DateTime::from_timestamp(claims.exp, 0)?,
+            idle_expires,
+            keep: claims.keep,
+            sid: claims.sid,
+            session,
+        })
+    }
+
+    /// What the auth endpoints answer: the session and its clock.
+    pub fn live(&self, idle_warning: Duration) -> LiveSession {
+        LiveSession {
+            session: self.session.clone(),
+            clock: SessionClock {
+                idle_expires: db::rfc3339(self.idle_expires),
+                token_expires: db::rfc3339(self.token_expires),
+                idle_warning_secs: u32::try_from(idle_warning.as_secs()).unwrap_or(u32::MAX),
+            },
+        }
+    }
+}
+
+/// How a request's token is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// A call the person caused: an expired token is renewed.
+    Renew,
+    /// A background check: nothing is renewed or moved.
+    Peek,
+    /// The person's activity signal: the last activity moves and a new token is issued.
+    Activity,
+}
+
+/// The idle deadline a token implies: it was minted at a moment of activity.
+fn idle_deadline(claims: &Claims, idle_timeout: Duration) -> DateTime<Utc> {
+    DateTime::from_timestamp(claims.iat, 0).unwrap_or_default() + to_chrono(idle_timeout)
 }
 
 /// A session just created: its id, what the client is told, and the cookie that carries it.
 #[derive(Debug)]
 pub struct StartedSession {
     pub sid: String,
-    pub session: Session,
+    pub session: CurrentSession,
     pub set_cookie: String,
     /// After a sign-in with the password: the device cookie that marks this browser as known.
     pub device_cookie: Option<String>,
@@ -114,6 +161,8 @@ pub struct SignInRequest<'a> {
     pub device_cookies: &'a [String],
     pub email: &'a str,
     pub password: &'a str,
+    /// "Keep me signed in on this device": the cookie outlives the browser.
+    pub keep_signed_in: bool,
 }
 
 /// Why the service could not be built.
@@ -190,6 +239,7 @@ impl SessionService {
             device_cookies,
             email,
             password,
+            keep_signed_in,
         } = request;
         let email = Email::parse(email)?;
         let password = Password::parse(password)?;
@@ -249,7 +299,7 @@ impl SessionService {
         {
             self.revoke(&old.sid, "replaced by a new sign-in").await?;
         }
-        let started = self.start_session(&user, client).await?;
+        let started = self.start_session(&user, client, keep_signed_in).await?;
         // A password change, deactivation or role change that ran while bcrypt was working
         // revoked the user's sessions before this one existed: look again, and end it if so.
         let now_user = db::users::find_by_id(&self.db, user.id).await?;
@@ -271,11 +321,13 @@ impl SessionService {
         })
     }
 
-    /// A new session row for `user` on this client, and the cookie that carries it.
+    /// A new session row for `user` on this client, and the cookie that carries it (outliving
+    /// the browser when `keep`).
     pub async fn start_session(
         &self,
         user: &users::Model,
         client: &ClientInfo,
+        keep: bool,
     ) -> Result<StartedSession, ApiError> {
         let session_user = SessionUser::try_from(user)?;
         let now = Utc::now();
@@ -291,59 +343,127 @@ impl SessionService {
             },
         )
         .await?;
-        let set_cookie = self.issue_cookie(&session_user, &row.id, now, expires_at, now)?;
+        let terms = SessionTerms {
+            sid: &row.id,
+            signed_in_at: now,
+            expires: expires_at,
+            keep,
+        };
+        let (set_cookie, session) = self.issue(session_user, &terms, now)?;
         Ok(StartedSession {
             sid: row.id,
-            session: Session {
-                user: session_user,
-                expires: db::rfc3339(expires_at),
-            },
+            session,
             set_cookie,
             device_cookie: None,
         })
     }
 
-    /// Reads a token. A fresh, unrevoked token is answered from memory alone; an expired one
-    /// with a good signature is renewed against its session row.
+    /// Reads a token for a call the person caused. A fresh, unrevoked token is answered from
+    /// memory alone; an expired one with a good signature is renewed against its session row
+    /// (which moves the session's last activity).
     pub async fn resolve(&self, token: &str) -> Result<Resolved, ApiError> {
+        self.read_token(token, Reading::Renew).await
+    }
+
+    /// Reads a token for a background check (an interval, focus, another tab, the events
+    /// stream): never renews it and never moves the session's last activity. An expired token
+    /// whose session is still live is answered with that session and no new token.
+    pub async fn peek(&self, token: &str) -> Result<Resolved, ApiError> {
+        self.read_token(token, Reading::Peek).await
+    }
+
+    /// The person did something (`POST /api/auth/activity`): the session's last activity moves
+    /// to now and a fresh token carries the new idle deadline, whatever state the old one is in.
+    pub async fn record_activity(&self, token: &str) -> Result<Resolved, ApiError> {
+        self.read_token(token, Reading::Activity).await
+    }
+
+    async fn read_token(&self, token: &str, reading: Reading) -> Result<Resolved, ApiError> {
         let now = Utc::now();
-        let claims = match self.keys.verify(token, now) {
+        let (claims, fresh) = match self.keys.verify(token, now) {
             None => return Ok(Resolved::Invalid),
-            Some(Verified::Fresh(claims)) => {
-                if self.denylist.contains(&claims.sid) {
-                    return Ok(Resolved::Invalid);
-                }
-                return Ok(
-                    match (
-                        claims.session(),
-                        DateTime::from_timestamp(claims.auth_time, 0),
-                    ) {
-                        (Some(session), Some(signed_in_at)) => Resolved::Valid {
-                            current: CurrentSession {
-                                sid: claims.sid,
-                                session,
-                                signed_in_at,
-                            },
-                            set_cookie: None,
-                        },
-                        _ => Resolved::Invalid,
-                    },
-                );
-            }
-            Some(Verified::Expired(claims)) => claims,
+            Some(Verified::Fresh(claims)) => (claims, true),
+            Some(Verified::Expired(claims)) => (claims, false),
         };
         if self.denylist.contains(&claims.sid) {
             return Ok(Resolved::Invalid);
         }
-        self.renew(claims, now).await
-    }
-
-    async fn renew(&self, claims: Claims, now: DateTime<Utc>) -> Result<Resolved, ApiError> {
-        let Some(row) = store::find(&self.db, &claims.sid).await? else {
+        // Every token is minted at a moment of activity, so a fresh one whose idle deadline
+        // has not passed needs no database (the fast path). Past it, only the row can say
+        // whether the person was active since (through a newer token).
+        let idle_expires = idle_deadline(&claims, self.config.idle_timeout);
+        if fresh
+            && reading != Reading::Activity
+            && now < idle_expires
+            && now.timestamp() < claims.sexp
+        {
+            return Ok(match CurrentSession::from_claims(claims, idle_expires) {
+                Some(current) => Resolved::Valid {
+                    current,
+                    set_cookie: None,
+                },
+                None => Resolved::Invalid,
+            });
+        }
+        let Some((row, user)) = self.live_row(&claims, now).await? else {
             return Ok(Resolved::Invalid);
         };
-        if row.revoked_at.is_some() || Some(row.user_id) != claims.user_id() {
+        let terms = SessionTerms {
+            sid: &row.id,
+            signed_in_at: row.created_at,
+            expires: row.expires_at,
+            keep: claims.keep,
+        };
+        let session_user = SessionUser {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            role: claims.role,
+        };
+        if reading == Reading::Peek {
+            // Still signed in until the row's idle deadline; the token stays as it is.
+            let current = CurrentSession {
+                sid: row.id.clone(),
+                session: Session {
+                    user: session_user,
+                    expires: db::rfc3339(row.expires_at),
+                },
+                signed_in_at: row.created_at,
+                idle_expires: row.last_seen_at + to_chrono(self.config.idle_timeout),
+                token_expires: DateTime::from_timestamp(claims.exp, 0).unwrap_or(now),
+                keep: claims.keep,
+            };
+            return Ok(Resolved::Valid {
+                current,
+                set_cookie: None,
+            });
+        }
+        // Only a row that is still unrevoked is touched: a revocation that landed since the read
+        // above wins, and no token is minted for it.
+        if !store::touch(&self.db, &row.id, now).await? {
             return Ok(Resolved::Invalid);
+        }
+        let (set_cookie, current) = self.issue(session_user, &terms, now)?;
+        Ok(Resolved::Valid {
+            current,
+            set_cookie: Some(set_cookie),
+        })
+    }
+
+    /// The token's session row and its user, when the session is still live: not revoked, not
+    /// past its idle or absolute end, its user active with the role the token names and no
+    /// password change since sign-in. A session found ended is revoked here (so every instance
+    /// and every open events stream hears of it).
+    async fn live_row(
+        &self,
+        claims: &Claims,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(sessions::Model, users::Model)>, ApiError> {
+        let Some(row) = store::find(&self.db, &claims.sid).await? else {
+            return Ok(None);
+        };
+        if row.revoked_at.is_some() || Some(row.user_id) != claims.user_id() {
+            return Ok(None);
         }
         let ended = if now >= row.expires_at {
             Some("absolute timeout")
@@ -354,42 +474,19 @@ impl SessionService {
         };
         if let Some(reason) = ended {
             self.revoke(&row.id, reason).await?;
-            return Ok(Resolved::Invalid);
+            return Ok(None);
         }
         let Some(user) = db::users::find_by_id(&self.db, row.user_id).await? else {
-            return Ok(Resolved::Invalid);
+            return Ok(None);
         };
         if !user.active
             || user.role().ok() != Some(claims.role)
             || row.created_at < user.password_changed_at
         {
             self.revoke(&row.id, "account changed").await?;
-            return Ok(Resolved::Invalid);
+            return Ok(None);
         }
-        // Only a row that is still unrevoked is touched: a revocation that landed since the read
-        // above wins, and no token is minted for it.
-        if !store::touch(&self.db, &row.id, now).await? {
-            return Ok(Resolved::Invalid);
-        }
-        let session_user = SessionUser {
-            id: user.id,
-            email: user.email,
-            name: user.name,
-            role: claims.role,
-        };
-        let set_cookie =
-            self.issue_cookie(&session_user, &row.id, row.created_at, row.expires_at, now)?;
-        Ok(Resolved::Valid {
-            current: CurrentSession {
-                signed_in_at: row.created_at,
-                sid: row.id,
-                session: Session {
-                    user: session_user,
-                    expires: db::rfc3339(row.expires_at),
-                },
-            },
-            set_cookie: Some(set_cookie),
-        })
+        Ok(Some((row, user)))
     }
 
     /// Ends the session behind `token`, whatever state its token is in. Idempotent.
@@ -469,6 +566,12 @@ impl SessionService {
         self.denylist.contains(sid)
     }
 
+    /// Every session id revoked from now on, here or on another instance, as this instance
+    /// hears of it: what the session events streams push to browsers.
+    pub fn subscribe_revocations(&self) -> tokio::sync::broadcast::Receiver<Arc<str>> {
+        self.denylist.subscribe()
+    }
+
     /// What hears the other instances' revocations: its lags and health.
     pub fn revocations(&self) -> &RevocationWatcher {
         &self.watcher
@@ -494,7 +597,13 @@ impl SessionService {
         {
             return Err(ApiError::unauthenticated());
         }
-        self.issue_cookie(&session_user, &row.id, row.created_at, row.expires_at, now)
+        let terms = SessionTerms {
+            sid: &row.id,
+            signed_in_at: row.created_at,
+            expires: row.expires_at,
+            keep: current.keep,
+        };
+        Ok(self.issue(session_user, &terms, now)?.0)
     }
 
     /// Checks a signed-in user's password (to change it, or to confirm ending sessions), under
@@ -538,26 +647,38 @@ impl SessionService {
         Ok(ids.len())
     }
 
-    fn issue_cookie(
+    /// Mints a token for `user` in the session `terms` describe, at a moment of activity: the
+    /// cookie that carries it, and the session as the caller now holds it.
+    fn issue(
         &self,
-        user: &SessionUser,
-        sid: &str,
-        signed_in_at: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
+        user: SessionUser,
+        terms: &SessionTerms<'_>,
         now: DateTime<Utc>,
-    ) -> Result<String, ApiError> {
+    ) -> Result<(String, CurrentSession), ApiError> {
         let ttl = i64::try_from(self.config.token_ttl.as_secs()).unwrap_or(i64::MAX);
-        let token = self
-            .keys
-            .issue(user, sid, signed_in_at, expires_at, now, ttl)
-            .map_err(|err| {
-                tracing::error!(%err, "could not sign a session token");
-                ApiError::internal()
-            })?;
-        // The cookie lives as long as the session could, so an expired token can be renewed.
-        // Rounded up: a cookie that expires a moment before its session would end it early.
-        let remaining = (expires_at - now).num_milliseconds().max(0);
-        Ok(self.cookie.set(&token, (remaining + 999) / 1000))
+        let token = self.keys.issue(&user, terms, now, ttl).map_err(|err| {
+            tracing::error!(%err, "could not sign a session token");
+            ApiError::internal()
+        })?;
+        // Kept: the cookie lives as long as the session could, so an expired token can be
+        // renewed (rounded up: a cookie that expires a moment before its session would end it
+        // early). Not kept: a browser-session cookie, gone when the browser closes.
+        let remaining = (terms.expires - now).num_milliseconds().max(0);
+        let max_age = terms.keep.then_some((remaining + 999) / 1000);
+        let set_cookie = self.cookie.set(&token, max_age);
+        let token_expires = (now + to_chrono(self.config.token_ttl)).min(terms.expires);
+        let current = CurrentSession {
+            sid: terms.sid.to_owned(),
+            session: Session {
+                user,
+                expires: db::rfc3339(terms.expires),
+            },
+            signed_in_at: terms.signed_in_at,
+            idle_expires: now + to_chrono(self.config.idle_timeout),
+            token_expires,
+            keep: terms.keep,
+        };
+        Ok((set_cookie, current))
     }
 
     /// Records an audit event; a failure to write it is logged, never returned.

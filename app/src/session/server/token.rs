@@ -75,9 +75,30 @@ pub struct Claims {
     pub sexp: i64,
     /// When the person signed in (unix seconds): how fresh the credentials are.
     pub auth_time: i64,
+    /// Whether the cookie outlives the browser ("Keep me signed in"). Tokens minted before the
+    /// choice existed were all kept.
+    #[serde(default = "kept")]
+    pub keep: bool,
     pub iss: String,
     pub aud: String,
     pub typ: String,
+}
+
+fn kept() -> bool {
+    true
+}
+
+/// What a token says about its session besides who is in it. Every token is minted at a moment
+/// of activity (sign-in, a renewal the person caused), so its `iat` is also the session's last
+/// activity as of that token.
+#[derive(Debug, Clone)]
+pub struct SessionTerms<'a> {
+    pub sid: &'a str,
+    pub signed_in_at: DateTime<Utc>,
+    /// The session's absolute end.
+    pub expires: DateTime<Utc>,
+    /// "Keep me signed in": the cookie lives to `expires`, not just to the browser's end.
+    pub keep: bool,
 }
 
 impl Claims {
@@ -163,27 +184,26 @@ impl TokenKeys {
         std::iter::once(&self.current).chain(&self.others)
     }
 
-    /// Signs a token for `user` in session `sid`, valid from `now` for `ttl_secs`.
+    /// Signs a token for `user` in the session `terms` describe, valid from `now` for `ttl_secs`.
     pub fn issue(
         &self,
         user: &SessionUser,
-        sid: &str,
-        signed_in_at: DateTime<Utc>,
-        session_expires: DateTime<Utc>,
+        terms: &SessionTerms<'_>,
         now: DateTime<Utc>,
         ttl_secs: i64,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = Claims {
             sub: user.id.to_string(),
-            sid: sid.to_owned(),
+            sid: terms.sid.to_owned(),
             role: user.role,
             email: user.email.clone(),
             name: user.name.clone(),
             iat: now.timestamp(),
             // A token never outlives its session.
-            exp: (now.timestamp() + ttl_secs).min(session_expires.timestamp()),
-            sexp: session_expires.timestamp(),
-            auth_time: signed_in_at.timestamp(),
+            exp: (now.timestamp() + ttl_secs).min(terms.expires.timestamp()),
+            sexp: terms.expires.timestamp(),
+            auth_time: terms.signed_in_at.timestamp(),
+            keep: terms.keep,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             typ: TOKEN_TYPE.to_owned(),
@@ -230,6 +250,15 @@ mod tests {
         TokenKeys::new(SigningKey::new(secret.as_bytes()).unwrap(), None, "smmm")
     }
 
+    fn terms(sid: &str, expires: DateTime<Utc>) -> SessionTerms<'_> {
+        SessionTerms {
+            sid,
+            signed_in_at: Utc::now(),
+            expires,
+            keep: false,
+        }
+    }
+
     fn user() -> SessionUser {
         SessionUser {
             id: 7,
@@ -244,7 +273,7 @@ mod tests {
         let k = keys("0123456789abcdef0123456789abcdef");
         let now = Utc::now();
         let token = k
-            .issue(&user(), "sid1", now, now + Duration::hours(1), now, 60)
+            .issue(&user(), &terms("sid1", now + Duration::hours(1)), now, 60)
             .unwrap();
         assert!(matches!(k.verify(&token, now), Some(Verified::Fresh(c)) if c.sid == "sid1"));
         assert!(matches!(
@@ -259,7 +288,7 @@ mod tests {
         let old = keys("old-secret-old-secret-old-secret!!");
         let now = Utc::now();
         let token = old
-            .issue(&user(), "s", now, now + Duration::hours(1), now, 60)
+            .issue(&user(), &terms("s", now + Duration::hours(1)), now, 60)
             .unwrap();
         let rotated = TokenKeys::new(
             SigningKey::new(b"new-secret-new-secret-new-secret!!").unwrap(),
@@ -279,7 +308,7 @@ mod tests {
         let k = keys("0123456789abcdef0123456789abcdef");
         let now = Utc::now();
         let token = k
-            .issue(&user(), "s", now, now + Duration::seconds(10), now, 600)
+            .issue(&user(), &terms("s", now + Duration::seconds(10)), now, 600)
             .unwrap();
         assert!(matches!(
             k.verify(&token, now + Duration::seconds(11)),

@@ -11,6 +11,13 @@ pub enum TabEvent {
     SignedIn,
     SignedOut,
     Updated,
+    /// The person acted in the sending tab and the server moved the idle deadline.
+    Active,
+    /// The events stream (held by the sending tab) heard that the session ended.
+    Ended,
+    /// The sending tab is moving the browser to a new session (a password change); an
+    /// `Updated` follows when it is done.
+    Replacing,
 }
 
 impl TabEvent {
@@ -19,6 +26,9 @@ impl TabEvent {
             Self::SignedIn => "signed-in",
             Self::SignedOut => "signed-out",
             Self::Updated => "updated",
+            Self::Active => "active",
+            Self::Ended => "ended",
+            Self::Replacing => "replacing",
         }
     }
 }
@@ -46,6 +56,9 @@ impl FromStr for TabMessage {
             Some("signed-in") => TabEvent::SignedIn,
             Some("signed-out") => TabEvent::SignedOut,
             Some("updated") => TabEvent::Updated,
+            Some("active") => TabEvent::Active,
+            Some("ended") => TabEvent::Ended,
+            Some("replacing") => TabEvent::Replacing,
             _ => return Err("unknown tab event"),
         };
         let sender = parts.next().filter(|s| !s.is_empty()).ok_or("no sender")?;
@@ -77,6 +90,19 @@ mod tests {
         };
         assert_eq!(msg.to_string(), "signed-out|tab-1|42");
         assert_eq!(msg.to_string().parse::<TabMessage>(), Ok(msg));
+        for event in [
+            TabEvent::SignedIn,
+            TabEvent::Updated,
+            TabEvent::Active,
+            TabEvent::Ended,
+        ] {
+            let msg = TabMessage {
+                event,
+                sender: "t".into(),
+                nonce: 1,
+            };
+            assert_eq!(msg.to_string().parse::<TabMessage>(), Ok(msg));
+        }
         for junk in [
             "",
             "signed-out",
