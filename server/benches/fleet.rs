@@ -8,6 +8,9 @@
 //! 3. The server's memory after 100,000 failed sign-ins with distinct emails from one address
 //!    (BCRYPT_COST=4, the per-address limit raised for the run; bar: grows by less than 10 MB,
 //!    and sign-in latency unchanged).
+//! 4. The session events stream: the server's memory per open stream (1,000 held open), and the
+//!    time from a sign-out to the `ended` event on that session's stream while they are open
+//!    (median of 20; bar: well under the 1 s a browser has to leave the page).
 
 #![expect(clippy::unwrap_used)]
 
@@ -27,6 +30,7 @@ const REVOCATIONS: usize = 1_000;
 const SIGN_INS: usize = 12;
 const FAILED_SIGN_INS: usize = 100_000;
 const CONCURRENCY: usize = 16;
+const STREAMS: usize = 1_000;
 
 struct Server {
     child: Child,
@@ -180,8 +184,11 @@ async fn run() {
     if runs("memory") {
         memory_under_distinct_emails(dir.path(), &format!("{schema}_c")).await;
     }
+    if runs("streams") {
+        events_streams(dir.path(), &format!("{schema}_d")).await;
+    }
 
-    for suffix in ["a", "b", "c"] {
+    for suffix in ["a", "b", "c", "d"] {
         let _ = Command::new("psql")
             .args([
                 pg_url().as_str(),
@@ -337,4 +344,92 @@ async fn memory_under_distinct_emails(dir: &Path, schema: &str) {
         ms(after_latency),
         ms(after_latency) / ms(before_latency)
     );
+}
+
+/// Opens the session events stream for `token` and waits for its `ready` event.
+async fn open_stream(client: &Client, base: &str, token: &str) -> reqwest::Response {
+    let mut response = client
+        .get(format!("{base}/api/auth/events"))
+        .header("cookie", format!("smmm_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let first = response.chunk().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("ready"));
+    response
+}
+
+async fn events_streams(dir: &Path, schema: &str) {
+    let server = Server::start(
+        dir,
+        schema,
+        &[
+            ("BCRYPT_COST", "4"),
+            ("SESSION_EVENTS_PER_SESSION", "100000"),
+            ("SESSION_EVENTS_PER_ADDRESS", "100000"),
+        ],
+    )
+    .await;
+    create_user(schema, "streams@example.com", 4).await;
+    let client = Client::new();
+    let token = token_of(&sign_in(&client, &server.base, "streams@example.com", PASSWORD).await);
+    // Warm up (allocator, pools), then measure.
+    let warm: Vec<_> =
+        futures::future::join_all((0..50).map(|_| open_stream(&client, &server.base, &token)))
+            .await;
+    drop(warm);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = server.rss_kib();
+    let mut held = Vec::with_capacity(STREAMS);
+    for chunk in 0..STREAMS / 100 {
+        let opened =
+            futures::future::join_all((0..100).map(|_| open_stream(&client, &server.base, &token)))
+                .await;
+        held.extend(opened);
+        let _ = chunk;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = server.rss_kib();
+    println!();
+    println!(
+        "{STREAMS} session events streams open: RSS {:.1} MB -> {:.1} MB, {:.1} KB per stream",
+        before as f64 / 1024.0,
+        after as f64 / 1024.0,
+        (after as f64 - before as f64) / STREAMS as f64
+    );
+
+    // With those open, a sign-out elsewhere reaches its own session's stream.
+    let mut lags = Vec::new();
+    for _ in 0..20 {
+        let other = Client::new();
+        let response = sign_in(&other, &server.base, "streams@example.com", PASSWORD).await;
+        let session = token_of(&response);
+        let mut stream = open_stream(&client, &server.base, &session).await;
+        let started = Instant::now();
+        let signed_out = other
+            .post(format!("{}/api/auth/sign_out", server.base))
+            .header("cookie", format!("smmm_session={session}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_out.status(), StatusCode::OK);
+        let mut seen = String::new();
+        while !seen.contains("event: ended") {
+            let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk())
+                .await
+                .expect("the ended event within 5 s")
+                .unwrap()
+                .expect("the stream still open");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        lags.push(started.elapsed());
+    }
+    lags.sort();
+    println!(
+        "sign-out -> ended event on its stream, with {STREAMS} others open: median {:.2} ms, max {:.2} ms (20 runs)",
+        ms(percentile(&lags, 0.5)),
+        ms(lags[lags.len() - 1])
+    );
+    drop(held);
 }

@@ -78,9 +78,17 @@ impl Application {
     /// events streams are closed at once (they would never finish on their own); browsers
     /// reconnect, through the proxy, to an instance that stays.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        use axum::serve::ListenerExt;
         let streams = self.streams.clone();
+        // No Nagle: a session event (a few dozen bytes) leaves at once instead of waiting for
+        // the browser's acknowledgement of the heartbeat before it.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(%err, "could not set TCP_NODELAY");
+            }
+        });
         axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
