@@ -136,6 +136,14 @@ async fn a_sign_out_the_database_cannot_record_is_refused_here_and_retried_until
         "{:?}",
         set_cookies(response.headers())
     );
+    // The browser clears what it stored for the session all the same.
+    assert_eq!(
+        response
+            .headers()
+            .get("clear-site-data")
+            .and_then(|v| v.to_str().ok()),
+        Some("\"storage\"")
+    );
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "unavailable");
     assert!(
