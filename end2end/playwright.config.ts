@@ -12,6 +12,9 @@ process.env.E2E_PORT ??= execSync(
 process.env.E2E_SHORT_PORT ??= execSync(
   `node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"`,
 ).toString().trim();
+process.env.E2E_ENDING_PORT ??= execSync(
+  `node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"`,
+).toString().trim();
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "smmm-e2e-"));
 
 const port = process.env.E2E_PORT;
@@ -22,6 +25,9 @@ export const shortURL = `http://127.0.0.1:${process.env.E2E_SHORT_PORT}`;
 export const SHORT_IDLE_SECS = 14;
 export const SHORT_WARNING_SECS = 8;
 export const SHORT_TOKEN_SECS = 3;
+/** A third server whose sessions reach their absolute end in seconds. */
+export const endingURL = `http://127.0.0.1:${process.env.E2E_ENDING_PORT}`;
+export const ENDING_ABSOLUTE_SECS = 12;
 
 const serverEnv = (listenOn: string, origin: string, database: string) => ({
   APP_ENV: "development",
@@ -85,6 +91,20 @@ export default defineConfig({
         SESSION_IDLE_TIMEOUT_SECS: String(SHORT_IDLE_SECS),
         SESSION_IDLE_WARNING_SECS: String(SHORT_WARNING_SECS),
         SESSION_TOKEN_TTL_SECS: String(SHORT_TOKEN_SECS),
+      },
+    },
+    {
+      command: "../target/debug/server serve",
+      url: `${endingURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        ...serverEnv(process.env.E2E_ENDING_PORT!, endingURL, "e2e-ending.db"),
+        SESSION_ABSOLUTE_TIMEOUT_SECS: String(ENDING_ABSOLUTE_SECS),
+        SESSION_IDLE_TIMEOUT_SECS: String(ENDING_ABSOLUTE_SECS),
+        SESSION_TOKEN_TTL_SECS: "3",
       },
     },
   ],

@@ -1,5 +1,12 @@
 import type { BrowserContext, Page } from "@playwright/test";
-import { SHORT_IDLE_SECS, SHORT_TOKEN_SECS, SHORT_WARNING_SECS, shortURL } from "../playwright.config";
+import {
+  ENDING_ABSOLUTE_SECS,
+  SHORT_IDLE_SECS,
+  SHORT_TOKEN_SECS,
+  SHORT_WARNING_SECS,
+  endingURL,
+  shortURL,
+} from "../playwright.config";
 import { ADMIN, CLIENT, expect, recordMetric, signIn, test } from "./fixtures";
 
 /** The session cookie this context holds for `url`. */
@@ -136,6 +143,27 @@ test.describe("idle timeout", () => {
     await expect(pages[1].getByTestId("session-current")).toBeVisible();
     await pages[0].waitForTimeout(1000);
     expect({ renewals, activityCalls }).toEqual({ renewals: 1, activityCalls: 1 });
+  });
+});
+
+test.describe("absolute end", () => {
+  test.use({ baseURL: endingURL });
+
+  test("a session near its absolute end says when it ends, then ends", async ({ page }) => {
+    test.setTimeout(45_000);
+    await signIn(page, CLIENT);
+    const session = await page.evaluate(() => fetch("/api/auth/session", { method: "POST" }).then((r) => r.json()));
+    const end = new Date(session.expires);
+    const hhmm = `${String(end.getHours()).padStart(2, "0")}:${String(end.getMinutes()).padStart(2, "0")}`;
+    // Less than five minutes are left from the start: the notice shows at once, with the time.
+    const notice = page.getByTestId("absolute-notice");
+    await expect(notice).toContainText(`Your session ends at ${hhmm} and cannot be extended`);
+    await expect(notice).toHaveAttribute("role", "status");
+    // No idle warning: staying could not help.
+    await expect(page.getByRole("alertdialog")).toBeHidden();
+    await expect(page.getByTestId("signin-notice")).toHaveText("Your session has ended. Please sign in again.", {
+      timeout: (ENDING_ABSOLUTE_SECS + 6) * 1000,
+    });
   });
 });
 

@@ -206,7 +206,7 @@ impl Config {
         auth.idle_warning = idle_warning;
         auth.events_heartbeat = seconds(source, "SESSION_EVENTS_HEARTBEAT_SECS", 20)?;
         auth.max_streams_per_session = at_least_one(source, "SESSION_EVENTS_PER_SESSION", 3)?;
-        auth.max_streams_per_address = at_least_one(source, "SESSION_EVENTS_PER_ADDRESS", 20)?;
+        auth.max_streams_per_address = at_least_one(source, "SESSION_EVENTS_PER_ADDRESS", 100)?;
         auth.previous_secret = previous_secret;
         auth.next_secret = next_secret;
         auth.token_ttl = token_ttl;

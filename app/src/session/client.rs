@@ -325,14 +325,12 @@ impl SessionContext {
             .status
             .with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)))
         {
-            // Past the idle deadline (a second's leeway for clocks): nobody was here.
-            let idle = self
-                .deadlines
-                .with_untracked(|d| d.is_some_and(|d| activity::now_ms() + 1000.0 >= d.idle_end));
-            let reason = if idle {
-                SignedOutReason::Inactive
-            } else {
-                SignedOutReason::Ended
+            // Past the absolute end, or else past the idle deadline (a second's leeway for
+            // clocks): the session ran out, or nobody was here. Otherwise it was ended.
+            let now = activity::now_ms() + 1000.0;
+            let reason = match self.deadlines.get_untracked() {
+                Some(d) if now < d.absolute_end && now >= d.idle_end => SignedOutReason::Inactive,
+                _ => SignedOutReason::Ended,
             };
             self.drop_session(reason);
         } else {

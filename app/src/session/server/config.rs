@@ -71,7 +71,7 @@ impl AuthConfig {
             reauth_window: Duration::from_secs(10 * 60),
             events_heartbeat: Duration::from_secs(20),
             max_streams_per_session: 3,
-            max_streams_per_address: 20,
+            max_streams_per_address: 100,
         }
     }
 }
