@@ -248,6 +248,14 @@ fn read_new_password() -> Result<String, String> {
 }
 
 async fn seed_demo(config: &Config) -> Result<(), String> {
+    if config.env == AppEnv::Production {
+        return Err(
+            "seed-demo makes accounts whose passwords are in the README: never in \
+                    production. Make the first admin with `server create-user --role admin \
+                    --email … --name …`."
+                .into(),
+        );
+    }
     let state = startup::open_state(config)
         .await
         .map_err(|e| e.to_string())?;

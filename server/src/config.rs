@@ -32,6 +32,12 @@ pub struct Config {
     /// Largest request body accepted on `/api`.
     pub max_body_bytes: usize,
     pub log_level: String,
+    /// An API call that takes longer is answered 503 (the session events stream is exempt).
+    pub request_timeout: Duration,
+    /// On SIGTERM: how long the instance keeps taking requests while `/readyz` fails (so the
+    /// proxy stops sending any), and how long it waits for everything at most.
+    pub shutdown_drain: Duration,
+    pub shutdown_cap: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -111,6 +117,18 @@ impl Config {
             "127.0.0.1".parse().ok(),
             "an IP address such as 127.0.0.1 or 0.0.0.0",
         )?;
+        // Development mode seeds demo accounts whose passwords are in the README: never by
+        // accident on an address other machines reach.
+        if source.get("APP_ENV").is_none() && !host.is_loopback() {
+            return Err(problem(
+                "APP_ENV",
+                format!(
+                    "is not set, and BIND={host} is reachable from other machines: set \
+                     APP_ENV=production (or APP_ENV=development to run a development server \
+                     there on purpose)"
+                ),
+            ));
+        }
         let port: u16 = parse(source, "PORT", Some(3000), "a port number from 0 to 65535")?;
         let bind = SocketAddr::new(host, port);
 
@@ -132,7 +150,7 @@ impl Config {
         }
 
         let secret = match source.get("SESSION_SECRET") {
-            Some(secret) => check_secret("SESSION_SECRET", secret.into_bytes())?,
+            Some(secret) => check_secret("SESSION_SECRET", secret.into_bytes(), production)?,
             None if production => {
                 return Err(problem(
                     "SESSION_SECRET",
@@ -144,7 +162,7 @@ impl Config {
         let rotation_secret = |variable| {
             source
                 .get(variable)
-                .map(|s| check_secret(variable, s.into_bytes()))
+                .map(|s| check_secret(variable, s.into_bytes(), production))
                 .transpose()
         };
         let previous_secret = rotation_secret("SESSION_SECRET_PREVIOUS")?;
@@ -269,6 +287,20 @@ impl Config {
         // SQLite the poll is the only way a second process on the same file would learn of one.
         auth.revocation_poll = Duration::from_secs(if db.is_sqlite() { 1 } else { 5 });
 
+        let shutdown_drain = Duration::from_secs(parse(
+            source,
+            "SHUTDOWN_DRAIN_SECS",
+            Some(5),
+            "a whole number of seconds (0 for none)",
+        )?);
+        let shutdown_cap = seconds(source, "SHUTDOWN_TIMEOUT_SECS", 25)?;
+        if shutdown_drain >= shutdown_cap {
+            return Err(problem(
+                "SHUTDOWN_DRAIN_SECS",
+                "must be shorter than SHUTDOWN_TIMEOUT_SECS",
+            ));
+        }
+
         Ok(Self {
             env,
             bind,
@@ -284,6 +316,9 @@ impl Config {
                 "a number of bytes",
             )?,
             log_level: source.get("LOG_LEVEL").unwrap_or_else(|| "info".to_owned()),
+            request_timeout: seconds(source, "REQUEST_TIMEOUT_SECS", 15)?,
+            shutdown_drain,
+            shutdown_cap,
         })
     }
 
@@ -363,7 +398,13 @@ fn parse_origin(raw: &str) -> Result<String, ConfigError> {
     Ok(format!("{scheme}://{}", rest.to_ascii_lowercase()))
 }
 
-fn check_secret(variable: &'static str, secret: Vec<u8>) -> Result<Vec<u8>, ConfigError> {
+/// Checks a signing secret; in production also that it does not look chosen by a person. The
+/// bytes are used as they are: tightening this check signs nobody out.
+fn check_secret(
+    variable: &'static str,
+    secret: Vec<u8>,
+    production: bool,
+) -> Result<Vec<u8>, ConfigError> {
     if secret.len() < MIN_SECRET_BYTES {
         return Err(problem(
             variable,
@@ -376,13 +417,39 @@ fn check_secret(variable: &'static str, secret: Vec<u8>) -> Result<Vec<u8>, Conf
     let mut distinct = secret.clone();
     distinct.sort_unstable();
     distinct.dedup();
-    if distinct.len() < 10 {
+    if distinct.len() < 10 || (production && looks_guessable(&secret, distinct.len())) {
         return Err(problem(
             variable,
             "is too predictable: use random bytes, e.g. `openssl rand -base64 48`",
         ));
     }
     Ok(secret)
+}
+
+/// A secret a person made up rather than a random generator: few distinct characters, a
+/// repeated pattern, only lowercase words, or a word such a secret is usually made of.
+fn looks_guessable(secret: &[u8], distinct: usize) -> bool {
+    const WORDS: [&str; 9] = [
+        "secret", "password", "passwd", "changeme", "example", "default", "portal", "smmm",
+        "qwerty",
+    ];
+    let repeats = (1..=secret.len() / 2).any(|period| {
+        secret.len().is_multiple_of(period)
+            && secret
+                .chunks(period)
+                .all(|chunk| chunk == &secret[..period])
+    });
+    let alphanumeric: Vec<u8> = secret
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
+    let only_lowercase_letters = alphanumeric.iter().all(u8::is_ascii_lowercase);
+    let lower = String::from_utf8_lossy(secret).to_ascii_lowercase();
+    distinct < 16
+        || repeats
+        || only_lowercase_letters
+        || WORDS.iter().any(|word| lower.contains(word))
 }
 
 /// In development a secret is made once and kept in `data/session_secret` (mode 0600), so
@@ -397,7 +464,10 @@ fn development_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
         )
     };
     match std::fs::read(&path) {
-        Ok(secret) => return check_secret("SESSION_SECRET", secret),
+        Ok(secret) => {
+            check_private(&path)?;
+            return check_secret("SESSION_SECRET", secret, false);
+        }
         Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
             return Err(fail("could not read", err));
         }
@@ -426,10 +496,42 @@ fn development_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
         }
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
             let theirs = std::fs::read(&path).map_err(|e| fail("could not read", e))?;
-            check_secret("SESSION_SECRET", theirs)
+            check_secret("SESSION_SECRET", theirs, false)
         }
         Err(err) => Err(fail("could not write", err)),
     }
+}
+
+/// The development secret file must be readable by its owner alone (0600), as it was written.
+#[cfg(unix)]
+fn check_private(path: &Path) -> Result<(), ConfigError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map_err(|e| {
+            problem(
+                "SESSION_SECRET",
+                format!("could not read {}: {e}", path.display()),
+            )
+        })?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        return Err(problem(
+            "SESSION_SECRET",
+            format!(
+                "not set, and {} is readable by others (mode {:o}): `chmod 600` it, or delete \
+                 it to have a new one made (which signs everyone out)",
+                path.display(),
+                mode & 0o777
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_path: &Path) -> Result<(), ConfigError> {
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -498,6 +600,92 @@ mod tests {
         .err()
         .unwrap();
         assert!(err.problem.contains("predictable"), "{err}");
+    }
+
+    #[test]
+    fn production_refuses_secrets_a_person_made_up_and_keeps_random_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let production = |secret: &str| {
+            Config::from_source(
+                &[
+                    ("APP_ENV", "production"),
+                    ("PUBLIC_URL", "https://portal.example.com"),
+                    ("SESSION_SECRET", secret),
+                ],
+                dir.path(),
+            )
+        };
+        for guessable in [
+            "abcdefghijabcdefghijabcdefghijabcdefghij",
+            "correct-horse-battery-staple-and-more-words",
+            "our-office-Secret-2026-Kadikoy-Istanbul-34",
+            "MyPortalKey2026MyPortalKey2026MyPortalKey2026",
+            "changeme-0123456789-ABCDEFGHIJKLMNOP",
+        ] {
+            let err = production(guessable).err().unwrap();
+            assert_eq!(err.variable, "SESSION_SECRET", "{guessable}");
+            assert!(err.problem.contains("openssl rand"), "{err}");
+        }
+        // What `openssl rand -base64 48` prints, and the tests' secret.
+        for random in [
+            "q8V1m3bXHk2Zr0YJd6tWcA9uLfE5sNpGx7iOaRQhyKMTw4jvBDzUFeCIlgo+/n==",
+            SECRET,
+        ] {
+            assert!(production(random).is_ok(), "{random}");
+        }
+        // Development keeps accepting what it accepted: nobody is signed out by an upgrade.
+        let config = Config::from_source(
+            &[(
+                "SESSION_SECRET",
+                "correct-horse-battery-staple-and-more-words",
+            )],
+            dir.path(),
+        );
+        assert!(config.is_ok());
+    }
+
+    #[test]
+    fn without_app_env_the_server_stays_on_loopback() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Config::from_source(
+            &[("BIND", "0.0.0.0"), ("SESSION_SECRET", SECRET)],
+            dir.path(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.variable, "APP_ENV");
+        assert!(err.problem.contains("APP_ENV=production"), "{err}");
+        for bind in ["127.0.0.1", "::1"] {
+            let config =
+                Config::from_source(&[("BIND", bind), ("SESSION_SECRET", SECRET)], dir.path());
+            assert!(config.is_ok(), "{bind}");
+        }
+        let on_purpose = Config::from_source(
+            &[
+                ("BIND", "0.0.0.0"),
+                ("APP_ENV", "development"),
+                ("SESSION_SECRET", SECRET),
+            ],
+            dir.path(),
+        );
+        assert!(on_purpose.is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_development_secret_readable_by_others_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        Config::from_source(&[("PORT", "0")], dir.path()).unwrap();
+        let path = dir.path().join("session_secret");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = Config::from_source(&[("PORT", "0")], dir.path())
+            .err()
+            .unwrap();
+        assert_eq!(err.variable, "SESSION_SECRET");
+        assert!(err.problem.contains("chmod 600"), "{err}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(Config::from_source(&[("PORT", "0")], dir.path()).is_ok());
     }
 
     #[test]

@@ -47,14 +47,22 @@ pub struct Application {
     router: Router,
     state: AppState,
     streams: events::Streams,
+    health: health::Health,
+    shutdown_drain: std::time::Duration,
+    shutdown_cap: std::time::Duration,
 }
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let state = open_state(&config).await?;
+        // Ready from the first request: the revocations of the last token lifetime are known.
+        if let Err(err) = state.sessions.revocations().catch_up().await {
+            tracing::warn!(%err, "could not read recent revocations at start");
+        }
         state.sessions.spawn_background_tasks();
         let streams = events::Streams::new(state.clone());
-        let router = router(&config, state.clone(), streams.clone());
+        let health = health::Health::new(state.clone());
+        let router = router(&config, state.clone(), streams.clone(), health.clone());
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .map_err(|e| StartError::Bind(config.bind, e))?;
@@ -63,6 +71,9 @@ impl Application {
             router,
             state,
             streams,
+            health,
+            shutdown_drain: config.shutdown_drain,
+            shutdown_cap: config.shutdown_cap,
         })
     }
 
@@ -74,12 +85,17 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets requests in flight finish. Open session
-    /// events streams are closed at once (they would never finish on their own); browsers
-    /// reconnect, through the proxy, to an instance that stays.
+    /// Serves until SIGINT or SIGTERM, then stops without failing a request: `/readyz` fails at
+    /// once and open session events streams are closed (browsers reconnect, through the proxy,
+    /// to an instance that stays); for `SHUTDOWN_DRAIN_SECS` requests are still taken (the proxy
+    /// may not have noticed yet); then the listener closes and the requests in flight finish.
+    /// After `SHUTDOWN_TIMEOUT_SECS` in all, it stops whatever still runs. The revocation
+    /// listener runs to the end.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         use axum::serve::ListenerExt;
-        let streams = self.streams.clone();
+        let (streams, health) = (self.streams.clone(), self.health.clone());
+        let (drain, cap) = (self.shutdown_drain, self.shutdown_cap);
+        let (stopping, mut stopped) = tokio::sync::watch::channel(false);
         // No Nagle: a session event (a few dozen bytes) leaves at once instead of waiting for
         // the browser's acknowledgement of the heartbeat before it.
         let listener = self.listener.tap_io(|tcp| {
@@ -87,16 +103,34 @@ impl Application {
                 tracing::debug!(%err, "could not set TCP_NODELAY");
             }
         });
-        axum::serve(
+        let serving = axum::serve(
             listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
+            tracing::info!(
+                drain_secs = drain.as_secs(),
+                "stopping: no longer ready; draining"
+            );
+            health.start_draining();
             streams.close_all();
-        })
-        .await
+            stopping.send_replace(true);
+            tokio::time::sleep(drain).await;
+            tracing::info!("stopping: no new connections; finishing the requests in flight");
+        });
+        let hard_stop = async move {
+            let _ = stopped.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(cap).await;
+        };
+        tokio::select! {
+            served = async { serving.await } => served,
+            () = hard_stop => {
+                tracing::warn!(cap_secs = cap.as_secs(), "stopping: requests still running at the cap; stopped anyway");
+                Ok(())
+            }
+        }
     }
 }
 
@@ -125,7 +159,12 @@ pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
     Ok(AppState { db, sessions })
 }
 
-fn router(config: &Config, state: AppState, streams: events::Streams) -> Router {
+fn router(
+    config: &Config,
+    state: AppState,
+    streams: events::Streams,
+    health: health::Health,
+) -> Router {
     let limit = config.max_body_bytes;
     let allowed = csrf::AllowedOrigin {
         public_origin: config.auth.public_origin.clone(),
@@ -136,6 +175,11 @@ fn router(config: &Config, state: AppState, streams: events::Streams) -> Router 
     let api = Router::new()
         .route("/api/{*fn_name}", any(api::handle))
         .with_state((state.clone(), api::Endpoints::registered()))
+        // The events stream is long-lived by design: merged after the time limit.
+        .layer(middleware::from_fn_with_state(
+            config.request_timeout,
+            time_limit,
+        ))
         .merge(events)
         .layer(
             ServiceBuilder::new()
@@ -155,8 +199,13 @@ fn router(config: &Config, state: AppState, streams: events::Streams) -> Router 
         &static_files::shells(&config.dist_dir),
         config.auth.secure_cookies(),
     );
+    let probes = Router::new()
+        .route("/livez", get(health::livez))
+        .route("/readyz", get(health::readyz))
+        .route("/healthz", get(health::readyz))
+        .with_state(health);
     let mut router = Router::new()
-        .route("/healthz", get(health::healthz))
+        .merge(probes)
         .merge(api)
         .with_state(state)
         .fallback_service(
@@ -192,6 +241,26 @@ async fn api_guard(
         return errors::payload_too_large(limit);
     }
     next.run(request).await
+}
+
+/// An API call that takes longer than `limit` is answered 503 in the API's error form (the work
+/// it started is dropped with it).
+async fn time_limit(
+    axum::extract::State(limit): axum::extract::State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path().to_owned();
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(%path, limit_secs = limit.as_secs(), "an API call took too long: 503");
+            errors::json_error(app::error::ApiError::new(
+                app::error::ErrorCode::Unavailable,
+                "The server took too long to answer. Please try again in a moment.",
+            ))
+        }
+    }
 }
 
 async fn shutdown_signal() {

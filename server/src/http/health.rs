@@ -1,22 +1,77 @@
-//! `GET /healthz`: 200 when the database answers, 503 when it does not.
+//! The probes. `GET /livez`: 200 while the process runs, nothing else asked (a liveness probe
+//! that needs the database would restart every instance during a database outage).
+//! `GET /readyz` (and `/healthz`, its old name): 200 only when this instance should be sent
+//! requests: the database answers within a second, revocations are being heard, and it is not
+//! stopping. Otherwise 503, with the check that failed.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use app::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
-pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match state.db.execute_unprepared("SELECT 1").await {
-        Ok(_) => (
-            StatusCode::OK,
-            Json(json!({"status": "ok", "database": "ok"})),
-        ),
-        Err(err) => {
-            tracing::error!(%err, "health check: database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable", "database": "unreachable"})),
-            )
+/// How long the database may take to answer the readiness check.
+const DATABASE_CHECK: Duration = Duration::from_secs(1);
+
+/// What readiness looks at.
+#[derive(Clone)]
+pub struct Health {
+    state: AppState,
+    draining: Arc<AtomicBool>,
+}
+
+impl Health {
+    pub fn new(state: AppState) -> Self {
+        Self {
+            state,
+            draining: Arc::default(),
         }
     }
+
+    /// The instance is stopping: from now on it reports not ready.
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::Relaxed);
+    }
+}
+
+pub async fn livez() -> Json<Value> {
+    Json(json!({"status": "alive"}))
+}
+
+pub async fn readyz(State(health): State<Health>) -> (StatusCode, Json<Value>) {
+    let database = matches!(
+        tokio::time::timeout(
+            DATABASE_CHECK,
+            health.state.db.execute_unprepared("SELECT 1")
+        )
+        .await,
+        Ok(Ok(_))
+    );
+    let revocations = health.state.sessions.revocations().is_current();
+    let draining = health.draining.load(Ordering::Relaxed);
+    let ready = database && revocations && !draining;
+    if !database {
+        tracing::warn!("readiness: the database does not answer");
+    }
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(json!({
+            "status": if ready { "ready" } else { "not_ready" },
+            "database": if database { "ok" } else { "unreachable" },
+            "revocations": if revocations { "ok" } else { "stale" },
+            "draining": draining,
+        })),
+    )
 }

@@ -5,13 +5,16 @@
 //! every other path, so client-side routes load. A signed-out deep link into a protected area
 //! is sent to the sign-in page first (`send_signed_out_to_sign_in`).
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use app::session::{redirect::sign_in_url, server::cookie::SessionCookie};
 use axum::{
     Router,
     extract::{Request, State},
-    http::{HeaderValue, Method, header},
+    http::{HeaderValue, Method, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Redirect, Response},
 };
@@ -55,12 +58,69 @@ pub fn service(dist: &Path, cookie: SessionCookie) -> Router {
             ServeDir::new(dist)
                 .precompressed_br()
                 .precompressed_gzip()
+                // A folder is not a page (and its redirect to `folder/` is one a path like
+                // `//host` would turn into another site's address).
+                .append_index_html_on_directories(false)
                 .fallback(app_shell),
         )
         .layer(middleware::from_fn_with_state(
             cookie,
             send_signed_out_to_sign_in,
         ))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(dist.to_path_buf()),
+            missing_files_are_404,
+        ))
+        .layer(middleware::from_fn(collapse_repeated_slashes))
+}
+
+/// `//signin`, `/auth//signin`: one address with stray slashes. Answered with a redirect to the
+/// address with single slashes, a path on this site (a `Location` that starts with `//` or
+/// `/\` is another host to a browser: backslashes are escaped).
+async fn collapse_repeated_slashes(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !path.contains("//") {
+        return next.run(request).await;
+    }
+    let mut target = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '/' if target.ends_with('/') => {}
+            '\\' => target.push_str("%5C"),
+            c => target.push(c),
+        }
+    }
+    if let Some(query) = request.uri().query() {
+        target.push('?');
+        target.push_str(query);
+    }
+    Redirect::permanent(&target).into_response()
+}
+
+/// A missing file (a path whose last part has an extension: a hashed asset of an older or newer
+/// build during a rolling deploy, say) is 404, never the app's page in its place.
+async fn missing_files_are_404(
+    State(dist): State<Arc<PathBuf>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let file = path.rsplit('/').next().unwrap_or_default();
+    if file.contains('.') && !FIRST_LOAD_PATHS.contains(&path) {
+        let relative = path.trim_start_matches('/');
+        let inside = !relative
+            .split('/')
+            .any(|part| part == ".." || part.contains('\\'));
+        if !inside || !dist.join(relative).is_file() {
+            return (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "Not found\n",
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// A page load in a protected area with no session cookie at all goes to the sign-in page

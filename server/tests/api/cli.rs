@@ -130,6 +130,18 @@ fn invalid_configuration_names_the_variable_and_exits_non_zero() {
     let (ok, out) = cli.run(&["serve"], "", &[("APP_ENV", "production")]);
     assert!(!ok);
     assert!(out.contains("PUBLIC_URL"), "{out}");
+    // Without APP_ENV on an address other machines reach: refused, saying what to set.
+    let (ok, out) = cli.run(&["serve"], "", &[("BIND", "0.0.0.0"), ("PORT", "0")]);
+    assert!(!ok);
+    assert!(out.contains("APP_ENV=production"), "{out}");
+}
+
+#[test]
+fn seed_demo_refuses_production() {
+    let cli = Cli::new();
+    let (ok, out) = cli.run(&["seed-demo"], "", PRODUCTION);
+    assert!(!ok);
+    assert!(out.contains("create-user --role admin"), "{out}");
 }
 
 #[tokio::test]

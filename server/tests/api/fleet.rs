@@ -183,6 +183,8 @@ fn start_instance(
         .env("PUBLIC_URL", format!("http://127.0.0.1:{nginx_port}"))
         .env("SESSION_SECRET", SECRET)
         .env("TRUSTED_PROXY_HOPS", "1")
+        // A short drain: the restarts below would otherwise wait 5 s each.
+        .env("SHUTDOWN_DRAIN_SECS", "1")
         .env("BCRYPT_COST", "4")
         .env("LOG_LEVEL", "warn")
         .env("DATA_DIR", &data)

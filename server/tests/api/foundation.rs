@@ -273,3 +273,89 @@ async fn precompressed_files_are_served_as_they_are() {
         b"precompressed-brotli-bytes"
     );
 }
+
+#[tokio::test]
+async fn a_missing_file_is_404_never_the_app_page() {
+    let app = TestApp::spawn().await;
+    let browser = app.client();
+    // A hashed asset of another build (a rolling deploy), or any file that is not there.
+    for missing in [
+        "/frontend-0123456789abcdef_bg.wasm",
+        "/app-fedcba9876543210.js",
+        "/admin/logo.png",
+        "/signin/missing.css",
+    ] {
+        let response = browser.get(missing).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{missing}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{missing}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("<!doctype html>"), "{missing}: {body}");
+    }
+    // What is there is still served, and addresses without an extension still get the app.
+    assert_eq!(browser.get(HASHED_ASSET).await.status(), StatusCode::OK);
+    assert_eq!(browser.get("/robots.txt").await.status(), StatusCode::OK);
+    let page = browser
+        .request(Method::GET, "/admin/users")
+        .header("cookie", "smmm_session=some-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.text().await.unwrap(), APP_SHELL_HTML);
+}
+
+#[tokio::test]
+async fn stray_slashes_redirect_on_this_site_and_no_location_leaves_it() {
+    let app = TestApp::spawn().await;
+    let browser = app.client();
+    for (path, expected) in [
+        ("//signin", "/signin"),
+        ("//evil.example/", "/evil.example/"),
+        ("///evil.example//x?y=1", "/evil.example/x?y=1"),
+        ("/auth//signin", "/auth/signin"),
+        ("//", "/"),
+    ] {
+        let response = browser.get(path).await;
+        assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT, "{path}");
+        assert_eq!(response.headers()["location"], expected, "{path}");
+    }
+    // A POST keeps its method through the redirect (308).
+    let response = browser
+        .post(
+            "//api/auth/sign_in",
+            json!({"email": "a@b.co", "password": "x"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(response.headers()["location"], "/api/auth/sign_in");
+
+    // Every `Location` the server sends is a path on this site.
+    for path in [
+        "/",
+        "//",
+        "/signin",
+        "/signin/",
+        "//signin",
+        "/admin",
+        "/admin//users",
+        "/client",
+        "//client//x",
+        "/auth/signin",
+        "/auth/signin/",
+        "/%2F%2Fevil.example",
+        "/%5Cevil.example",
+    ] {
+        for method in [Method::GET, Method::HEAD, Method::POST] {
+            let response = browser.request(method.clone(), path).send().await.unwrap();
+            if let Some(location) = response.headers().get("location") {
+                let location = location.to_str().unwrap();
+                assert!(
+                    location.starts_with('/')
+                        && !location.starts_with("//")
+                        && !location.starts_with("/\\"),
+                    "{method} {path}: Location {location}"
+                );
+            }
+        }
+    }
+}

@@ -11,6 +11,7 @@ mod events;
 mod fleet;
 mod foundation;
 mod helpers;
+mod lifecycle;
 mod lifetime;
 mod limits;
 mod outage;

@@ -104,8 +104,25 @@ async fn fast_path_survives_a_database_outage_and_sign_in_answers_503() {
             .contains("temporarily unavailable"),
         "{body}"
     );
-    let health = app.client().get("/healthz").await;
-    assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
+    // Not ready (say why), but alive: a liveness probe must not restart it for this.
+    for probe in ["/readyz", "/healthz"] {
+        let health = app.client().get(probe).await;
+        assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE, "{probe}");
+        let body: Value = health.json().await.unwrap();
+        assert_eq!(body["database"], "unreachable", "{probe}");
+        assert_eq!(body["status"], "not_ready", "{probe}");
+    }
+    assert_eq!(app.client().get("/livez").await.status(), StatusCode::OK);
+    // And ready again once the database is back.
+    database.reopen().await;
+    let started = std::time::Instant::now();
+    while app.client().get("/readyz").await.status() != StatusCode::OK {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "ready again after the outage"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     drop(app);
     database.remove().await;

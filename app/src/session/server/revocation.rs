@@ -186,6 +186,17 @@ impl RevocationWatcher {
         *lock(&self.last_heard)
     }
 
+    /// Whether this instance hears revocations: a catch-up succeeded, or a notification
+    /// arrived, within the last three polls (and a couple of seconds' grace).
+    pub fn is_current(&self) -> bool {
+        let allowed = self.poll * 3 + Duration::from_secs(2);
+        self.last_heard().is_some_and(|heard| {
+            (Utc::now() - heard)
+                .to_std()
+                .map_or(true, |since| since <= allowed)
+        })
+    }
+
     /// Reads every revocation of the last token lifetime into the denylist.
     pub async fn catch_up(&self) -> Result<usize, DbErr> {
         let ids = revoked_within(&self.db, self.window).await?;
