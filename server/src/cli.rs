@@ -91,7 +91,19 @@ pub async fn run(cli: Cli) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let log_level = std::env::var("LOG_LEVEL").unwrap_or_else(|_| "info".into());
-    init_tracing(&log_level);
+    let production = std::env::var("APP_ENV").is_ok_and(|env| env.trim() == "production");
+    let json_logs = match std::env::var("LOG_FORMAT").ok().as_deref().map(str::trim) {
+        None => production,
+        Some("json") => true,
+        Some("pretty") => false,
+        Some(other) => {
+            eprintln!(
+                "error: invalid configuration: LOG_FORMAT: expected 'json' or 'pretty', got '{other}'"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&log_level, json_logs);
 
     let config = match Config::from_source(&ProcessEnv, &cli.data_dir) {
         Ok(config) => config,
@@ -120,17 +132,26 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn init_tracing(level: &str) {
+/// Logs go to stderr (stdout is for what a command prints): one JSON object per line (the
+/// default in production: what a log system indexes), or text for a person, coloured only on a
+/// terminal. Every line of a request carries its `request_id` (see `http::request_log`).
+fn init_tracing(level: &str, json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_new(format!(
         "{level},sqlx=warn,sea_orm_migration=warn,tower_http=info"
     ))
     .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // Logs go to stderr (stdout is for what a command prints), coloured only on a terminal.
-    let _ = tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        logs.json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
+    } else {
+        logs.with_ansi(std::io::stderr().is_terminal()).try_init()
+    };
 }
 
 async fn serve(config: Config) -> Result<(), String> {

@@ -277,6 +277,12 @@ impl Config {
             "a whole number of at least 1",
         )?;
         db.schema = source.get("DATABASE_SCHEMA");
+        db.slow_statement = Duration::from_millis(parse(
+            source,
+            "DB_SLOW_STATEMENT_MS",
+            Some(500),
+            "a whole number of milliseconds",
+        )?);
         if !db.is_sqlite() && db.max_connections < 2 {
             return Err(problem(
                 "DATABASE_MAX_CONNECTIONS",

@@ -13,13 +13,14 @@ use axum::{
 };
 use tower::ServiceBuilder;
 use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer,
-    set_header::SetResponseHeaderLayer, trace::TraceLayer,
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer,
 };
 
 use crate::{
     config::{AppEnv, Config},
-    http::{api, csrf, errors, events, health, security::SecurityHeaders, static_files},
+    http::{
+        api, csrf, errors, events, health, request_log, security::SecurityHeaders, static_files,
+    },
 };
 
 /// Why the server could not start.
@@ -218,7 +219,10 @@ fn router(
     }
     router
         .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            request_log::TrustedProxy(config.auth.trusted_proxy_hops > 0),
+            request_log::access_log,
+        ))
 }
 
 /// Refuses, before any work, a cross-site state-changing request (403) and a body declared

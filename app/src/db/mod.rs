@@ -24,6 +24,8 @@ pub struct DbOptions {
     pub max_connections: u32,
     /// How long a request waits for a connection before it is answered 503.
     pub acquire_timeout: Duration,
+    /// Statements that take longer are logged at warn, with the request they ran for.
+    pub slow_statement: Duration,
 }
 
 impl DbOptions {
@@ -32,6 +34,7 @@ impl DbOptions {
             url: url.into(),
             schema: None,
             max_connections: 10,
+            slow_statement: Duration::from_millis(500),
             acquire_timeout: Duration::from_secs(3),
         }
     }
@@ -70,7 +73,10 @@ fn pool_options(options: &DbOptions, schema: Option<&str>) -> ConnectOptions {
         .min_connections(1)
         .acquire_timeout(options.acquire_timeout)
         .connect_timeout(options.acquire_timeout)
-        .sqlx_logging(false);
+        // Statements are logged only when slow (their SQL text: values are bound, never shown).
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Trace)
+        .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, options.slow_statement);
     if let Some(schema) = schema {
         opts.set_schema_search_path(schema);
     }

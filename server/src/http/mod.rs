@@ -5,5 +5,6 @@ pub mod csrf;
 pub mod errors;
 pub mod events;
 pub mod health;
+pub mod request_log;
 pub mod security;
 pub mod static_files;

@@ -176,3 +176,150 @@ async fn sigterm_drains_finishes_requests_in_flight_then_exits() {
         "the port is closed"
     );
 }
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_taken_only_from_a_trusted_proxy() {
+    let direct = TestApp::spawn().await;
+    let response = direct
+        .client()
+        .request(reqwest::Method::GET, "/livez")
+        .header("x-request-id", "chosen-by-the-client")
+        .send()
+        .await
+        .unwrap();
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 32, "{id}");
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+
+    let proxied = TestApp::builder()
+        .env("TRUSTED_PROXY_HOPS", "1")
+        .spawn()
+        .await;
+    for (sent, kept) in [("nginx-4f1c.9", true), ("two words", false)] {
+        let response = proxied
+            .client()
+            .request(reqwest::Method::POST, "/api/auth/session")
+            .header("x-request-id", sent)
+            .send()
+            .await
+            .unwrap();
+        let id = response.headers()["x-request-id"].to_str().unwrap();
+        assert_eq!(id == sent, kept, "{sent} -> {id}");
+    }
+}
+
+#[tokio::test]
+async fn json_logs_parse_and_name_each_request_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    std::fs::write(dir.path().join("dist/index.html"), APP_SHELL_HTML).unwrap();
+    let log = dir.path().join("server.log");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = Running(
+        Command::new(env!("CARGO_BIN_EXE_server"))
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PORT", port.to_string())
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/d.db?mode=rwc", dir.path().display()),
+            )
+            .env("DIST_DIR", dir.path().join("dist"))
+            .env("SESSION_SECRET", TEST_SECRET)
+            .env("BCRYPT_COST", "4")
+            .env("SHUTDOWN_DRAIN_SECS", "0")
+            .env("TRUSTED_PROXY_HOPS", "1")
+            .env("LOG_FORMAT", "json")
+            .env("LOG_LEVEL", "info")
+            // Every statement counts as slow: each one is logged, with its request.
+            .env("DB_SLOW_STATEMENT_MS", "0")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    while http
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .map(|r| r.status())
+        .ok()
+        != Some(StatusCode::OK)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server came up"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The demo admin a development server seeds (README, "Demo accounts").
+    let password = "demo-admin-pass-2026";
+    let signed_in = http
+        .post(format!("{base}/api/auth/sign_in"))
+        .header("x-request-id", "sign-in-1")
+        .json(&json!({"email": "admin@smmm.example", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let token = session_token(signed_in.headers()).unwrap();
+    let me = http
+        .post(format!("{base}/api/me"))
+        .header("x-request-id", "me-2")
+        .header("cookie", format!("smmm_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let user_id = me.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+    let pid = server.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(server.0.wait().unwrap().success());
+
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    assert!(lines.len() > 5, "{text}");
+    for secret in [password, token.as_str(), "smmm_session=", TEST_SECRET] {
+        assert!(!text.contains(secret), "a log line shows a secret");
+    }
+    let access = |id: &str| {
+        lines
+            .iter()
+            .find(|l| l["target"] == "access" && l["span"]["request_id"] == id)
+            .unwrap_or_else(|| panic!("no access line for {id}: {text}"))
+            .clone()
+    };
+    let line = access("me-2");
+    assert_eq!(line["level"], "INFO");
+    assert_eq!(line["method"], "POST");
+    assert_eq!(line["route"], "/api/{*fn_name}");
+    assert_eq!(line["path"], "/api/me");
+    assert_eq!(line["status"], 200);
+    assert!(line["latency_ms"].is_number());
+    assert_eq!(line["span"]["user_id"], user_id);
+    assert_eq!(access("sign-in-1")["status"], 200);
+    // The statements of a request are logged with its id (every one is slow here).
+    assert!(
+        lines.iter().any(|l| l["level"] == "WARN"
+            && l["span"]["request_id"] == "sign-in-1"
+            && l.to_string().contains("slow statement")),
+        "{text}"
+    );
+}

@@ -116,6 +116,8 @@ async fn read_session(reading: Reading) -> Result<Option<CurrentSession>, ApiErr
             if let Some(renewed) = renewed {
                 set_cookie(&renewed);
             }
+            // For the request's access log line (the server's `request` span).
+            tracing::Span::current().record("user_id", current.user().id);
             Ok(Some(current))
         }
         Resolved::Invalid => {

@@ -1,0 +1,93 @@
+//! Every request gets an id and one access log line.
+//!
+//! The id is the trusted proxy's `X-Request-Id` when there is a trusted proxy in front
+//! (`TRUSTED_PROXY_HOPS` ≥ 1) and it sent a sane one, or a new random one; it is returned in the
+//! response's `X-Request-Id` and carried by every log line written while the request runs (the
+//! `request` span). The access line (info): method, matched route, path, status, latency, and
+//! the user id once a server function has read the session. Never a cookie, a token, a query
+//! string or a body.
+
+use std::time::Instant;
+
+use axum::{
+    extract::{MatchedPath, Request, State},
+    http::{HeaderName, HeaderValue},
+    middleware::Next,
+    response::Response,
+};
+use tracing::Instrument;
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Whether a proxy this server trusts stands in front (and so may name the request).
+#[derive(Clone, Copy)]
+pub struct TrustedProxy(pub bool);
+
+pub async fn access_log(
+    State(TrustedProxy(trusted)): State<TrustedProxy>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let given = trusted
+        .then(|| request.headers().get(&REQUEST_ID))
+        .flatten()
+        .and_then(|value| value.to_str().ok())
+        .filter(|id| is_sane(id))
+        .map(str::to_owned);
+    let id = given.unwrap_or_else(new_id);
+    let header = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("-"));
+    request
+        .headers_mut()
+        .insert(REQUEST_ID.clone(), header.clone());
+
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "(static)".to_owned(), |path| path.as_str().to_owned());
+    let path = request.uri().path().to_owned();
+    let span = tracing::info_span!("request", request_id = %id, user_id = tracing::field::Empty);
+    let started = Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    span.in_scope(|| {
+        tracing::info!(
+            target: "access",
+            method = %method,
+            route,
+            path,
+            status = response.status().as_u16(),
+            latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "request"
+        );
+    });
+    response.headers_mut().insert(REQUEST_ID.clone(), header);
+    response
+}
+
+/// At most 128 characters of letters, digits and `-_.:`: nothing a log line could be fooled by.
+fn is_sane(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+fn new_id() -> String {
+    use rand::Rng;
+    format!("{:032x}", rand::rng().random::<u128>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sane_ids_are_taken() {
+        assert!(is_sane("3f2a-9c:req.1_x"));
+        for bad in ["", "a b", "id\nforged log line", "é", &"x".repeat(129)] {
+            assert!(!is_sane(bad), "{bad:?}");
+        }
+        assert_eq!(new_id().len(), 32);
+    }
+}
