@@ -2,9 +2,9 @@
 //! operators use (`deploy/nginx.conf`). PostgreSQL runs only: SQLite is for one instance.
 
 use std::{
-    net::{IpAddr, Ipv4Addr, TcpListener},
+    net::{IpAddr, Ipv4Addr},
     path::Path,
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     sync::{
         Arc,
         atomic::{AtomicBool, AtomicUsize, Ordering},
@@ -24,23 +24,6 @@ use crate::events::{EventStream, Read};
 use crate::helpers::*;
 
 const SECRET: &str = "fleet-secret-0123456789-abcdefghijklmnop";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap()
-}
-
-/// A child process killed when dropped.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 struct Instance {
     process: Process,
@@ -86,14 +69,7 @@ impl Fleet {
     /// again on the same port with `settings`.
     async fn restart(&mut self, i: usize, settings: &[(&str, &str)]) {
         let port = self.instances[i].port;
-        let pid = self.instances[i].process.0.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-TERM", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        self.instances[i].process.terminate();
         let exited = self.instances[i].process.0.wait().unwrap();
         assert!(
             exited.success(),
@@ -117,6 +93,17 @@ impl Fleet {
         assert_eq!(response.status(), StatusCode::OK);
         let token = session_token(response.headers()).unwrap();
         (client, token)
+    }
+
+    /// Signs the session of `token` out straight at instance `i`.
+    async fn sign_out_at(&self, i: usize, token: &str) -> StatusCode {
+        Client::new()
+            .post(self.straight_to(i, "/api/auth/sign_out"))
+            .header(reqwest::header::COOKIE, format!("smmm_session={token}"))
+            .send()
+            .await
+            .unwrap()
+            .status()
     }
 
     fn through_nginx(&self, path: &str) -> String {
@@ -258,19 +245,6 @@ fn running_as_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-async fn wait_until_ready(url: &str) {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(60) {
-        if let Ok(response) = Client::new().get(url).send().await
-            && response.status() == StatusCode::OK
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{url} did not come up");
-}
-
 fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
@@ -380,13 +354,7 @@ async fn behind_nginx_two_instances_are_as_strict_as_one() {
     }
 
     // Revoked on instance 0: instance 1, asked straight, refuses it at once.
-    let signed_out = Client::new()
-        .post(fleet.straight_to(0, "/api/auth/sign_out"))
-        .header(reqwest::header::COOKIE, format!("smmm_session={token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_out.status(), StatusCode::OK);
+    assert_eq!(fleet.sign_out_at(0, &token).await, StatusCode::OK);
     let started = Instant::now();
     while me_status(fleet.straight_to(1, "/api/me"), &token).await == StatusCode::OK {
         assert!(
@@ -460,9 +428,7 @@ async fn sigterm_to_one_instance_fails_no_request_flowing_through_nginx() {
     );
     tokio::time::sleep(Duration::from_millis(700)).await;
     let before = traffic.sent();
-    let pid = fleet.instances[1].process.0.id().to_string();
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    assert!(killed.success());
+    fleet.instances[1].process.terminate();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (sent, failed) = traffic.stop().await;
     assert!(
@@ -544,13 +510,7 @@ async fn behind_nginx_a_sign_out_on_one_instance_ends_the_streams_held_on_both()
     ] {
         streams.push(EventStream::open(&base, &token).await.unwrap());
     }
-    let signed_out = Client::new()
-        .post(fleet.straight_to(0, "/api/auth/sign_out"))
-        .header(reqwest::header::COOKIE, format!("smmm_session={token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_out.status(), StatusCode::OK);
+    assert_eq!(fleet.sign_out_at(0, &token).await, StatusCode::OK);
     for stream in &mut streams {
         stream.expect_end("revoked", Duration::from_secs(3)).await;
     }

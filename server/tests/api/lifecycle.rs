@@ -1,7 +1,7 @@
 //! The server as an operator runs it: probes, a stop that fails no request, the time limit.
 
 use std::{
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     time::{Duration, Instant},
 };
 
@@ -55,65 +55,44 @@ async fn an_api_call_past_the_time_limit_is_503_json() {
     assert_eq!(app.client().session().await.0, StatusCode::OK);
 }
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// The server binary as its own process on a SQLite file in `dir`, a development server (seeded
+/// with the demo accounts) with `env` besides, and its stderr in `dir/server.log`; ready.
+async fn start_server(dir: &std::path::Path, env: &[(&str, &str)]) -> (Process, String) {
+    std::fs::create_dir_all(dir.join("dist")).unwrap();
+    std::fs::write(dir.join("dist/index.html"), APP_SHELL_HTML).unwrap();
+    let port = free_port();
+    let server = Process(
+        Command::new(env!("CARGO_BIN_EXE_server"))
+            .current_dir(dir)
+            .env_clear()
+            .env("PORT", port.to_string())
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/d.db?mode=rwc", dir.display()),
+            )
+            .env("DIST_DIR", dir.join("dist"))
+            .env("SESSION_SECRET", TEST_SECRET)
+            .env("LOG_LEVEL", "warn")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("server.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    wait_until_ready(&format!("{base}/readyz")).await;
+    (server, base)
 }
 
 #[tokio::test]
 async fn sigterm_drains_finishes_requests_in_flight_then_exits() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
-    std::fs::write(dir.path().join("dist/index.html"), APP_SHELL_HTML).unwrap();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = Running(
-        Command::new(env!("CARGO_BIN_EXE_server"))
-            .current_dir(dir.path())
-            .env_clear()
-            .env("PORT", port.to_string())
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/d.db?mode=rwc", dir.path().display()),
-            )
-            .env("DIST_DIR", dir.path().join("dist"))
-            .env("SESSION_SECRET", TEST_SECRET)
-            .env("BCRYPT_COST", "13")
-            .env("SHUTDOWN_DRAIN_SECS", "2")
-            .env("LOG_LEVEL", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let (mut server, base) = start_server(
+        dir.path(),
+        &[("BCRYPT_COST", "13"), ("SHUTDOWN_DRAIN_SECS", "2")],
+    )
+    .await;
     let http = reqwest::Client::new();
-    let started = Instant::now();
-    while http
-        .get(format!("{base}/readyz"))
-        .send()
-        .await
-        .map(|r| r.status())
-        .ok()
-        != Some(StatusCode::OK)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the server came up"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 
     // A slow request (a password check at cost 13), then SIGTERM while it runs.
     let slow = tokio::spawn({
@@ -127,14 +106,7 @@ async fn sigterm_drains_finishes_requests_in_flight_then_exits() {
         }
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let pid = server.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    server.terminate();
     let signalled = Instant::now();
 
     // Draining: not ready at once, still alive and still answering.
@@ -214,50 +186,20 @@ async fn every_response_carries_a_request_id_taken_only_from_a_trusted_proxy() {
 #[tokio::test]
 async fn json_logs_parse_and_name_each_request_without_secrets() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
-    std::fs::write(dir.path().join("dist/index.html"), APP_SHELL_HTML).unwrap();
-    let log = dir.path().join("server.log");
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = Running(
-        Command::new(env!("CARGO_BIN_EXE_server"))
-            .current_dir(dir.path())
-            .env_clear()
-            .env("PORT", port.to_string())
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/d.db?mode=rwc", dir.path().display()),
-            )
-            .env("DIST_DIR", dir.path().join("dist"))
-            .env("SESSION_SECRET", TEST_SECRET)
-            .env("BCRYPT_COST", "4")
-            .env("SHUTDOWN_DRAIN_SECS", "0")
-            .env("TRUSTED_PROXY_HOPS", "1")
-            .env("LOG_FORMAT", "json")
-            .env("LOG_LEVEL", "info")
+    let (mut server, base) = start_server(
+        dir.path(),
+        &[
+            ("BCRYPT_COST", "4"),
+            ("SHUTDOWN_DRAIN_SECS", "0"),
+            ("TRUSTED_PROXY_HOPS", "1"),
+            ("LOG_FORMAT", "json"),
+            ("LOG_LEVEL", "info"),
             // Every statement counts as slow: each one is logged, with its request.
-            .env("DB_SLOW_STATEMENT_MS", "0")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap(),
-    );
+            ("DB_SLOW_STATEMENT_MS", "0"),
+        ],
+    )
+    .await;
     let http = reqwest::Client::new();
-    let started = Instant::now();
-    while http
-        .get(format!("{base}/readyz"))
-        .send()
-        .await
-        .map(|r| r.status())
-        .ok()
-        != Some(StatusCode::OK)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the server came up"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     // The demo admin a development server seeds (README, "Demo accounts").
     let password = "demo-admin-pass-2026";
     let signed_in = http
@@ -279,17 +221,10 @@ async fn json_logs_parse_and_name_each_request_without_secrets() {
     assert_eq!(me.status(), StatusCode::OK);
     let user_id = me.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
 
-    let pid = server.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    server.terminate();
     assert!(server.0.wait().unwrap().success());
 
-    let text = std::fs::read_to_string(&log).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("server.log")).unwrap();
     let lines: Vec<Value> = text
         .lines()
         .filter(|line| !line.trim().is_empty())
