@@ -38,6 +38,8 @@ use super::errors::json_error;
 
 /// How long the browser waits before reconnecting a stream that dropped (the `retry` field).
 const RECONNECT_MS: u64 = 2000;
+/// The same, when this instance is stopping: sooner, since another instance is there.
+const RECONNECT_AFTER_STOP_MS: u64 = 500;
 /// When the database cannot say whether the session still lives, ask again this much later.
 const RECHECK_AFTER_OUTAGE: Duration = Duration::from_secs(5);
 
@@ -232,12 +234,13 @@ impl Watch {
         loop {
             let until_check = (self.check_at - Utc::now()).to_std().unwrap_or_default();
             if *self.closing.borrow() {
-                return None;
+                return Some(self.reconnect_elsewhere());
             }
             tokio::select! {
-                // The server is stopping: end the stream without a word (the browser's
-                // EventSource reconnects by itself, to an instance that stays).
-                _ = self.closing.changed() => return None,
+                // The server is stopping: a last word asks the browser to come back soon (its
+                // EventSource reconnects by itself, through the proxy to an instance that
+                // stays), and the stream ends. Not `ended`: the session lives on.
+                _ = self.closing.changed() => return Some(self.reconnect_elsewhere()),
                 heard = self.revocations.recv() => match heard {
                     Ok(sid) if *sid == *self.sid => return Some(self.end("revoked")),
                     Ok(_) => {}
@@ -274,6 +277,13 @@ impl Watch {
                 None
             }
         }
+    }
+
+    fn reconnect_elsewhere(&mut self) -> Event {
+        self.done = true;
+        Event::default()
+            .retry(Duration::from_millis(RECONNECT_AFTER_STOP_MS))
+            .comment("this server is stopping: reconnect")
     }
 
     fn end(&mut self, reason: &str) -> Event {

@@ -523,6 +523,10 @@ async fn behind_nginx_a_sign_out_on_one_instance_ends_the_streams_held_on_both()
         .unwrap();
     fleet.restart(0, &[]).await;
     assert_eq!(held.next(Duration::from_secs(2)).await, Read::Closed);
+    assert!(
+        held.heartbeats >= 1,
+        "the last word asks the browser to reconnect"
+    );
     EventStream::open(&fleet.through_nginx(""), &other)
         .await
         .unwrap();
