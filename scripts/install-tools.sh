@@ -4,7 +4,8 @@
 #
 #   scripts/install-tools.sh build   wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt (npm binaryen),
 #                                    leptosfmt (formats `view!` macros)
-#   scripts/install-tools.sh test    the above, plus Debian Chromium, nginx and Playwright
+#   scripts/install-tools.sh test    the above, plus Debian Chromium, nginx, systemd-analyze and
+#                                    Playwright
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +54,8 @@ install_test_tools() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  # systemd-analyze checks deploy/smmm-portal.service (installing it starts nothing here).
+  command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing from Debian: ${missing[*]}"
     local sudo=""

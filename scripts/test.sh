@@ -36,6 +36,7 @@ step "integration tests (PostgreSQL)" env TEST_DATABASE=postgres cargo test --lo
 step "WASM build (release, wasm-opt, precompressed)" scripts/build-frontend.sh
 step "first-load size budget" node scripts/first-load-size.mjs dist
 step "WASM has no server crates" scripts/check-wasm-deps.sh
+step "deployment files (systemd-analyze verify)" scripts/check-deploy.sh
 step "end-to-end (Playwright, Chromium)" bash -c 'cargo build --locked -p server && cd end2end && npx playwright test'
 
 printf '\n==> summary\n'
