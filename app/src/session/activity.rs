@@ -13,7 +13,7 @@ use std::time::Duration;
 use gloo_storage::Storage;
 use leptos::{prelude::*, task::spawn_local};
 
-use super::{SessionContext, SessionStatus, locks};
+use super::{SessionContext, locks};
 
 /// Reports are at most this often per browser.
 const REPORT_EVERY_MS: f64 = 60_000.0;
@@ -136,12 +136,4 @@ pub fn watch(session: SessionContext) {
             handle.remove();
         }
     });
-}
-
-impl SessionContext {
-    fn is_signed_in(self) -> bool {
-        self.status()
-            .try_with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)))
-            .unwrap_or(false)
-    }
 }

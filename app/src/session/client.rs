@@ -180,6 +180,13 @@ impl SessionContext {
         }
     }
 
+    /// Whether this tab is signed in now (read outside any reactive scope).
+    pub(super) fn is_signed_in(self) -> bool {
+        self.status
+            .try_with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)))
+            .unwrap_or(false)
+    }
+
     /// Whether the idle warning is showing in this tab (set by the warning itself).
     pub fn set_warning_open(self, open: bool) {
         self.warning_open.set_value(open);

@@ -60,17 +60,10 @@ pub fn lead(session: SessionContext) {
     });
 }
 
-fn signed_in(session: SessionContext) -> bool {
-    session
-        .status()
-        .try_with_untracked(|s| matches!(s, SessionStatus::Authenticated(_)))
-        .unwrap_or(false)
-}
-
 /// While this tab leads: keeps a stream open as long as it is signed in.
 async fn hold(session: SessionContext, holder: Rc<RefCell<Option<Open>>>) {
     let mut backoff = Duration::from_secs(1);
-    while signed_in(session) {
+    while session.is_signed_in() {
         let Some((open, outcome)) = Open::connect() else {
             return; // No EventSource in this browser: polling it is.
         };

@@ -103,12 +103,7 @@ async fn read_session(reading: Reading) -> Result<Option<CurrentSession>, ApiErr
     let Some(token) = request_token(&state)? else {
         return Ok(None);
     };
-    let resolved = match reading {
-        Reading::Renew => state.sessions.resolve(&token).await?,
-        Reading::Peek => state.sessions.peek(&token).await?,
-        Reading::Activity => state.sessions.record_activity(&token).await?,
-    };
-    match resolved {
+    match state.sessions.read_token(&token, reading).await? {
         Resolved::Valid {
             current,
             set_cookie: renewed,

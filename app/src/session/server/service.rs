@@ -62,6 +62,26 @@ impl CurrentSession {
         })
     }
 
+    /// The session `terms` describe, for `user`, with these deadlines.
+    fn of(
+        user: SessionUser,
+        terms: &SessionTerms<'_>,
+        idle_expires: DateTime<Utc>,
+        token_expires: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            sid: terms.sid.to_owned(),
+            session: Session {
+                user,
+                expires: db::rfc3339(terms.expires),
+            },
+            signed_in_at: terms.signed_in_at,
+            idle_expires,
+            token_expires,
+            keep: terms.keep,
+        }
+    }
+
     /// What the auth endpoints answer: the session and its clock.
     pub fn live(&self, idle_warning: Duration) -> LiveSession {
         LiveSession {
@@ -94,7 +114,6 @@ fn idle_deadline(claims: &Claims, idle_timeout: Duration) -> DateTime<Utc> {
 /// A session just created: its id, what the client is told, and the cookie that carries it.
 #[derive(Debug)]
 pub struct StartedSession {
-    pub sid: String,
     pub session: CurrentSession,
     pub set_cookie: String,
     /// After a sign-in with the password: the device cookie that marks this browser as known.
@@ -307,7 +326,7 @@ impl SessionService {
             u.active && u.role == user.role && u.password_hash == user.password_hash
         });
         if !unchanged {
-            self.revoke(&started.sid, "account changed during sign-in")
+            self.revoke(&started.session.sid, "account changed during sign-in")
                 .await?;
             return Err(ApiError::invalid_credentials());
         }
@@ -351,7 +370,6 @@ impl SessionService {
         };
         let (set_cookie, session) = self.issue(session_user, &terms, now)?;
         Ok(StartedSession {
-            sid: row.id,
             session,
             set_cookie,
             device_cookie: None,
@@ -372,13 +390,10 @@ impl SessionService {
         self.read_token(token, Reading::Peek).await
     }
 
-    /// The person did something (`POST /api/auth/activity`): the session's last activity moves
-    /// to now and a fresh token carries the new idle deadline, whatever state the old one is in.
-    pub async fn record_activity(&self, token: &str) -> Result<Resolved, ApiError> {
-        self.read_token(token, Reading::Activity).await
-    }
-
-    async fn read_token(&self, token: &str, reading: Reading) -> Result<Resolved, ApiError> {
+    /// Reads a token as `reading` says: `Renew` is `resolve`, `Peek` is `peek`, and `Activity`
+    /// (`POST /api/auth/activity`) moves the session's last activity to now and issues a fresh
+    /// token carrying the new idle deadline, whatever state the old one is in.
+    pub async fn read_token(&self, token: &str, reading: Reading) -> Result<Resolved, ApiError> {
         let now = Utc::now();
         let (claims, fresh) = match self.keys.verify(token, now) {
             None => return Ok(Resolved::Invalid),
@@ -422,17 +437,12 @@ impl SessionService {
         };
         if reading == Reading::Peek {
             // Still signed in until the row's idle deadline; the token stays as it is.
-            let current = CurrentSession {
-                sid: row.id.clone(),
-                session: Session {
-                    user: session_user,
-                    expires: db::rfc3339(row.expires_at),
-                },
-                signed_in_at: row.created_at,
-                idle_expires: row.last_seen_at + to_chrono(self.config.idle_timeout),
-                token_expires: DateTime::from_timestamp(claims.exp, 0).unwrap_or(now),
-                keep: claims.keep,
-            };
+            let current = CurrentSession::of(
+                session_user,
+                &terms,
+                row.last_seen_at + to_chrono(self.config.idle_timeout),
+                DateTime::from_timestamp(claims.exp, 0).unwrap_or(now),
+            );
             return Ok(Resolved::Valid {
                 current,
                 set_cookie: None,
@@ -666,18 +676,12 @@ impl SessionService {
         let remaining = (terms.expires - now).num_milliseconds().max(0);
         let max_age = terms.keep.then_some((remaining + 999) / 1000);
         let set_cookie = self.cookie.set(&token, max_age);
-        let token_expires = (now + to_chrono(self.config.token_ttl)).min(terms.expires);
-        let current = CurrentSession {
-            sid: terms.sid.to_owned(),
-            session: Session {
-                user,
-                expires: db::rfc3339(terms.expires),
-            },
-            signed_in_at: terms.signed_in_at,
-            idle_expires: now + to_chrono(self.config.idle_timeout),
-            token_expires,
-            keep: terms.keep,
-        };
+        let current = CurrentSession::of(
+            user,
+            terms,
+            now + to_chrono(self.config.idle_timeout),
+            (now + to_chrono(self.config.token_ttl)).min(terms.expires),
+        );
         Ok((set_cookie, current))
     }
 
