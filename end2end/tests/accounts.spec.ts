@@ -10,7 +10,7 @@ async function newClient(request: APIRequestContext) {
   const who = { name: `E2E Client ${Date.now()}-${counter++}`, email: `e2e-${Date.now()}-${counter}@example.com`, password: "Galata-Kulesi-1348" };
   const created = await request.post("/api/admin/create_client", { data: { ...who, password: who.password } });
   expect(created.status()).toBe(200);
-  return who;
+  return { ...who, id: (await created.json()).user.id as number };
 }
 
 async function secondBrowser(browser: Browser, who: { email: string; password: string }): Promise<Page> {
@@ -100,6 +100,16 @@ test("an admin deactivates a client who is signed in elsewhere, and the client i
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByTestId("audit-table")).toContainText("Account deactivated");
   await screenshot(page, "audit");
+  // Pages follow by cursor; the reader's page number is counted in the browser.
+  const pager = page.getByTestId("pager");
+  await expect(pager).toHaveText(/^Page 1 · [\d,]+\+? in all$/);
+  await expect(page.getByRole("button", { name: "Newer" })).toBeDisabled();
+  // Filtered to this account's events: fewer than a page, so there is no older one.
+  await page.getByLabel("User id").fill(String(who.id));
+  await page.getByLabel("User id").dispatchEvent("change");
+  await expect(pager).toHaveText(/^Page 1 · [1-9] in all$/);
+  await expect(page.getByTestId("audit-table")).toContainText("Signed in");
+  await expect(page.getByRole("button", { name: "Older" })).toBeDisabled();
 });
 
 test("an admin creates a client, who then signs in", async ({ page, browser }) => {

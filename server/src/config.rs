@@ -38,6 +38,11 @@ pub struct Config {
     /// proxy stops sending any), and how long it waits for everything at most.
     pub shutdown_drain: Duration,
     pub shutdown_cap: Duration,
+    /// Ended sessions are deleted this long after they ended; audit events this long after
+    /// they were recorded (`None`: kept forever). The job runs every `retention_interval`.
+    pub session_retention: Duration,
+    pub audit_retention: Option<Duration>,
+    pub retention_interval: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -283,6 +288,15 @@ impl Config {
             Some(500),
             "a whole number of milliseconds",
         )?);
+        db.statement_timeout = match parse(
+            source,
+            "DB_STATEMENT_TIMEOUT_MS",
+            Some(5000_u64),
+            "a whole number of milliseconds (0 for none)",
+        )? {
+            0 => None,
+            millis => Some(Duration::from_millis(millis)),
+        };
         if !db.is_sqlite() && db.max_connections < 2 {
             return Err(problem(
                 "DATABASE_MAX_CONNECTIONS",
@@ -307,11 +321,40 @@ impl Config {
             ));
         }
 
+        const DAY: u64 = 24 * 60 * 60;
+        let session_days: u64 = parse(
+            source,
+            "SESSION_RETENTION_DAYS",
+            Some(30),
+            "a whole number of days, from 1",
+        )?;
+        if !(1..=3650).contains(&session_days) {
+            return Err(problem(
+                "SESSION_RETENTION_DAYS",
+                format!("must be from 1 to 3650 days, got {session_days}"),
+            ));
+        }
+        let audit_days: u64 = parse(
+            source,
+            "AUDIT_RETENTION_DAYS",
+            Some(365),
+            "a whole number of days (0 keeps the audit log forever)",
+        )?;
+        if audit_days > 36500 {
+            return Err(problem(
+                "AUDIT_RETENTION_DAYS",
+                format!("must be at most 36500 days (0 keeps them forever), got {audit_days}"),
+            ));
+        }
+
         Ok(Self {
             env,
             bind,
             db,
             auth,
+            session_retention: Duration::from_secs(session_days * DAY),
+            audit_retention: (audit_days > 0).then(|| Duration::from_secs(audit_days * DAY)),
+            retention_interval: seconds(source, "RETENTION_INTERVAL_SECS", 600)?,
             dist_dir: source
                 .get("DIST_DIR")
                 .map_or_else(|| PathBuf::from("dist"), PathBuf::from),
@@ -746,6 +789,41 @@ mod tests {
         .err()
         .unwrap();
         assert_eq!(err.variable, "SESSION_ABSOLUTE_TIMEOUT_SECS");
+    }
+
+    #[test]
+    fn retention_is_bounded_and_zero_keeps_the_audit_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::from_source(&[("SESSION_SECRET", SECRET)], dir.path()).unwrap();
+        let day = 24 * 60 * 60;
+        assert_eq!(config.session_retention, Duration::from_secs(30 * day));
+        assert_eq!(config.audit_retention, Some(Duration::from_secs(365 * day)));
+        assert_eq!(config.db.statement_timeout, Some(Duration::from_secs(5)));
+        let config = Config::from_source(
+            &[
+                ("SESSION_SECRET", SECRET),
+                ("AUDIT_RETENTION_DAYS", "0"),
+                ("DB_STATEMENT_TIMEOUT_MS", "0"),
+            ],
+            dir.path(),
+        )
+        .unwrap();
+        assert_eq!(
+            (config.audit_retention, config.db.statement_timeout),
+            (None, None)
+        );
+        for (variable, value) in [
+            ("SESSION_RETENTION_DAYS", "0"),
+            ("SESSION_RETENTION_DAYS", "a month"),
+            ("AUDIT_RETENTION_DAYS", "100000"),
+            ("RETENTION_INTERVAL_SECS", "0"),
+        ] {
+            let err =
+                Config::from_source(&[("SESSION_SECRET", SECRET), (variable, value)], dir.path())
+                    .err()
+                    .unwrap();
+            assert_eq!(err.variable, variable, "{value}");
+        }
     }
 
     #[test]

@@ -61,6 +61,12 @@ impl Application {
             tracing::warn!(%err, "could not read recent revocations at start");
         }
         state.sessions.spawn_background_tasks();
+        let policy = state
+            .sessions
+            .retention_policy(config.session_retention, config.audit_retention);
+        db::retention::RetentionJob::new(&config.db, &state.db, policy, config.retention_interval)
+            .await?
+            .spawn();
         let streams = events::Streams::new(state.clone());
         let health = health::Health::new(state.clone());
         let router = router(&config, state.clone(), streams.clone(), health.clone());

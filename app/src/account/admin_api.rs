@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
-use super::model::{AuditFilter, CreatedUser, DeviceSession, Page, UserFilter, UserRow};
-use crate::{dashboard::AuditEntry, domain::Role, error::ApiError};
+use super::model::{
+    AuditFilter, AuditLogPage, CreatedUser, DeviceSession, Page, UserFilter, UserRow,
+};
+use crate::{domain::Role, error::ApiError};
 
 #[cfg(feature = "ssr")]
 use {
@@ -100,9 +102,10 @@ pub async fn end_user_sessions(user_id: i64) -> Result<usize, ApiError> {
     .await
 }
 
-/// `POST /api/admin/audit` with `{"filter": {"user_id", "kind", "page"}}`: newest first.
+/// `POST /api/admin/audit` with `{"filter": {"user_id", "kind", "before"}}`: newest first, a
+/// page at a time; the answer's `next` is the `before` of the next page.
 #[server(prefix = "/api/admin", endpoint = "audit", input = Json)]
-pub async fn audit_log(filter: AuditFilter) -> Result<Page<AuditEntry>, ApiError> {
+pub async fn audit_log(filter: AuditFilter) -> Result<AuditLogPage, ApiError> {
     crate::respond::with_role(Role::Admin, async |state, _| {
         staff::audit_log(&state, &filter).await
     })

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::domain::{AuditKind, Role};
+use crate::{
+    dashboard::AuditEntry,
+    domain::{AuditKind, Role},
+};
 
 /// A person's own account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,8 +94,42 @@ pub struct AuditFilter {
     /// `""` means any kind; `Other` (a name this version does not know) is refused.
     #[serde(default, deserialize_with = "kind_or_any")]
     pub kind: Option<AuditKind>,
-    #[serde(default = "first_page")]
-    pub page: u64,
+    /// Events older than this one (an `id`): the `next` of the page before. None: the newest.
+    #[serde(default)]
+    pub before: Option<i64>,
+}
+
+/// A page of the audit log, newest first. Pages follow one another by cursor (`next`), not by
+/// number: the 500th page is as quick as the first, and an event recorded meanwhile does not
+/// shift the pages a reader is walking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLogPage {
+    pub items: Vec<AuditEntry>,
+    /// The `before` of the next (older) page; None on the last page.
+    pub next: Option<i64>,
+    pub per_page: u64,
+    /// How many events match, counted up to `AUDIT_COUNT_CAP`…
+    pub total: u64,
+    /// …and whether there are more than that ("10,000+").
+    pub total_capped: bool,
+}
+
+impl AuditLogPage {
+    /// "1,234" or "10,000+".
+    pub fn total_label(&self) -> String {
+        let digits = self.total.to_string();
+        let mut grouped = String::new();
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        if self.total_capped {
+            grouped.push('+');
+        }
+        grouped
+    }
 }
 
 fn kind_or_any<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<AuditKind>, D::Error> {

@@ -18,6 +18,6 @@ pub use field_error::{FieldError, FormErrors};
 pub use gate::RoleGate;
 pub use layout::AreaLayout;
 pub use navbar::{NavBar, NavLink};
-pub use pager::Pager;
+pub use pager::{CursorPager, Pager};
 pub use session_timeouts::SessionTimeouts;
 pub use skeleton::Skeleton;

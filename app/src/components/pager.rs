@@ -28,3 +28,31 @@ pub fn Pager(
         </nav>
     }
 }
+
+/// Newer / older under a list paged by cursor (the audit log): the reader's page number is
+/// counted here, and the total may be "10,000+".
+#[component]
+pub fn CursorPager(
+    /// The page shown, from 1 (the newest).
+    page: usize,
+    /// Whether there is an older page.
+    has_older: bool,
+    /// "1,234" or "10,000+".
+    total: String,
+    /// Shows the page before (newer).
+    newer: impl Fn() + Copy + Send + Sync + 'static,
+    /// Shows the page after (older).
+    older: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <button class="button secondary" disabled={page <= 1} on:click=move |_| newer()>
+                "Newer"
+            </button>
+            <span data-testid="pager">{format!("Page {page} · {total} in all")}</span>
+            <button class="button secondary" disabled={!has_older} on:click=move |_| older()>
+                "Older"
+            </button>
+        </nav>
+    }
+}

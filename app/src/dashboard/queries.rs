@@ -2,15 +2,14 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 
 use super::model::{AdminSummary, AuditEntry, ClientSummary, SignInRecord};
 use crate::{
     db::{
         self, audit,
-        entities::{auth_events, sessions, users},
+        entities::{auth_events, users},
     },
     domain::{AuditKind, Role},
     error::ApiError,
@@ -24,7 +23,7 @@ pub async fn admin_summary(db: &DatabaseConnection) -> Result<AdminSummary, ApiE
     let now = Utc::now();
     let day_ago = now - Duration::hours(24);
     let clients = users::Entity::find().filter(users::Column::Role.eq(Role::Client.as_str()));
-    let (recent, _) = audit::list(db, None, None, 1, RECENT_EVENTS).await?;
+    let recent = audit::list(db, audit::Filter::default(), None, RECENT_EVENTS).await?;
     Ok(AdminSummary {
         clients: clients.clone().count(db).await?,
         active_clients: clients
@@ -46,23 +45,32 @@ pub async fn client_summary(
     let user = db::users::find_by_id(db, user_id)
         .await?
         .ok_or_else(ApiError::unauthenticated)?;
-    let previous = sessions::Entity::find()
-        .filter(sessions::Column::UserId.eq(user_id))
-        .filter(sessions::Column::Id.ne(current.sid.as_str()))
-        .order_by_desc(sessions::Column::CreatedAt)
-        .one(db)
-        .await?;
+    let previous = previous_sign_in(&user, &current.sid);
     Ok(ClientSummary {
         name: user.name,
         email: user.email,
         member_since: db::rfc3339(user.created_at),
         active_sessions: store::count_active(db, Some(user_id), Utc::now()).await?,
-        previous_sign_in: previous.map(|s| SignInRecord {
-            at: db::rfc3339(s.created_at),
-            client_addr: s.client_addr,
-            user_agent: s.user_agent,
-        }),
+        previous_sign_in: previous,
     })
+}
+
+/// The sign-in before the current session's: the user's last one, unless that is this session
+/// (then the one before it). Read from the user row, which outlives pruned session rows.
+fn previous_sign_in(user: &users::Model, current_sid: &str) -> Option<SignInRecord> {
+    if user.last_sign_in_session.as_deref() == Some(current_sid) {
+        user.previous_sign_in_at.map(|at| SignInRecord {
+            at: db::rfc3339(at),
+            client_addr: user.previous_sign_in_addr.clone(),
+            user_agent: user.previous_sign_in_agent.clone(),
+        })
+    } else {
+        user.last_sign_in_at.map(|at| SignInRecord {
+            at: db::rfc3339(at),
+            client_addr: user.last_sign_in_addr.clone(),
+            user_agent: user.last_sign_in_agent.clone(),
+        })
+    }
 }
 
 /// Audit rows as staff see them: the account's email for known users (looked up in one query),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod entities;
 pub mod migrations;
+pub mod retention;
 pub mod schema;
 pub mod signin_limits;
 pub mod users;
@@ -26,6 +27,10 @@ pub struct DbOptions {
     pub acquire_timeout: Duration,
     /// Statements that take longer are logged at warn, with the request they ran for.
     pub slow_statement: Duration,
+    /// PostgreSQL: a statement of the request pool that runs longer is cancelled by the server
+    /// (`statement_timeout`), so one bad query cannot hold a connection for minutes. Not applied
+    /// to migrations, backfills or the retention job, which have their own connections.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl DbOptions {
@@ -36,6 +41,7 @@ impl DbOptions {
             max_connections: 10,
             slow_statement: Duration::from_millis(500),
             acquire_timeout: Duration::from_secs(3),
+            statement_timeout: Some(Duration::from_secs(5)),
         }
     }
 
@@ -55,9 +61,14 @@ pub fn rfc3339(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// Opens the pool. It does not migrate: see `schema`.
+/// Opens the request pool. It does not migrate: see `schema`.
 pub async fn connect(options: &DbOptions) -> Result<DatabaseConnection, DbErr> {
-    Database::connect(pool_options(options, options.schema.as_deref())).await
+    let mut pool = pool_options(options, options.schema.as_deref());
+    if let Some(limit) = options.statement_timeout {
+        let millis = limit.as_millis().to_string();
+        pool.map_sqlx_postgres_opts(move |pg| pg.options([("statement_timeout", millis.as_str())]));
+    }
+    Database::connect(pool).await
 }
 
 /// Brings the schema up to date (see `schema::migrate`), then opens the pool: development and

@@ -234,6 +234,45 @@ pub enum ChangeError {
     Db(#[from] DbErr),
 }
 
+/// A sign-in, as the user row keeps it.
+pub struct SignIn<'a> {
+    pub session_id: &'a str,
+    pub at: chrono::DateTime<Utc>,
+    pub client_addr: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
+/// Records a sign-in on the user: the last one becomes the previous one, in one statement (the
+/// right-hand sides read the row as it was). Neither the version nor `updated_at` moves: signing
+/// in is not an edit of the account.
+pub async fn record_sign_in(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    sign_in: &SignIn<'_>,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    use users::Column as C;
+    let truncate = super::audit::truncate;
+    users::Entity::update_many()
+        .col_expr(C::PreviousSignInAt, Expr::col(C::LastSignInAt).into())
+        .col_expr(C::PreviousSignInAddr, Expr::col(C::LastSignInAddr).into())
+        .col_expr(C::PreviousSignInAgent, Expr::col(C::LastSignInAgent).into())
+        .col_expr(C::LastSignInAt, Expr::value(sign_in.at))
+        .col_expr(C::LastSignInSession, Expr::value(sign_in.session_id))
+        .col_expr(
+            C::LastSignInAddr,
+            Expr::value(sign_in.client_addr.map(|a| truncate(a, 64))),
+        )
+        .col_expr(
+            C::LastSignInAgent,
+            Expr::value(sign_in.user_agent.map(|a| truncate(a, 512))),
+        )
+        .filter(C::Id.eq(user_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
 /// Applies `changes` to an active user, bumping the version. `None` when the user is not active
 /// any more: a change is never applied over a deactivation.
 pub async fn update_active_user(

@@ -578,6 +578,10 @@ async fn the_audit_log_is_newest_first_and_filterable() {
     assert_eq!(status, StatusCode::OK);
     let items = page["items"].as_array().unwrap();
     assert_eq!(page["total"], 3);
+    assert_eq!(
+        (&page["total_capped"], &page["next"]),
+        (&json!(false), &Value::Null)
+    );
     assert_eq!(items[0]["kind"], "sign_in");
     assert_eq!(items[0]["email"], target.email);
     let ids: Vec<i64> = items.iter().map(|i| i["id"].as_i64().unwrap()).collect();
@@ -669,16 +673,27 @@ async fn guessing_the_current_password_with_a_session_is_rate_limited() {
 async fn absurd_page_numbers_are_400_not_a_crash() {
     let app = TestApp::spawn().await;
     let client = app.signed_in_as(Role::Admin).await;
-    for path in ["/api/admin/users", "/api/admin/audit"] {
+    let (status, body) = client
+        .call("/api/admin/users", json!({"filter": {"page": u64::MAX}}))
+        .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("page"))
+    );
+    // The audit log pages by cursor: an event id, which is never below 1.
+    for before in [json!(0), json!(-5)] {
         let (status, body) = client
-            .call(path, json!({"filter": {"page": u64::MAX}}))
+            .call("/api/admin/audit", json!({"filter": {"before": before}}))
             .await;
         assert_eq!(
             (status, body["field"].as_str()),
-            (StatusCode::BAD_REQUEST, Some("page")),
-            "{path}"
+            (StatusCode::BAD_REQUEST, Some("before"))
         );
     }
+    let (status, _) = client
+        .call("/api/admin/audit", json!({"filter": {"before": "soon"}}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

@@ -142,6 +142,11 @@ impl TestApp {
         Self::builder().spawn().await
     }
 
+    /// The PostgreSQL schema this app's tables are in (None on SQLite).
+    pub fn pg_schema(&self) -> Option<&str> {
+        self.pg_schema.as_deref()
+    }
+
     /// A browser with an empty cookie jar.
     pub fn client(&self) -> TestClient {
         TestClient {

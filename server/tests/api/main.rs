@@ -15,4 +15,5 @@ mod lifecycle;
 mod lifetime;
 mod limits;
 mod outage;
+mod retention;
 mod tokens;

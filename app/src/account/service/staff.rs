@@ -5,8 +5,8 @@ use rand::Rng;
 
 use super::{PER_PAGE, check_page, load_user, record};
 use crate::{
-    account::model::{AuditFilter, CreatedUser, Page, UserFilter, UserRow},
-    dashboard::{AuditEntry, queries::audit_entries},
+    account::model::{AuditFilter, AuditLogPage, CreatedUser, Page, UserFilter, UserRow},
+    dashboard::queries::audit_entries,
     db::{
         self, audit,
         users::{AdminCreateError, ChangeError, CreateUserError, UserChange},
@@ -154,20 +154,37 @@ pub async fn list_users(state: &AppState, filter: &UserFilter) -> Result<Page<Us
     })
 }
 
-pub async fn audit_log(
-    state: &AppState,
-    filter: &AuditFilter,
-) -> Result<Page<AuditEntry>, ApiError> {
+/// The audit log's total stops counting here ("10,000+").
+pub const AUDIT_COUNT_CAP: u64 = 10_000;
+
+pub async fn audit_log(state: &AppState, filter: &AuditFilter) -> Result<AuditLogPage, ApiError> {
     if filter.kind == Some(AuditKind::Other) {
         return Err(ApiError::invalid("kind", "Unknown event kind."));
     }
-    let page = check_page(filter.page)?;
-    let (events, total) =
-        audit::list(&state.db, filter.user_id, filter.kind, page, PER_PAGE).await?;
-    Ok(Page {
+    if filter.before.is_some_and(|id| id < 1) {
+        return Err(ApiError::invalid(
+            "before",
+            "That is not a place in the audit log: start from the newest events.",
+        ));
+    }
+    let which = audit::Filter {
+        user_id: filter.user_id,
+        kind: filter.kind,
+    };
+    // One more than a page: whether there is a next page, without a second query.
+    let mut events = audit::list(&state.db, which, filter.before, PER_PAGE + 1).await?;
+    let next = if events.len() as u64 > PER_PAGE {
+        events.truncate(PER_PAGE as usize);
+        events.last().map(|e| e.id)
+    } else {
+        None
+    };
+    let (total, total_capped) = audit::count_capped(&state.db, which, AUDIT_COUNT_CAP).await?;
+    Ok(AuditLogPage {
         items: audit_entries(&state.db, events).await?,
-        page,
+        next,
         per_page: PER_PAGE,
         total,
+        total_capped,
     })
 }

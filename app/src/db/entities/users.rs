@@ -24,6 +24,15 @@ pub struct Model {
     pub version: i64,
     /// Name and email lower-cased (Unicode), what the staff's search matches.
     pub search_text: String,
+    /// The last two sign-ins, kept here so that pruning ended sessions loses neither (the
+    /// client dashboard shows the one before the current session).
+    pub last_sign_in_at: Option<DateTimeUtc>,
+    pub last_sign_in_session: Option<String>,
+    pub last_sign_in_addr: Option<String>,
+    pub last_sign_in_agent: Option<String>,
+    pub previous_sign_in_at: Option<DateTimeUtc>,
+    pub previous_sign_in_addr: Option<String>,
+    pub previous_sign_in_agent: Option<String>,
 }
 
 impl std::fmt::Debug for Model {

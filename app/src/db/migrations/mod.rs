@@ -9,6 +9,7 @@ mod m20261129_000003_create_auth_events;
 mod m20261129_000004_add_user_version;
 mod m20261129_000005_add_user_search_text;
 mod m20261130_000006_create_signin_limits;
+mod m20261130_000007_keep_sign_ins_on_users;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_add_user_version::Migration),
             Box::new(m20261129_000005_add_user_search_text::Migration),
             Box::new(m20261130_000006_create_signin_limits::Migration),
+            Box::new(m20261130_000007_keep_sign_ins_on_users::Migration),
         ]
     }
 }

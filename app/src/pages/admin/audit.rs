@@ -4,9 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    account::{AuditFilter, Page, admin_api::audit_log},
-    components::{Answer, Pager},
-    dashboard::AuditEntry,
+    account::{AuditFilter, AuditLogPage, admin_api::audit_log},
+    components::{Answer, CursorPager},
     domain::AuditKind,
     format::local_time,
     session::use_session,
@@ -20,8 +19,18 @@ pub fn AuditPage() -> impl IntoView {
     let filter = RwSignal::new(AuditFilter {
         user_id: initial_user,
         kind: None,
-        page: 1,
+        before: None,
     });
+    // The cursors of the pages before this one (the last is the page just before): "Newer"
+    // goes back through them.
+    let newer_pages = RwSignal::new(Vec::<Option<i64>>::new());
+    let refilter = move |change: &dyn Fn(&mut AuditFilter)| {
+        newer_pages.set(Vec::new());
+        filter.update(|f| {
+            change(f);
+            f.before = None;
+        });
+    };
     let events = LocalResource::new(move || {
         let filter = filter.get();
         async move { session.call(audit_log(filter)).await }
@@ -35,12 +44,9 @@ pub fn AuditPage() -> impl IntoView {
                     <select
                         id="kind-filter"
                         on:change=move |ev| {
-                            filter
-                                .update(|f| {
-                                    f.kind = Some(AuditKind::from_stored(&event_target_value(&ev)))
-                                        .filter(|k| *k != AuditKind::Other);
-                                    f.page = 1;
-                                })
+                            let kind = Some(AuditKind::from_stored(&event_target_value(&ev)))
+                                .filter(|k| *k != AuditKind::Other);
+                            refilter(&|f| f.kind = kind);
                         }
                     >
                         <option value="">"Any"</option>
@@ -60,22 +66,21 @@ pub fn AuditPage() -> impl IntoView {
                             filter.with(|f| f.user_id.map(|u| u.to_string()).unwrap_or_default())
                         }
                         on:change=move |ev| {
-                            filter
-                                .update(|f| {
-                                    f.user_id = event_target_value(&ev).parse().ok();
-                                    f.page = 1;
-                                })
+                            let user_id = event_target_value(&ev).parse().ok();
+                            refilter(&|f| f.user_id = user_id);
                         }
                     />
                 </div>
             </div>
             <Answer
                 answer=events
-                children={move |page: Page<AuditEntry>| {
+                children={move |page: AuditLogPage| {
                     if page.items.is_empty() {
                         view! { <p class="muted">"No events match."</p> }.into_any()
                     } else {
-                        let pages = page.pages();
+                        let total = page.total_label();
+                        let next = page.next;
+                        let number = newer_pages.with_untracked(Vec::len) + 1;
                         view! {
                             <div class="table-wrap">
                                 <table data-testid="audit-table">
@@ -112,11 +117,19 @@ pub fn AuditPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <Pager
-                                page=page.page
-                                pages
-                                total=page.total
-                                go=move |p| filter.update(|f| f.page = p)
+                            <CursorPager
+                                page=number
+                                has_older=next.is_some()
+                                total
+                                newer=move || {
+                                    let back = newer_pages.try_update(Vec::pop).flatten();
+                                    filter.update(|f| f.before = back.flatten());
+                                }
+                                older=move || {
+                                    let here = filter.with_untracked(|f| f.before);
+                                    newer_pages.update(|pages| pages.push(here));
+                                    filter.update(|f| f.before = next);
+                                }
                             />
                         }
                             .into_any()

@@ -330,6 +330,16 @@ impl SessionService {
                 .await?;
             return Err(ApiError::invalid_credentials());
         }
+        // Kept on the user, so that pruning ended sessions never loses "your previous sign-in".
+        let sign_in = db::users::SignIn {
+            session_id: &started.session.sid,
+            at: started.session.signed_in_at,
+            client_addr: client.addr.as_deref(),
+            user_agent: client.user_agent.as_deref(),
+        };
+        if let Err(err) = db::users::record_sign_in(&self.db, user.id, &sign_in).await {
+            tracing::warn!(%err, "could not record the sign-in on the user");
+        }
         self.audit(AuditKind::SignIn, client.event(Some(user.id), None, None))
             .await;
         Ok(StartedSession {
@@ -557,17 +567,21 @@ impl SessionService {
     /// (see `revocation`) and, hourly, the pruning of old sign-in counters.
     pub fn spawn_background_tasks(&self) {
         self.watcher.spawn();
-        let limits = self.limits.clone();
-        tokio::spawn(async move {
-            let mut hourly = tokio::time::interval(Duration::from_secs(60 * 60));
-            loop {
-                hourly.tick().await;
-                match limits.prune().await {
-                    Ok(pruned) => tracing::debug!(pruned, "old sign-in counters pruned"),
-                    Err(err) => tracing::warn!(%err, "could not prune sign-in counters"),
-                }
-            }
-        });
+    }
+
+    /// What the retention job keeps: sessions and audit events as the office configured, and
+    /// the sign-in counters as long as the limits need them.
+    pub fn retention_policy(
+        &self,
+        sessions_after: Duration,
+        audit_after: Option<Duration>,
+    ) -> db::retention::Policy {
+        db::retention::Policy {
+            sessions_after,
+            audit_after,
+            idle_timeout: self.config.idle_timeout,
+            counters_after: self.limits.counters_kept_for(),
+        }
     }
 
     /// Whether this instance refuses `sid` without asking the database: revoked here, or heard

@@ -294,11 +294,10 @@ impl SignInLimits {
         }
     }
 
-    /// Deletes counters nobody has touched for two windows (and at least a day: an account's
-    /// delay must outlive its quiet window).
-    pub async fn prune(&self) -> Result<u64, DbErr> {
-        let keep = (self.window * 2).max(Duration::from_secs(24 * 60 * 60));
-        counters::prune(&self.db, now_ms() - millis(keep)).await
+    /// How long a counter nobody touches is kept: two windows, and at least a day (an
+    /// account's delay must outlive its quiet window). The retention job deletes it after.
+    pub fn counters_kept_for(&self) -> Duration {
+        (self.window * 2).max(Duration::from_secs(24 * 60 * 60))
     }
 }
 
