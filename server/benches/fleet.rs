@@ -11,6 +11,9 @@
 //! 4. The session events stream: the server's memory per open stream (1,000 held open), and the
 //!    time from a sign-out to the `ended` event on that session's stream while they are open
 //!    (median of 20; bar: well under the 1 s a browser has to leave the page).
+//! 5. The staff pages on a database years old (`scale`, see `fleet/scale.rs`): 1,000,000 audit
+//!    events and 200,000 sessions; the admin dashboard and the audit log's first and 500th page
+//!    (bar: median <= 20 ms each).
 
 #![expect(clippy::unwrap_used)]
 
@@ -23,6 +26,9 @@ use std::{
 
 use reqwest::{Client, StatusCode};
 use serde_json::json;
+
+#[path = "fleet/scale.rs"]
+mod scale;
 
 const SECRET: &str = "bench-secret-0123456789-abcdefghijklmnop";
 const PASSWORD: &str = "Bench-Password-2026";
@@ -169,7 +175,7 @@ async fn run() {
     println!("SMMM Portal fleet benchmark (PostgreSQL, servers as their own processes)");
 
     // `cargo bench --bench fleet -- sign-in` runs only the parts named (fan-out, sign-in,
-    // memory); no name runs all.
+    // memory, streams, scale); no name runs all.
     let wanted: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
@@ -187,8 +193,11 @@ async fn run() {
     if runs("streams") {
         events_streams(dir.path(), &format!("{schema}_d")).await;
     }
+    if runs("scale") {
+        scale::staff_pages_at_size(dir.path(), &format!("{schema}_e")).await;
+    }
 
-    for suffix in ["a", "b", "c", "d"] {
+    for suffix in ["a", "b", "c", "d", "e"] {
         let _ = Command::new("psql")
             .args([
                 pg_url().as_str(),
