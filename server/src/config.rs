@@ -43,6 +43,8 @@ pub struct Config {
     pub session_retention: Duration,
     pub audit_retention: Option<Duration>,
     pub retention_interval: Duration,
+    /// Where Prometheus scrapes `/metrics` (`METRICS_BIND`); `None`: no metrics listener.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 impl fmt::Debug for Config {
@@ -136,6 +138,26 @@ impl Config {
         }
         let port: u16 = parse(source, "PORT", Some(3000), "a port number from 0 to 65535")?;
         let bind = SocketAddr::new(host, port);
+
+        // Metrics say how busy the portal is and who is limited: never on the public port.
+        let metrics_bind = match source.get("METRICS_BIND") {
+            None => None,
+            Some(raw) => {
+                let addr: SocketAddr = raw.trim().parse().map_err(|_| {
+                    problem(
+                        "METRICS_BIND",
+                        format!("expected an address and port such as 127.0.0.1:9464, got '{raw}'"),
+                    )
+                })?;
+                if addr.port() != 0 && addr.port() == port {
+                    return Err(problem(
+                        "METRICS_BIND",
+                        "must not be the public port (PORT): metrics are for the operator only",
+                    ));
+                }
+                Some(addr)
+            }
+        };
 
         let public_origin = match source.get("PUBLIC_URL") {
             Some(url) => parse_origin(&url)?,
@@ -355,6 +377,7 @@ impl Config {
             session_retention: Duration::from_secs(session_days * DAY),
             audit_retention: (audit_days > 0).then(|| Duration::from_secs(audit_days * DAY)),
             retention_interval: seconds(source, "RETENTION_INTERVAL_SECS", 600)?,
+            metrics_bind,
             dist_dir: source
                 .get("DIST_DIR")
                 .map_or_else(|| PathBuf::from("dist"), PathBuf::from),
@@ -817,6 +840,8 @@ mod tests {
             ("SESSION_RETENTION_DAYS", "a month"),
             ("AUDIT_RETENTION_DAYS", "100000"),
             ("RETENTION_INTERVAL_SECS", "0"),
+            ("METRICS_BIND", "9464"),
+            ("METRICS_BIND", "127.0.0.1:3000"),
         ] {
             let err =
                 Config::from_source(&[("SESSION_SECRET", SECRET), (variable, value)], dir.path())

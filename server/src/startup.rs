@@ -68,6 +68,13 @@ impl Application {
             .await?
             .spawn();
         let streams = events::Streams::new(state.clone());
+        if let Some(addr) = config.metrics_bind {
+            let listener = crate::metrics::bind(addr)
+                .await
+                .map_err(|e| StartError::Bind(addr, e))?;
+            tracing::info!(metrics = %listener.local_addr().unwrap_or(addr), "serving /metrics");
+            crate::metrics::serve(listener, state.clone(), streams.clone());
+        }
         let health = health::Health::new(state.clone());
         let router = router(&config, state.clone(), streams.clone(), health.clone());
         let listener = tokio::net::TcpListener::bind(config.bind)

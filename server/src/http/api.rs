@@ -1,6 +1,6 @@
 //! `/api/*`: the Leptos server functions, with the app state in their context.
 
-use std::{collections::HashSet, sync::Arc};
+use std::{collections::HashMap, sync::Arc};
 
 use app::{
     error::{ApiError, ErrorCode},
@@ -19,17 +19,35 @@ use super::errors::{json_error, with_error_status};
 /// The registered server functions, read once at start-up: checking a request against this set
 /// is cheaper than asking server_fn to build the function's service twice.
 #[derive(Clone)]
-pub struct Endpoints(Arc<HashSet<(&'static str, Method)>>);
+pub struct Endpoints(Arc<HashMap<&'static str, Vec<Method>>>);
 
 impl Endpoints {
     pub fn registered() -> Self {
-        Self(Arc::new(server_fn::axum::server_fn_paths().collect()))
+        let mut paths: HashMap<&'static str, Vec<Method>> = HashMap::new();
+        for (path, method) in server_fn::axum::server_fn_paths() {
+            paths.entry(path).or_default().push(method);
+        }
+        Self(Arc::new(paths))
     }
 
     fn has(&self, path: &str, method: &Method) -> bool {
-        self.0.contains(&(path, method.clone()))
+        self.known(path, method).is_some()
+    }
+
+    /// The registered path equal to `path` (a label no caller can make up), when it takes
+    /// `method`.
+    fn known(&self, path: &str, method: &Method) -> Option<&'static str> {
+        self.0
+            .get_key_value(path)
+            .filter(|(_, methods)| methods.contains(method))
+            .map(|(known, _)| *known)
     }
 }
+
+/// Set on the response of a call to a registered server function: its path, for the metrics
+/// (any other `/api/…` path counts as one route).
+#[derive(Debug, Clone, Copy)]
+pub struct ApiRoute(pub &'static str);
 
 /// Runs the server function at the request's path, or answers 404/405 in JSON.
 pub async fn handle(
@@ -37,7 +55,7 @@ pub async fn handle(
     mut request: Request<Body>,
 ) -> Response {
     let path = request.uri().path().to_owned();
-    if !endpoints.has(&path, request.method()) {
+    let Some(route) = endpoints.known(&path, request.method()) else {
         return if endpoints.has(&path, &Method::POST) {
             let mut response = json_error(ApiError::new(
                 ErrorCode::InvalidInput,
@@ -54,7 +72,7 @@ pub async fn handle(
                 format!("There is no API endpoint at {path}."),
             ))
         };
-    }
+    };
     // leptos_axum turns a request that accepts HTML into a redirect to its Referer (for plain
     // HTML forms). This API always answers JSON.
     request
@@ -66,5 +84,7 @@ pub async fn handle(
     )
     .await
     .into_response();
-    with_error_status(response).await
+    let mut response = with_error_status(response).await;
+    response.extensions_mut().insert(ApiRoute(route));
+    response
 }

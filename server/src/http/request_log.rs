@@ -49,6 +49,17 @@ pub async fn access_log(
     let span = tracing::info_span!("request", request_id = %id, user_id = tracing::field::Empty);
     let started = Instant::now();
     let mut response = next.run(request).instrument(span.clone()).await;
+    let api_route = response
+        .extensions()
+        .get::<super::api::ApiRoute>()
+        .map(|r| r.0);
+    count(
+        &method,
+        &route,
+        api_route,
+        response.status(),
+        started.elapsed(),
+    );
     span.in_scope(|| {
         tracing::info!(
             target: "access",
@@ -62,6 +73,46 @@ pub async fn access_log(
     });
     response.headers_mut().insert(REQUEST_ID.clone(), header);
     response
+}
+
+/// The request in the metrics. Labels stay few whatever is asked: the method from a short
+/// list, the route as the router matched it, and an API call by its name only when it exists.
+fn count(
+    method: &axum::http::Method,
+    route: &str,
+    api_route: Option<&'static str>,
+    status: axum::http::StatusCode,
+    took: std::time::Duration,
+) {
+    use axum::http::Method;
+    let method = match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        _ => "other",
+    };
+    let route = match (route, api_route) {
+        (_, Some(known)) => known.to_owned(),
+        ("/api/{*fn_name}", None) => "/api/(other)".to_owned(),
+        (other, None) => other.to_owned(),
+    };
+    metrics::histogram!(
+        "http_request_duration_seconds",
+        "method" => method,
+        "route" => route.clone()
+    )
+    .record(took);
+    metrics::counter!(
+        "http_requests_total",
+        "method" => method,
+        "route" => route,
+        "status" => status.as_u16().to_string()
+    )
+    .increment(1);
 }
 
 /// At most 128 characters of letters, digits and `-_.:`: nothing a log line could be fooled by.

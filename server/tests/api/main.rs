@@ -14,6 +14,7 @@ mod helpers;
 mod lifecycle;
 mod lifetime;
 mod limits;
+mod metrics;
 mod outage;
 mod retention;
 mod tokens;

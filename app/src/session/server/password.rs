@@ -57,13 +57,16 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> Result<T, bcrypt::BcryptError> + Send + 'static,
     ) -> Result<T, ApiError> {
+        let queued = std::time::Instant::now();
         let permit = tokio::time::timeout(self.queue_timeout, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| {
                 tracing::warn!("password check queue is full; answering 503");
+                metrics::counter!("auth_password_check_refusals_total").increment(1);
                 ApiError::busy()
             })?
             .map_err(|_| ApiError::internal())?;
+        metrics::histogram!("auth_password_check_wait_seconds").record(queued.elapsed());
         let result = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             work()

@@ -306,6 +306,7 @@ impl RevocationWatcher {
                 lag_ms = lag.as_secs_f64() * 1000.0,
                 "revocations heard"
             );
+            metrics::histogram!("session_revocation_lag_seconds").record(lag);
             let mut lags = lock(&self.lags);
             if lags.len() == LAG_SAMPLES {
                 lags.pop_front();

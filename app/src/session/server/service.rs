@@ -276,7 +276,9 @@ impl SessionService {
         {
             Ok(attempt) => attempt,
             Err(limited) => {
+                metrics::counter!("auth_sign_ins_total", "outcome" => "limited").increment(1);
                 for what in &limited.newly_limited {
+                    metrics::counter!("auth_lockouts_total", "limit" => *what).increment(1);
                     let detail = format!("limited per {what}");
                     let event = client.event(None, Some(&email), Some(&detail));
                     self.audit(AuditKind::SignInLocked, event).await;
@@ -297,6 +299,9 @@ impl SessionService {
             Err(_) => Outcome::NotChecked,
         };
         self.limits.finish(attempt, outcome).await?;
+        if outcome == Outcome::NotChecked {
+            metrics::counter!("auth_sign_ins_total", "outcome" => "unavailable").increment(1);
+        }
         let (user, matched) = checked?;
         let user = match user {
             Some(user) if matched && user.active && user.role().is_ok() => user,
@@ -309,6 +314,7 @@ impl SessionService {
                 };
                 let event = client.event(user.as_ref().map(|u| u.id), Some(&email), Some(detail));
                 self.audit(AuditKind::SignInFailed, event).await;
+                metrics::counter!("auth_sign_ins_total", "outcome" => "failure").increment(1);
                 return Err(ApiError::invalid_credentials());
             }
         };
@@ -342,6 +348,7 @@ impl SessionService {
         }
         self.audit(AuditKind::SignIn, client.event(Some(user.id), None, None))
             .await;
+        metrics::counter!("auth_sign_ins_total", "outcome" => "success").increment(1);
         Ok(StartedSession {
             device_cookie: self
                 .device
@@ -582,6 +589,11 @@ impl SessionService {
             idle_timeout: self.config.idle_timeout,
             counters_after: self.limits.counters_kept_for(),
         }
+    }
+
+    /// How many session ids this instance refuses from memory (a metric).
+    pub fn denylist_len(&self) -> usize {
+        self.denylist.len()
     }
 
     /// Whether this instance refuses `sid` without asking the database: revoked here, or heard
