@@ -254,9 +254,9 @@ pub async fn record_sign_in(
     use users::Column as C;
     let truncate = super::audit::truncate;
     users::Entity::update_many()
-        .col_expr(C::PreviousSignInAt, Expr::col(C::LastSignInAt).into())
-        .col_expr(C::PreviousSignInAddr, Expr::col(C::LastSignInAddr).into())
-        .col_expr(C::PreviousSignInAgent, Expr::col(C::LastSignInAgent).into())
+        .col_expr(C::PreviousSignInAt, Expr::col(C::LastSignInAt))
+        .col_expr(C::PreviousSignInAddr, Expr::col(C::LastSignInAddr))
+        .col_expr(C::PreviousSignInAgent, Expr::col(C::LastSignInAgent))
         .col_expr(C::LastSignInAt, Expr::value(sign_in.at))
         .col_expr(C::LastSignInSession, Expr::value(sign_in.session_id))
         .col_expr(
