@@ -162,11 +162,11 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     if development {
-        let created = seed::seed_demo_if_empty(app.state())
-            .await
-            .map_err(|e| e.to_string())?;
-        if created {
-            seed::print_demo_accounts();
+        // A development PostgreSQL that is away: no demo accounts this time, the server runs.
+        match seed::seed_demo_if_empty(app.state()).await {
+            Ok(true) => seed::print_demo_accounts(),
+            Ok(false) => {}
+            Err(err) => tracing::warn!(%err, "could not seed the demo accounts"),
         }
     }
     println!(
@@ -219,7 +219,7 @@ async fn create_user(config: &Config, email: &str, name: &str, role: Role) -> Re
     let raw_password = read_new_password()?;
     let password = Password::parse_new(&raw_password, Some(&email))
         .map_err(|e| format!("password: {}", e.message))?;
-    let state = startup::open_state(config)
+    let (state, _) = startup::open_state(config, false)
         .await
         .map_err(|e| e.to_string())?;
     let hash = state
@@ -277,7 +277,7 @@ async fn seed_demo(config: &Config) -> Result<(), String> {
                 .into(),
         );
     }
-    let state = startup::open_state(config)
+    let (state, _) = startup::open_state(config, false)
         .await
         .map_err(|e| e.to_string())?;
     let created = seed::seed_demo(&state).await.map_err(|e| e.to_string())?;

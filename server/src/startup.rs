@@ -1,7 +1,13 @@
 //! Builds the running server from a `Config`: database, session service, router, listener.
 //! Tests start it on port 0 through `Application::build`, exactly as `main` does.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{
+    net::SocketAddr,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+};
 
 use app::{db, session::server::SessionService, state::AppState};
 use axum::{
@@ -51,11 +57,17 @@ pub struct Application {
     health: health::Health,
     shutdown_drain: std::time::Duration,
     shutdown_cap: std::time::Duration,
+    /// Says why the server must stop at once (a schema found too old once the database came).
+    stop_now: tokio::sync::watch::Receiver<Option<String>>,
 }
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let state = open_state(&config).await?;
+        let (state, checked) = open_state(&config, true).await?;
+        let (fatal, stop_now) = tokio::sync::watch::channel(None);
+        if !checked.get() {
+            wait_for_database(config.clone(), checked.clone(), fatal);
+        }
         // Ready from the first request: the revocations of the last token lifetime are known.
         if let Err(err) = state.sessions.revocations().catch_up().await {
             tracing::warn!(%err, "could not read recent revocations at start");
@@ -75,7 +87,7 @@ impl Application {
             tracing::info!(metrics = %listener.local_addr().unwrap_or(addr), "serving /metrics");
             crate::metrics::serve(listener, state.clone(), streams.clone());
         }
-        let health = health::Health::new(state.clone());
+        let health = health::Health::new(state.clone(), checked);
         let router = router(&config, state.clone(), streams.clone(), health.clone());
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
@@ -88,6 +100,7 @@ impl Application {
             health,
             shutdown_drain: config.shutdown_drain,
             shutdown_cap: config.shutdown_cap,
+            stop_now,
         })
     }
 
@@ -138,8 +151,22 @@ impl Application {
             let _ = stopped.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(cap).await;
         };
+        let mut stop_now = self.stop_now;
+        let fatal = async move {
+            // The guard `wait_for` answers is not `Send`: copy the reason out of it at once.
+            let reason = stop_now
+                .wait_for(Option::is_some)
+                .await
+                .ok()
+                .and_then(|reason| reason.clone());
+            match reason {
+                Some(reason) => reason,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             served = async { serving.await } => served,
+            reason = fatal => Err(std::io::Error::other(reason)),
             () = hard_stop => {
                 tracing::warn!(cap_secs = cap.as_secs(), "stopping: requests still running at the cap; stopped anyway");
                 Ok(())
@@ -148,29 +175,101 @@ impl Application {
     }
 }
 
+/// Whether the database answered and its schema suits this build (checked, and in development
+/// migrated). Until then the instance is not ready.
+#[derive(Clone, Default)]
+pub struct SchemaChecked(Arc<AtomicBool>);
+
+impl SchemaChecked {
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Opens the database and builds the session service. In development the schema is brought up
 /// to date first; in production migrating is `server migrate`'s job (run once per deploy), and a
 /// schema older than this build is refused.
-pub async fn open_state(config: &Config) -> Result<AppState, StartError> {
+///
+/// For the server (`wait_if_away`), a PostgreSQL database that does not answer does not stop
+/// the start: the pool connects when it can, the instance reports not ready, and
+/// `wait_for_database` finishes the check later. The admin commands need it now.
+pub async fn open_state(
+    config: &Config,
+    wait_if_away: bool,
+) -> Result<(AppState, SchemaChecked), StartError> {
     if let Some(dir) = config.sqlite_dir() {
         std::fs::create_dir_all(&dir)
             .map_err(|e| StartError::DataDir(dir.display().to_string(), e))?;
     }
-    let db = if config.env == AppEnv::Production {
-        let db = db::connect(&config.db).await?;
-        let status = db::schema::status(&db).await?;
-        if !status.is_ready() {
-            return Err(StartError::SchemaBehind(status.pending));
+    let checked = SchemaChecked::default();
+    let db = match check_schema(config).await {
+        Ok(()) => {
+            checked.set();
+            db::connect(&config.db).await?
         }
-        if !status.newer.is_empty() {
-            tracing::info!(newer = ?status.newer, "the schema is newer than this build: tolerated");
+        Err(StartError::Database(err)) if wait_if_away && !config.db.is_sqlite() => {
+            tracing::warn!(
+                %err,
+                "the database does not answer: starting anyway, not ready until it does"
+            );
+            db::connect_lazily(&config.db).await?
         }
-        db
-    } else {
-        db::connect_and_migrate(&config.db).await?
+        Err(err) => return Err(err),
     };
     let sessions = Arc::new(SessionService::new(db.clone(), config.auth.clone())?);
-    Ok(AppState { db, sessions })
+    Ok((AppState { db, sessions }, checked))
+}
+
+/// Development: migrates. Production: refuses a schema older than this build.
+async fn check_schema(config: &Config) -> Result<(), StartError> {
+    if config.env != AppEnv::Production {
+        return Ok(db::schema::migrate(&config.db).await?);
+    }
+    let db = db::connect(&config.db).await?;
+    let status = db::schema::status(&db).await;
+    let _ = db.close().await;
+    let status = status?;
+    if !status.is_ready() {
+        return Err(StartError::SchemaBehind(status.pending));
+    }
+    if !status.newer.is_empty() {
+        tracing::info!(newer = ?status.newer, "the schema is newer than this build: tolerated");
+    }
+    Ok(())
+}
+
+/// Retries the schema check every two seconds until the database answers. Then the instance is
+/// ready, or, when the schema is older than this build, it stops with that message (sent on
+/// `fatal`).
+fn wait_for_database(
+    config: Config,
+    checked: SchemaChecked,
+    fatal: tokio::sync::watch::Sender<Option<String>>,
+) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            match check_schema(&config).await {
+                Ok(()) => {
+                    checked.set();
+                    tracing::info!("the database answers and its schema suits this build");
+                    return;
+                }
+                Err(StartError::Database(err)) => {
+                    tracing::debug!(%err, "still waiting for the database");
+                }
+                Err(err) => {
+                    tracing::error!(%err, "stopping");
+                    fatal.send_replace(Some(err.to_string()));
+                    return;
+                }
+            }
+        }
+    });
 }
 
 fn router(

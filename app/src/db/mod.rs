@@ -63,7 +63,18 @@ pub fn rfc3339(time: DateTime<Utc>) -> String {
 
 /// Opens the request pool. It does not migrate: see `schema`.
 pub async fn connect(options: &DbOptions) -> Result<DatabaseConnection, DbErr> {
+    request_pool(options, false).await
+}
+
+/// The request pool, connecting only when first used: for a server that starts while its
+/// database is away.
+pub async fn connect_lazily(options: &DbOptions) -> Result<DatabaseConnection, DbErr> {
+    request_pool(options, true).await
+}
+
+async fn request_pool(options: &DbOptions, lazy: bool) -> Result<DatabaseConnection, DbErr> {
     let mut pool = pool_options(options, options.schema.as_deref());
+    pool.connect_lazy(lazy);
     if let Some(limit) = options.statement_timeout {
         let millis = limit.as_millis().to_string();
         pool.map_sqlx_postgres_opts(move |pg| pg.options([("statement_timeout", millis.as_str())]));

@@ -1,8 +1,8 @@
 //! The probes. `GET /livez`: 200 while the process runs, nothing else asked (a liveness probe
 //! that needs the database would restart every instance during a database outage).
 //! `GET /readyz` (and `/healthz`, its old name): 200 only when this instance should be sent
-//! requests: the database answers within a second, revocations are being heard, and it is not
-//! stopping. Otherwise 503, with the check that failed.
+//! requests: the database answers within a second, its schema was found to suit this build,
+//! revocations are being heard, and it is not stopping. Otherwise 503, with the check that failed.
 
 use std::{
     sync::{
@@ -13,6 +13,8 @@ use std::{
 };
 
 use app::state::AppState;
+
+use crate::startup::SchemaChecked;
 use axum::{Json, extract::State, http::StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -24,13 +26,15 @@ const DATABASE_CHECK: Duration = Duration::from_secs(1);
 #[derive(Clone)]
 pub struct Health {
     state: AppState,
+    schema: SchemaChecked,
     draining: Arc<AtomicBool>,
 }
 
 impl Health {
-    pub fn new(state: AppState) -> Self {
+    pub fn new(state: AppState, schema: SchemaChecked) -> Self {
         Self {
             state,
+            schema,
             draining: Arc::default(),
         }
     }
@@ -56,7 +60,9 @@ pub async fn readyz(State(health): State<Health>) -> (StatusCode, Json<Value>) {
     );
     let revocations = health.state.sessions.revocations().is_current();
     let draining = health.draining.load(Ordering::Relaxed);
-    let ready = database && revocations && !draining;
+    // Checked once, when the database first answered (it cannot grow older while we run).
+    let schema = health.schema.get();
+    let ready = database && schema && revocations && !draining;
     if !database {
         tracing::warn!("readiness: the database does not answer");
     }
@@ -70,6 +76,7 @@ pub async fn readyz(State(health): State<Health>) -> (StatusCode, Json<Value>) {
         Json(json!({
             "status": if ready { "ready" } else { "not_ready" },
             "database": if database { "ok" } else { "unreachable" },
+            "schema": if schema { "ok" } else { "unchecked" },
             "revocations": if revocations { "ok" } else { "stale" },
             "draining": draining,
         })),

@@ -21,7 +21,7 @@ async fn liveness_needs_nothing_and_readiness_says_what_it_checked() {
         assert_eq!(ready.status(), StatusCode::OK, "{probe}");
         assert_eq!(
             ready.json::<Value>().await.unwrap(),
-            json!({"status": "ready", "database": "ok", "revocations": "ok", "draining": false}),
+            json!({"status": "ready", "database": "ok", "schema": "ok", "revocations": "ok", "draining": false}),
             "{probe}"
         );
     }

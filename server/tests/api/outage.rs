@@ -7,7 +7,7 @@ use std::time::Duration;
 use app::domain::Role;
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -193,5 +193,102 @@ async fn a_sign_out_the_database_cannot_record_is_refused_here_and_retried_until
     }
 
     drop(app);
+    database.remove().await;
+}
+
+/// The server binary in production on `database`, its stderr in `dir/server.log`; not waited
+/// for (its database may be away).
+fn start_production(dir: &std::path::Path, database: &OwnDatabase) -> (Process, String) {
+    use std::process::{Command, Stdio};
+    std::fs::create_dir_all(dir.join("dist")).unwrap();
+    std::fs::write(dir.join("dist/index.html"), APP_SHELL_HTML).unwrap();
+    let port = free_port();
+    let server = Process(
+        Command::new(env!("CARGO_BIN_EXE_server"))
+            .current_dir(dir)
+            .env_clear()
+            .env("APP_ENV", "production")
+            .env("PUBLIC_URL", "https://portal.example.com")
+            .env("SESSION_SECRET", "k3Jx9-aQ2mV7pL0sZ8wT4nB6cR1yU5eH")
+            .env("PORT", port.to_string())
+            .env("DATABASE_URL", database.url())
+            .env("DIST_DIR", dir.join("dist"))
+            .env("LOG_LEVEL", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("server.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    (server, format!("http://127.0.0.1:{port}"))
+}
+
+async fn get(url: &str) -> Option<(StatusCode, Value)> {
+    let response = reqwest::get(url).await.ok()?;
+    let status = response.status();
+    Some((status, response.json().await.unwrap_or(Value::Null)))
+}
+
+/// Waits (30 s at most) until `url` answers `status`; answers its body.
+async fn until_status(url: &str, status: StatusCode) -> Value {
+    for _ in 0..300 {
+        if let Some((now, body)) = get(url).await
+            && now == status
+        {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{url} never answered {status}");
+}
+
+#[tokio::test]
+async fn a_server_started_while_its_database_is_away_is_ready_once_it_returns() {
+    let database = OwnDatabase::create("smmm_away").await;
+    app::db::schema::migrate(&app::db::DbOptions::new(database.url()))
+        .await
+        .unwrap();
+    database.cut_off().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (server, base) = start_production(dir.path(), &database);
+
+    // Started: alive, and not ready, saying why.
+    until_status(&format!("{base}/livez"), StatusCode::OK).await;
+    let (status, ready) = get(&format!("{base}/readyz")).await.unwrap();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        (&ready["database"], &ready["schema"]),
+        (&json!("unreachable"), &json!("unchecked"))
+    );
+
+    database.reopen().await;
+    let ready = until_status(&format!("{base}/readyz"), StatusCode::OK).await;
+    assert_eq!(ready["schema"], "ok");
+    drop(server);
+    database.remove().await;
+}
+
+#[tokio::test]
+async fn a_schema_found_too_old_when_the_database_returns_stops_the_server() {
+    // Never migrated: older than this build.
+    let database = OwnDatabase::create("smmm_behind").await;
+    database.cut_off().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, base) = start_production(dir.path(), &database);
+    until_status(&format!("{base}/livez"), StatusCode::OK).await;
+
+    database.reopen().await;
+    let mut exit = None;
+    for _ in 0..300 {
+        exit = server.0.try_wait().unwrap();
+        if exit.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let exit = exit.expect("the server stops once it sees the schema");
+    assert!(!exit.success());
+    let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap();
+    assert!(log.contains("run `server migrate` first"), "{log}");
+    drop(server);
     database.remove().await;
 }
