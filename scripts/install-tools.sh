@@ -4,8 +4,8 @@
 #
 #   scripts/install-tools.sh build   wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt (npm binaryen),
 #                                    leptosfmt (formats `view!` macros)
-#   scripts/install-tools.sh test    the above, plus Debian Chromium, nginx, systemd-analyze and
-#                                    Playwright
+#   scripts/install-tools.sh test    the above, plus Debian Chromium, nginx, systemd-analyze,
+#                                    podman (runc, debootstrap, podman-compose) and Playwright
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +56,12 @@ install_test_tools() {
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   # systemd-analyze checks deploy/smmm-portal.service (installing it starts nothing here).
   command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+  # The container image (scripts/check-container.sh): podman with runc, debootstrap for a base
+  # image (no registry is reachable), podman-compose to parse deploy/compose.yaml.
+  command -v podman >/dev/null 2>&1 || missing+=(podman)
+  command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || missing+=(runc)
+  command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+  command -v podman-compose >/dev/null 2>&1 || missing+=(podman-compose)
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing from Debian: ${missing[*]}"
     local sudo=""

@@ -38,6 +38,7 @@ step "first-load size budget" node scripts/first-load-size.mjs dist
 step "WASM has no server crates" scripts/check-wasm-deps.sh
 step "deployment files (systemd-analyze verify)" scripts/check-deploy.sh
 step "end-to-end (Playwright, Chromium)" bash -c 'cargo build --locked -p server && cd end2end && npx playwright test'
+step "container image (podman: deploy/Dockerfile, deploy/compose.yaml)" bash -c 'cargo build --locked -p server && scripts/check-container.sh'
 
 printf '\n==> summary\n'
 for s in "${passed[@]}"; do printf '  ok     %s\n' "$s"; done
