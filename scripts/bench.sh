@@ -7,5 +7,12 @@ cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 trap stop_postgres EXIT
 ensure_postgres
+# wrk, the load generator of the `http` bench (Debian's).
+if ! command -v wrk >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y -q wrk
+fi
 cargo bench --locked -p server --bench session
+cargo bench --locked -p server --bench http
 cargo bench --locked -p server --bench fleet

@@ -14,6 +14,8 @@
 //! 5. The staff pages on a database years old (`scale`, see `fleet/scale.rs`): 1,000,000 audit
 //!    events and 200,000 sessions; the admin dashboard and the audit log's first and 500th page
 //!    (bar: median <= 20 ms each).
+//! 6. The server's memory with 100,000 live sessions, 10,000 revoked ids on its denylist, after
+//!    1,000,000 session checks (`sessions-memory`, see `fleet/sessions_memory.rs`; bar < 32 MB).
 
 #![expect(clippy::unwrap_used)]
 
@@ -29,6 +31,8 @@ use serde_json::json;
 
 #[path = "fleet/scale.rs"]
 mod scale;
+#[path = "fleet/sessions_memory.rs"]
+mod sessions_memory;
 
 const SECRET: &str = "bench-secret-0123456789-abcdefghijklmnop";
 const PASSWORD: &str = "Bench-Password-2026";
@@ -175,7 +179,7 @@ async fn run() {
     println!("SMMM Portal fleet benchmark (PostgreSQL, servers as their own processes)");
 
     // `cargo bench --bench fleet -- sign-in` runs only the parts named (fan-out, sign-in,
-    // memory, streams, scale); no name runs all.
+    // memory, streams, scale, sessions-memory); no name runs all.
     let wanted: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
@@ -196,8 +200,11 @@ async fn run() {
     if runs("scale") {
         scale::staff_pages_at_size(dir.path(), &format!("{schema}_e")).await;
     }
+    if runs("sessions-memory") {
+        sessions_memory::with_many_sessions(dir.path(), &format!("{schema}_f")).await;
+    }
 
-    for suffix in ["a", "b", "c", "d", "e"] {
+    for suffix in ["a", "b", "c", "d", "e", "f"] {
         let _ = Command::new("psql")
             .args([
                 pg_url().as_str(),

@@ -258,7 +258,9 @@ impl Config {
         auth.idle_timeout = idle_timeout;
         auth.absolute_timeout = absolute_timeout;
         auth.bcrypt_cost = bcrypt_cost;
-        auth.max_concurrent_hashes = at_least_one(source, "BCRYPT_MAX_CONCURRENT", cores)?;
+        // One core stays free of bcrypt: in a storm of sign-ins, everyone else's requests run.
+        let hash_threads = cores.saturating_sub(1).max(1);
+        auth.max_concurrent_hashes = at_least_one(source, "BCRYPT_MAX_CONCURRENT", hash_threads)?;
         auth.max_failures_per_account = at_least_one(source, "SIGNIN_MAX_FAILURES_PER_ACCOUNT", 5)?;
         auth.max_failures_per_address =
             at_least_one(source, "SIGNIN_MAX_FAILURES_PER_ADDRESS", 50)?;

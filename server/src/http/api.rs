@@ -14,7 +14,10 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 
-use super::errors::{json_error, with_error_status};
+use super::{
+    errors::{json_error, with_error_status},
+    fast_path,
+};
 
 /// The registered server functions, read once at start-up: checking a request against this set
 /// is cheaper than asking server_fn to build the function's service twice.
@@ -73,6 +76,15 @@ pub async fn handle(
             ))
         };
     };
+    // The hot paths, answered without the server-function machinery (see `fast_path`).
+    if let Some(refused) = fast_path::refusal(&state, route, request.headers()) {
+        return refused;
+    }
+    if route == "/api/auth/session" {
+        let mut response = fast_path::session_check(&state, request.headers()).await;
+        response.extensions_mut().insert(ApiRoute(route));
+        return response;
+    }
     // leptos_axum turns a request that accepts HTML into a redirect to its Referer (for plain
     // HTML forms). This API always answers JSON.
     request

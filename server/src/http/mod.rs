@@ -4,6 +4,7 @@ pub mod api;
 pub mod csrf;
 pub mod errors;
 pub mod events;
+pub mod fast_path;
 pub mod health;
 pub mod request_log;
 pub mod security;

@@ -166,6 +166,53 @@ async fn no_session_is_null_and_a_dead_cookie_is_cleared() {
     assert_eq!(response.json::<Value>().await.unwrap(), Value::Null);
 }
 
+/// The refusal of a protected call is answered before any server function runs: the same
+/// answer the server functions gave, for every protected area.
+#[tokio::test]
+async fn a_protected_call_without_a_live_session_is_refused_as_before() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Client).await;
+    for path in [
+        "/api/me",
+        "/api/account/profile",
+        "/api/admin/summary",
+        "/api/client/summary",
+    ] {
+        let response = app.client().post(path, json!({})).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert!(
+            set_cookies(response.headers()).is_empty(),
+            "{path}: nothing to clear"
+        );
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{path}"
+        );
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "unauthenticated", "{path}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+
+        // A cookie no session of ours stands behind: refused, and cleared.
+        let response = app.post_with_token(path, "garbage.token.value").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert!(
+            set_cookies(response.headers())
+                .iter()
+                .any(|c| c.starts_with("smmm_session=;") && c.contains("Max-Age=0")),
+            "{path}"
+        );
+    }
+    // The session check answers JSON, and a live session is still served.
+    let browser = app.client_signed_in(&user).await;
+    let response = browser.post_empty("/api/auth/session").await;
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["user"]["email"], user.email);
+    assert_eq!(browser.me_status().await, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn sign_out_revokes_and_a_replayed_cookie_is_refused() {
     let app = TestApp::spawn().await;

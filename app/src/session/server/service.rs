@@ -591,6 +591,18 @@ impl SessionService {
         }
     }
 
+    /// Whether `token` is refused without asking the database: not a token of ours (a bad
+    /// signature, malformed, another site's), or its session is on the denylist. An expired
+    /// token of ours is not: its session may live on, and only its row can say.
+    pub fn refuses_at_once(&self, token: &str) -> bool {
+        match self.keys.verify(token, Utc::now()) {
+            None => true,
+            Some(Verified::Fresh(claims) | Verified::Expired(claims)) => {
+                self.denylist.contains(&claims.sid)
+            }
+        }
+    }
+
     /// How many session ids this instance refuses from memory (a metric).
     pub fn denylist_len(&self) -> usize {
         self.denylist.len()

@@ -1,0 +1,88 @@
+//! The two answers a server gives most, without the server-function machinery (a reactive
+//! owner, a context, the server function's service and a body round trip per call):
+//!
+//! - the session check, `POST /api/auth/session`: what `session::api::get_session` does (the
+//!   same `SessionService::read_token` with `Reading::Peek`), answered with the same JSON and
+//!   cookies;
+//! - the refusal of a protected call (every endpoint outside `/api/auth/`) that carries no
+//!   session cookie, or one no session stands behind that this instance can tell at once (not
+//!   our signature, or revoked): the same 401 as `guard::auth`, the dead cookie cleared.
+//!
+//! The contract does not change: the browser still calls `get_session` as a server function,
+//! and the integration tests drive both paths as before.
+
+use app::{
+    error::ApiError,
+    session::{
+        LiveSession,
+        server::service::{Reading, Resolved},
+    },
+    state::AppState,
+};
+use axum::{
+    body::Body,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::Response,
+};
+
+use super::errors::json_error;
+
+/// `POST /api/auth/session`.
+pub async fn session_check(state: &AppState, headers: &HeaderMap) -> Response {
+    let Some(token) = state.sessions.cookie().read(headers) else {
+        return json(&None::<LiveSession>, None);
+    };
+    match state.sessions.read_token(&token, Reading::Peek).await {
+        Ok(Resolved::Valid {
+            current,
+            set_cookie,
+        }) => {
+            tracing::Span::current().record("user_id", current.user().id);
+            let live = current.live(state.sessions.config().idle_warning);
+            json(&Some(live), set_cookie)
+        }
+        Ok(Resolved::Invalid) => json(&None::<LiveSession>, Some(state.sessions.cookie().clear())),
+        Err(err) => json_error(err),
+    }
+}
+
+/// The 401 for a protected call this instance can refuse without reading the database, or
+/// `None` when the call must run (a token of ours that may be live, or merely expired).
+pub fn refusal(state: &AppState, path: &str, headers: &HeaderMap) -> Option<Response> {
+    if path.starts_with("/api/auth/") {
+        return None;
+    }
+    let clear = match state.sessions.cookie().read(headers) {
+        None => None,
+        Some(token) if state.sessions.refuses_at_once(&token) => {
+            Some(state.sessions.cookie().clear())
+        }
+        Some(_) => return None,
+    };
+    let mut refused = json_error(ApiError::unauthenticated());
+    if let Some(clear) = clear.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        refused.headers_mut().append(header::SET_COOKIE, clear);
+    }
+    Some(refused)
+}
+
+fn json(body: &Option<LiveSession>, set_cookie: Option<String>) -> Response {
+    let bytes = match serde_json::to_vec(body) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            tracing::error!(%err, "could not write the session as JSON");
+            return json_error(ApiError::internal());
+        }
+    };
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() = StatusCode::OK;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(cookie) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.append(header::SET_COOKIE, cookie);
+    }
+    response
+}
