@@ -9,7 +9,11 @@ use std::{
     },
 };
 
-use app::{db, session::server::SessionService, state::AppState};
+use app::{
+    db,
+    session::server::{SessionService, request::SignedInUser},
+    state::AppState,
+};
 use axum::{
     Router,
     extract::DefaultBodyLimit,
@@ -25,7 +29,8 @@ use tower_http::{
 use crate::{
     config::{AppEnv, Config},
     http::{
-        api, csrf, errors, events, health, request_log, security::SecurityHeaders, static_files,
+        api, csrf, errors, events, fast_path, health, request_log, security::SecurityHeaders,
+        static_files,
     },
 };
 
@@ -285,9 +290,16 @@ fn router(
     let events = Router::new()
         .route("/api/auth/events", get(events::stream))
         .with_state(streams);
+    let endpoints = api::Endpoints::registered();
+    let guard = ApiGuard {
+        allowed,
+        limit,
+        state: state.clone(),
+        endpoints: endpoints.clone(),
+    };
     let api = Router::new()
         .route("/api/{*fn_name}", any(api::handle))
-        .with_state((state.clone(), api::Endpoints::registered()))
+        .with_state((state.clone(), endpoints))
         // The events stream is long-lived by design: merged after the time limit.
         .layer(middleware::from_fn_with_state(
             config.request_timeout,
@@ -298,7 +310,7 @@ fn router(
             ServiceBuilder::new()
                 // One middleware for both checks: each `from_fn` layer costs a boxed future and a
                 // clone of the service below it on every request.
-                .layer(middleware::from_fn_with_state((allowed, limit), api_guard))
+                .layer(middleware::from_fn_with_state(guard, api_guard))
                 .layer(RequestBodyLimitLayer::new(limit))
                 .layer(SetResponseHeaderLayer::overriding(
                     header::CACHE_CONTROL,
@@ -326,9 +338,10 @@ fn router(
                 .layer(middleware::from_fn(static_files::cache_headers))
                 .service(static_files::service(&config.dist_dir, session_cookie)),
         );
-    for (name, value) in security.0 {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
-    }
+    router = router.layer(middleware::map_response_with_state(
+        Arc::new(security),
+        crate::http::security::add_to_response,
+    ));
     router
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(middleware::from_fn_with_state(
@@ -337,15 +350,27 @@ fn router(
         ))
 }
 
-/// Refuses, before any work, a cross-site state-changing request (403) and a body declared
-/// larger than the limit (413; `RequestBodyLimitLayer` still stops a streamed body that grows
-/// past it).
+/// What `api_guard` checks against.
+#[derive(Clone)]
+struct ApiGuard {
+    allowed: csrf::AllowedOrigin,
+    limit: usize,
+    state: AppState,
+    endpoints: api::Endpoints,
+}
+
+/// Before any other work on an API call: refuses a cross-site state-changing request (403) and
+/// a body declared larger than the limit (413; `RequestBodyLimitLayer` still stops a streamed
+/// body that grows past it); then answers the hot paths itself (`fast_path`): the 401 of a
+/// protected call with no live session it can see at once, and the session check. One
+/// middleware for all of it: each `from_fn` layer costs a boxed future and a clone of the
+/// service below it on every request.
 async fn api_guard(
-    axum::extract::State((allowed, limit)): axum::extract::State<(csrf::AllowedOrigin, usize)>,
+    axum::extract::State(guard): axum::extract::State<ApiGuard>,
     request: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
-    if let Some(refused) = csrf::refusal(&allowed, &request) {
+    if let Some(refused) = csrf::refusal(&guard.allowed, &request) {
         return refused;
     }
     let declared = request
@@ -353,10 +378,34 @@ async fn api_guard(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > limit) {
-        return errors::payload_too_large(limit);
+    if declared.is_some_and(|len| len > guard.limit) {
+        return errors::payload_too_large(guard.limit);
     }
-    next.run(request).await
+    let Some(route) = guard
+        .endpoints
+        .known(request.uri().path(), request.method())
+    else {
+        return next.run(request).await;
+    };
+    let answered = match fast_path::refusal(&guard.state, route, request.headers()) {
+        Some(refused) => Some(refused),
+        None if route == "/api/auth/session" => {
+            let user = request.extensions().get::<SignedInUser>();
+            Some(fast_path::session_check(&guard.state, request.headers(), user).await)
+        }
+        None => None,
+    };
+    match answered {
+        Some(mut response) => {
+            // What the layers below this one would have added.
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response.extensions_mut().insert(api::ApiRoute(route));
+            response
+        }
+        None => next.run(request).await,
+    }
 }
 
 /// An API call that takes longer than `limit` is answered 503 in the API's error form (the work

@@ -14,10 +14,7 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 
-use super::{
-    errors::{json_error, with_error_status},
-    fast_path,
-};
+use super::errors::{json_error, with_error_status};
 
 /// The registered server functions, read once at start-up: checking a request against this set
 /// is cheaper than asking server_fn to build the function's service twice.
@@ -39,7 +36,7 @@ impl Endpoints {
 
     /// The registered path equal to `path` (a label no caller can make up), when it takes
     /// `method`.
-    fn known(&self, path: &str, method: &Method) -> Option<&'static str> {
+    pub fn known(&self, path: &str, method: &Method) -> Option<&'static str> {
         self.0
             .get_key_value(path)
             .filter(|(_, methods)| methods.contains(method))
@@ -76,15 +73,6 @@ pub async fn handle(
             ))
         };
     };
-    // The hot paths, answered without the server-function machinery (see `fast_path`).
-    if let Some(refused) = fast_path::refusal(&state, route, request.headers()) {
-        return refused;
-    }
-    if route == "/api/auth/session" {
-        let mut response = fast_path::session_check(&state, request.headers()).await;
-        response.extensions_mut().insert(ApiRoute(route));
-        return response;
-    }
     // leptos_axum turns a request that accepts HTML into a redirect to its Referer (for plain
     // HTML forms). This API always answers JSON.
     request

@@ -8,14 +8,19 @@
 //!   session cookie, or one no session stands behind that this instance can tell at once (not
 //!   our signature, or revoked): the same 401 as `guard::auth`, the dead cookie cleared.
 //!
-//! The contract does not change: the browser still calls `get_session` as a server function,
-//! and the integration tests drive both paths as before.
+//! Both run in `startup::api_guard`, the first API middleware, so neither pays for the layers
+//! below it (the time limit, the body limit). The contract does not change: the browser still
+//! calls `get_session` as a server function, and the integration tests drive both paths as
+//! before.
 
 use app::{
     error::ApiError,
     session::{
         LiveSession,
-        server::service::{Reading, Resolved},
+        server::{
+            request::SignedInUser,
+            service::{Reading, Resolved},
+        },
     },
     state::AppState,
 };
@@ -27,8 +32,12 @@ use axum::{
 
 use super::errors::json_error;
 
-/// `POST /api/auth/session`.
-pub async fn session_check(state: &AppState, headers: &HeaderMap) -> Response {
+/// `POST /api/auth/session`; `user` learns whose session it was (for the access line).
+pub async fn session_check(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: Option<&SignedInUser>,
+) -> Response {
     let Some(token) = state.sessions.cookie().read(headers) else {
         return json(&None::<LiveSession>, None);
     };
@@ -38,6 +47,9 @@ pub async fn session_check(state: &AppState, headers: &HeaderMap) -> Response {
             set_cookie,
         }) => {
             tracing::Span::current().record("user_id", current.user().id);
+            if let Some(user) = user {
+                user.set(current.user().id);
+            }
             let live = current.live(state.sessions.config().idle_warning);
             json(&Some(live), set_cookie)
         }

@@ -3,12 +3,13 @@
 //! The id is the trusted proxy's `X-Request-Id` when there is a trusted proxy in front
 //! (`TRUSTED_PROXY_HOPS` ≥ 1) and it sent a sane one, or a new random one; it is returned in the
 //! response's `X-Request-Id` and carried by every log line written while the request runs (the
-//! `request` span). The access line (info): method, matched route, path, status, latency, and
-//! the user id once a server function has read the session. Never a cookie, a token, a query
-//! string or a body.
+//! `request` span). The access line (info): request id, method, matched route, path, status,
+//! latency, and the user id when the session layer read a live session. Never a cookie, a
+//! token, a query string or a body.
 
 use std::time::Instant;
 
+use app::session::server::request::SignedInUser;
 use axum::{
     extract::{MatchedPath, Request, State},
     http::{HeaderName, HeaderValue},
@@ -46,13 +47,17 @@ pub async fn access_log(
         .get::<MatchedPath>()
         .map_or_else(|| "(static)".to_owned(), |path| path.as_str().to_owned());
     let path = request.uri().path().to_owned();
+    let user = SignedInUser::default();
+    request.extensions_mut().insert(user.clone());
     let span = tracing::info_span!("request", request_id = %id, user_id = tracing::field::Empty);
     let started = Instant::now();
-    let mut response = next.run(request).instrument(span.clone()).await;
+    let mut response = next.run(request).instrument(span).await;
     let api_route = response
         .extensions()
         .get::<super::api::ApiRoute>()
         .map(|r| r.0);
+    let status = response.status().as_u16();
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     count(
         &method,
         &route,
@@ -60,17 +65,32 @@ pub async fn access_log(
         response.status(),
         started.elapsed(),
     );
-    span.in_scope(|| {
-        tracing::info!(
+    // Outside the request's span, with its id and user as fields of its own: attaching the span
+    // makes the JSON formatter read the span's fields back, a fifth of the session check's
+    // throughput.
+    match user.get() {
+        Some(user_id) => tracing::info!(
             target: "access",
+            request_id = %id,
+            user_id,
             method = %method,
             route,
             path,
-            status = response.status().as_u16(),
-            latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+            status,
+            latency_ms,
             "request"
-        );
-    });
+        ),
+        None => tracing::info!(
+            target: "access",
+            request_id = %id,
+            method = %method,
+            route,
+            path,
+            status,
+            latency_ms,
+            "request"
+        ),
+    }
     response.headers_mut().insert(REQUEST_ID.clone(), header);
     response
 }

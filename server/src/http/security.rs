@@ -58,6 +58,21 @@ impl SecurityHeaders {
     }
 }
 
+/// Sets every security header a response does not carry yet: one layer for all of them (a layer
+/// per header cost a service and a future each, on every request).
+pub async fn add_to_response(
+    axum::extract::State(headers): axum::extract::State<std::sync::Arc<SecurityHeaders>>,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    let present = response.headers_mut();
+    for (name, value) in &headers.0 {
+        if !present.contains_key(name) {
+            present.insert(name.clone(), value.clone());
+        }
+    }
+    response
+}
+
 /// SHA-256 (base64) of the body of every `<script>` without a `src`.
 fn inline_script_hashes(html: &str) -> Vec<String> {
     let mut hashes = Vec::new();

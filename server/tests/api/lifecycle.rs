@@ -237,7 +237,7 @@ async fn json_logs_parse_and_name_each_request_without_secrets() {
     let access = |id: &str| {
         lines
             .iter()
-            .find(|l| l["target"] == "access" && l["span"]["request_id"] == id)
+            .find(|l| l["target"] == "access" && l["request_id"] == id)
             .unwrap_or_else(|| panic!("no access line for {id}: {text}"))
             .clone()
     };
@@ -248,7 +248,7 @@ async fn json_logs_parse_and_name_each_request_without_secrets() {
     assert_eq!(line["path"], "/api/me");
     assert_eq!(line["status"], 200);
     assert!(line["latency_ms"].is_number());
-    assert_eq!(line["span"]["user_id"], user_id);
+    assert_eq!(line["user_id"], user_id);
     assert_eq!(access("sign-in-1")["status"], 200);
     // The statements of a request are logged with its id (every one is slow here).
     assert!(

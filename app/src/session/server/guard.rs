@@ -7,7 +7,7 @@ use leptos::prelude::{use_context, with_context};
 use leptos_axum::ResponseOptions;
 
 use super::{
-    request::ClientInfo,
+    request::{ClientInfo, SignedInUser},
     service::{CurrentSession, Reading, Resolved},
 };
 use crate::{domain::Role, error::ApiError, session::SessionUser, state::AppState};
@@ -111,8 +111,14 @@ async fn read_session(reading: Reading) -> Result<Option<CurrentSession>, ApiErr
             if let Some(renewed) = renewed {
                 set_cookie(&renewed);
             }
-            // For the request's access log line (the server's `request` span).
-            tracing::Span::current().record("user_id", current.user().id);
+            // For the request's log lines (the server's `request` span) and its access line.
+            let user_id = current.user().id;
+            tracing::Span::current().record("user_id", user_id);
+            with_request(|parts| {
+                if let Some(user) = parts.extensions.get::<SignedInUser>() {
+                    user.set(user_id);
+                }
+            })?;
             Ok(Some(current))
         }
         Resolved::Invalid => {

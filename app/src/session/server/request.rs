@@ -1,11 +1,35 @@
 //! What the session layer reads from a request: the client's address and user agent.
 
-use std::net::{IpAddr, SocketAddr};
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::{
+        Arc,
+        atomic::{AtomicI64, Ordering},
+    },
+};
 
 use axum::extract::ConnectInfo;
 use http::{HeaderMap, header::USER_AGENT, request::Parts};
 
 use crate::{db::audit::Event, domain::Email};
+
+/// Whom a request turned out to be for: put in the request's extensions by the server's access
+/// log, set where the session layer reads a live session, and read back for the access line
+/// (which is written after the answer, outside the request's span).
+#[derive(Debug, Clone, Default)]
+pub struct SignedInUser(Arc<AtomicI64>);
+
+impl SignedInUser {
+    pub fn set(&self, user_id: i64) {
+        self.0.store(user_id, Ordering::Relaxed);
+    }
+
+    /// The user id, when a live session was read (ids start at 1).
+    pub fn get(&self) -> Option<i64> {
+        let id = self.0.load(Ordering::Relaxed);
+        (id != 0).then_some(id)
+    }
+}
 
 /// The client as far as the audit log and the rate limits are concerned.
 #[derive(Debug, Clone, Default)]
