@@ -61,47 +61,47 @@ pub async fn prune(
         .add(sessions::Column::RevokedAt.lt(ended_before))
         .add(sessions::Column::ExpiresAt.lt(ended_before))
         .add(sessions::Column::LastSeenAt.lt(idle_before));
-    let mut pruned = Pruned::default();
-    loop {
-        let batch = sessions::Entity::find()
-            .select_only()
-            .column(sessions::Column::Id)
-            .filter(ended.clone())
-            .limit(BATCH)
-            .into_query();
-        let deleted = sessions::Entity::delete_many()
-            .filter(sessions::Column::Id.in_subquery(batch))
-            .exec(db)
-            .await?
-            .rows_affected;
-        pruned.sessions += deleted;
-        if deleted < BATCH {
-            break;
-        }
-    }
+    let mut pruned = Pruned {
+        sessions: delete_in_batches::<sessions::Entity>(db, sessions::Column::Id, ended).await?,
+        ..Pruned::default()
+    };
     if let Some(audit_after) = policy.audit_after {
-        let recorded_before = before(audit_after);
-        loop {
-            let batch = auth_events::Entity::find()
-                .select_only()
-                .column(auth_events::Column::Id)
-                .filter(auth_events::Column::CreatedAt.lt(recorded_before))
-                .limit(BATCH)
-                .into_query();
-            let deleted = auth_events::Entity::delete_many()
-                .filter(auth_events::Column::Id.in_subquery(batch))
-                .exec(db)
-                .await?
-                .rows_affected;
-            pruned.audit_events += deleted;
-            if deleted < BATCH {
-                break;
-            }
-        }
+        let recorded_before =
+            Condition::all().add(auth_events::Column::CreatedAt.lt(before(audit_after)));
+        pruned.audit_events =
+            delete_in_batches::<auth_events::Entity>(db, auth_events::Column::Id, recorded_before)
+                .await?;
     }
     pruned.signin_counters =
         signin_limits::prune(db, before(policy.counters_after).timestamp_millis()).await?;
     Ok(pruned)
+}
+
+/// Deletes the rows of `E` that match `condition`, `BATCH` at a time (by `id`), until none
+/// are left; answers how many.
+async fn delete_in_batches<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    id: E::Column,
+    condition: Condition,
+) -> Result<u64, DbErr> {
+    let mut deleted = 0;
+    loop {
+        let batch = E::find()
+            .select_only()
+            .column(id)
+            .filter(condition.clone())
+            .limit(BATCH)
+            .into_query();
+        let now = E::delete_many()
+            .filter(id.in_subquery(batch))
+            .exec(db)
+            .await?
+            .rows_affected;
+        deleted += now;
+        if now < BATCH {
+            return Ok(deleted);
+        }
+    }
 }
 
 /// The background job: its own connection, its schedule, its lock.

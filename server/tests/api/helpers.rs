@@ -416,6 +416,34 @@ pub fn free_port() -> u16 {
         .unwrap()
 }
 
+/// The server binary as its own process in `dir`: its app shell in `dir/dist`, its stderr in
+/// `dir/server.log`, a free port, and only `env` besides (a development server on a SQLite file
+/// in `dir` unless `env` says otherwise). Not waited for; answers its address.
+pub fn spawn_server(dir: &std::path::Path, env: &[(&str, &str)]) -> (Process, String) {
+    std::fs::create_dir_all(dir.join("dist")).unwrap();
+    std::fs::write(dir.join("dist/index.html"), APP_SHELL_HTML).unwrap();
+    let port = free_port();
+    let server = Process(
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .current_dir(dir)
+            .env_clear()
+            .env("PORT", port.to_string())
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/d.db?mode=rwc", dir.display()),
+            )
+            .env("DIST_DIR", dir.join("dist"))
+            .env("SESSION_SECRET", TEST_SECRET)
+            .env("LOG_LEVEL", "warn")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(dir.join("server.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    (server, format!("http://127.0.0.1:{port}"))
+}
+
 /// A child process, killed when dropped.
 pub struct Process(pub std::process::Child);
 

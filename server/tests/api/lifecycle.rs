@@ -1,9 +1,6 @@
 //! The server as an operator runs it: probes, a stop that fails no request, the time limit.
 
-use std::{
-    process::{Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -58,28 +55,7 @@ async fn an_api_call_past_the_time_limit_is_503_json() {
 /// The server binary as its own process on a SQLite file in `dir`, a development server (seeded
 /// with the demo accounts) with `env` besides, and its stderr in `dir/server.log`; ready.
 async fn start_server(dir: &std::path::Path, env: &[(&str, &str)]) -> (Process, String) {
-    std::fs::create_dir_all(dir.join("dist")).unwrap();
-    std::fs::write(dir.join("dist/index.html"), APP_SHELL_HTML).unwrap();
-    let port = free_port();
-    let server = Process(
-        Command::new(env!("CARGO_BIN_EXE_server"))
-            .current_dir(dir)
-            .env_clear()
-            .env("PORT", port.to_string())
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/d.db?mode=rwc", dir.display()),
-            )
-            .env("DIST_DIR", dir.join("dist"))
-            .env("SESSION_SECRET", TEST_SECRET)
-            .env("LOG_LEVEL", "warn")
-            .envs(env.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("server.log")).unwrap())
-            .spawn()
-            .unwrap(),
-    );
-    let base = format!("http://127.0.0.1:{port}");
+    let (server, base) = spawn_server(dir, env);
     wait_until_ready(&format!("{base}/readyz")).await;
     (server, base)
 }

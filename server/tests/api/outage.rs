@@ -199,27 +199,17 @@ async fn a_sign_out_the_database_cannot_record_is_refused_here_and_retried_until
 /// The server binary in production on `database`, its stderr in `dir/server.log`; not waited
 /// for (its database may be away).
 fn start_production(dir: &std::path::Path, database: &OwnDatabase) -> (Process, String) {
-    use std::process::{Command, Stdio};
-    std::fs::create_dir_all(dir.join("dist")).unwrap();
-    std::fs::write(dir.join("dist/index.html"), APP_SHELL_HTML).unwrap();
-    let port = free_port();
-    let server = Process(
-        Command::new(env!("CARGO_BIN_EXE_server"))
-            .current_dir(dir)
-            .env_clear()
-            .env("APP_ENV", "production")
-            .env("PUBLIC_URL", "https://portal.example.com")
-            .env("SESSION_SECRET", "k3Jx9-aQ2mV7pL0sZ8wT4nB6cR1yU5eH")
-            .env("PORT", port.to_string())
-            .env("DATABASE_URL", database.url())
-            .env("DIST_DIR", dir.join("dist"))
-            .env("LOG_LEVEL", "info")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("server.log")).unwrap())
-            .spawn()
-            .unwrap(),
-    );
-    (server, format!("http://127.0.0.1:{port}"))
+    let url = database.url();
+    spawn_server(
+        dir,
+        &[
+            ("APP_ENV", "production"),
+            ("PUBLIC_URL", "https://portal.example.com"),
+            ("SESSION_SECRET", "k3Jx9-aQ2mV7pL0sZ8wT4nB6cR1yU5eH"),
+            ("DATABASE_URL", &url),
+            ("LOG_LEVEL", "info"),
+        ],
+    )
 }
 
 async fn get(url: &str) -> Option<(StatusCode, Value)> {
