@@ -1,12 +1,17 @@
-// The first-load budget: everything a browser fetches to show /auth/signin (the light page in
-// dist/signin/), gzip -9, must stay within the Next.js + NextAuth sign-in page it replaces:
-// 107 KB gzip (107,000 bytes). Prints raw, gzip and brotli sizes; also the full app's, for the
-// record. Exits 1 over budget. Sizes are deterministic for a given build: no timing involved.
+// Two size budgets, gzip -9, deterministic for a given build (no timing involved):
+// - the first load: everything a browser fetches to show /auth/signin (the light page in
+//   dist/signin/) stays within the Next.js + NextAuth sign-in page it replaces, 107 KB;
+// - the app's load after sign-in: the full app's shell and files (dist/), which a phone fetches
+//   before the dashboard shows, stays within its size when the performance issue was done plus
+//   10 %, so later features cannot silently undo that work. Raise it only knowingly.
+// Prints raw, gzip and brotli sizes. Exits 1 over either budget.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const BUDGET_GZIP = 107_000;
+// 373,220 bytes when the performance issue was done, plus 10 %.
+const APP_BUDGET_GZIP = 410_542;
 const dist = process.argv[2] ?? "dist";
 
 function sizes(path) {
@@ -43,8 +48,14 @@ function report(title, shell) {
   return total;
 }
 
+function verdict(what, size, budget) {
+  const within = size <= budget;
+  console.log(`${what} ${size} bytes gzip: ${within ? "within" : "OVER"} the ${budget}-byte budget (${(size / budget).toFixed(2)}x)`);
+  return within;
+}
+
 const signin = report("first load of /auth/signin", "signin/index.html");
-report("the full app, loaded after sign-in", "index.html");
-const verdict = signin.gzip <= BUDGET_GZIP ? "within" : "OVER";
-console.log(`first load ${signin.gzip} bytes gzip: ${verdict} the ${BUDGET_GZIP}-byte budget (${(signin.gzip / BUDGET_GZIP).toFixed(2)}x)`);
-process.exit(signin.gzip <= BUDGET_GZIP ? 0 : 1);
+const app = report("the full app, loaded after sign-in", "index.html");
+const firstLoadWithin = verdict("first load", signin.gzip, BUDGET_GZIP);
+const appWithin = verdict("app after sign-in", app.gzip, APP_BUDGET_GZIP);
+process.exit(firstLoadWithin && appWithin ? 0 : 1);

@@ -13,6 +13,7 @@ pub fn main() {
     if cfg!(feature = "signin") {
         app::pages::signin::light::start();
     } else {
+        app::dashboard::early::start();
         leptos::mount::mount_to_body(app::App);
     }
 }

@@ -1,6 +1,7 @@
 //! The data behind the two dashboards, each behind its role's guard.
 
 pub mod api;
+pub mod early;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub(crate) mod queries;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::{
     components::{Answer, AreaLayout, NavLink},
-    dashboard::{ClientSummary, api::client_dashboard},
+    dashboard::{ClientSummary, early},
     domain::Role,
     format::{describe_user_agent, local_time},
     session::use_session,
@@ -36,7 +36,8 @@ pub fn ClientLayout() -> impl IntoView {
 #[component]
 pub fn ClientDashboard() -> impl IntoView {
     let session = use_session();
-    let summary = LocalResource::new(move || async move { session.call(client_dashboard()).await });
+    let summary =
+        LocalResource::new(move || async move { session.call(early::client_summary()).await });
     view! {
         <Answer answer=summary let:summary>
             <ClientSummaryView summary />

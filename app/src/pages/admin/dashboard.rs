@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::{
     components::Answer,
-    dashboard::{AdminSummary, api::admin_dashboard},
+    dashboard::{AdminSummary, early},
     format::local_time,
     session::use_session,
 };
@@ -12,7 +12,8 @@ use crate::{
 #[component]
 pub fn AdminDashboard() -> impl IntoView {
     let session = use_session();
-    let summary = LocalResource::new(move || async move { session.call(admin_dashboard()).await });
+    let summary =
+        LocalResource::new(move || async move { session.call(early::admin_summary()).await });
     view! {
         <h1>"Office dashboard"</h1>
         <Answer answer=summary let:summary>

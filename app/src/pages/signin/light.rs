@@ -176,6 +176,41 @@ impl Page {
         }
         self.loading.set_hidden(true);
         self.card.set_hidden(false);
+        self.prefetch_app();
+    }
+
+    /// Fetches the full app's files into the browser's cache while the person types, so the
+    /// dashboard after sign-in starts from the cache (on Slow 4G the app's WASM alone takes
+    /// well over a second to arrive). Only now, with the form shown: earlier, they would share
+    /// the network with this page's own files. `rel=prefetch` is the lowest priority, and the
+    /// browser keeps the files for the next page. Their names come from the shell
+    /// (`scripts/app-assets.mjs`); a build without them prefetches nothing.
+    fn prefetch_app(&self) {
+        let Some(document) = self.window.document() else {
+            return;
+        };
+        let assets = document
+            .query_selector(r#"meta[name="app-assets"]"#)
+            .ok()
+            .flatten()
+            .and_then(|meta| meta.get_attribute("content"))
+            .unwrap_or_default();
+        let Some(head) = document.query_selector("head").ok().flatten() else {
+            return;
+        };
+        for asset in assets.split_whitespace() {
+            let Ok(link) = document.create_element("link") else {
+                return;
+            };
+            let _ = link.set_attribute("rel", "prefetch");
+            let _ = link.set_attribute("href", asset);
+            // The app's shell asks for its script and WASM with CORS (`crossorigin`): the same
+            // mode here, so the cached copy is the one it takes.
+            if !asset.ends_with(".css") {
+                let _ = link.set_attribute("crossorigin", "anonymous");
+            }
+            let _ = head.append_child(&link);
+        }
     }
 
     /// Loads the full app where the visitor belongs: the callback if it is a same-site path,
