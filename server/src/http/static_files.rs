@@ -182,11 +182,17 @@ pub async fn cache_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Trunk names built assets `name-<16 hex digits>.ext` (or `_bg.wasm` after the hash).
+/// Trunk names built assets `name-<hash>.ext` (or `_bg.wasm` after the hash), the hash a 64-bit
+/// number in lowercase hex without leading zeros: 16 digits, or fewer one time in sixteen (a hash
+/// under 12 digits, one in 65,536, is merely cached for an hour).
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
-    file.split(['-', '_', '.'])
-        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+    file.split(['-', '_', '.']).any(|part| {
+        (12..=16).contains(&part.len())
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 #[cfg(test)]
@@ -197,6 +203,9 @@ mod tests {
     fn recognises_trunk_hashes() {
         assert!(is_hashed_asset("/frontend-4f2c1e0a9b8d7c6e_bg.wasm"));
         assert!(is_hashed_asset("/main-0123456789abcdef.css"));
+        // A hash with a leading zero digit dropped (Trunk 0.21 writes these).
+        assert!(is_hashed_asset("/frontend-6e0298721226171_bg.wasm"));
+        assert!(!is_hashed_asset("/robots.txt"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/favicon.svg"));
     }
