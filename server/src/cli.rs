@@ -167,10 +167,9 @@ fn init_tracing(level: &str, json: bool) -> LogFlush {
         .with_env_filter(filter)
         .with_writer(writer);
     let _ = if json {
+        // The access line by hand, the rest by tracing-subscriber's JSON formatter.
         logs.json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false)
+            .event_format(crate::access_line::json())
             .try_init()
     } else {
         logs.with_ansi(std::io::stderr().is_terminal()).try_init()

@@ -1,6 +1,7 @@
 //! The SMMM Portal server: configuration, start-up, the HTTP layer and the admin CLI.
 //! `main.rs` only parses the command line and calls `cli::run`.
 
+pub mod access_line;
 pub mod cli;
 pub mod config;
 pub mod http;

@@ -25,6 +25,11 @@ const BUCKETS: &[f64] = &[
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
+/// Whether this process records metrics (a server with `METRICS_BIND` installed the recorder).
+pub fn installed() -> bool {
+    HANDLE.get().is_some()
+}
+
 /// The process's recorder, installed on first use. Every server in the process reports to it
 /// (the tests start several in one process; a real deployment starts one).
 pub fn handle() -> PrometheusHandle {

@@ -9,27 +9,23 @@ use std::{
     },
 };
 
-use app::{
-    db,
-    session::server::{SessionService, request::SignedInUser},
-    state::AppState,
-};
+use app::{db, session::server::SessionService, state::AppState};
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    http::{HeaderValue, header},
     middleware,
     routing::{any, get},
 };
 use tower::ServiceBuilder;
-use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer,
-};
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer};
 
 use crate::{
     config::{AppEnv, Config},
     http::{
-        api, csrf, errors, events, fast_path, health, request_log, security::SecurityHeaders,
+        api, csrf,
+        edge::{self, Edge},
+        errors, events, health, request_log,
+        security::SecurityHeaders,
         static_files,
     },
 };
@@ -291,45 +287,37 @@ fn router(
         .route("/api/auth/events", get(events::stream))
         .with_state(streams);
     let endpoints = api::Endpoints::registered();
-    let guard = ApiGuard {
-        allowed,
-        limit,
-        state: state.clone(),
-        endpoints: endpoints.clone(),
-    };
     let api = Router::new()
         .route("/api/{*fn_name}", any(api::handle))
-        .with_state((state.clone(), endpoints))
+        // Behind one `Arc`: axum clones a route's whole stack, its state with it, per request.
+        .with_state(Arc::new((state.clone(), endpoints.clone())))
         // The events stream is long-lived by design: merged after the time limit.
         .layer(middleware::from_fn_with_state(
             config.request_timeout,
             time_limit,
         ))
         .merge(events)
-        .layer(
-            ServiceBuilder::new()
-                // One middleware for both checks: each `from_fn` layer costs a boxed future and a
-                // clone of the service below it on every request.
-                .layer(middleware::from_fn_with_state(guard, api_guard))
-                .layer(RequestBodyLimitLayer::new(limit))
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("no-store"),
-                )),
-        )
+        .layer(RequestBodyLimitLayer::new(limit))
         .layer(DefaultBodyLimit::max(limit));
 
     let session_cookie = state.sessions.cookie().clone();
-    let security = SecurityHeaders::new(
-        &static_files::shells(&config.dist_dir),
-        config.auth.secure_cookies(),
-    );
     let probes = Router::new()
         .route("/livez", get(health::livez))
         .route("/readyz", get(health::readyz))
         .route("/healthz", get(health::readyz))
         .with_state(health);
-    let mut router = Router::new()
+    let edge = Arc::new(Edge {
+        proxy: request_log::TrustedProxy(config.auth.trusted_proxy_hops > 0),
+        security: SecurityHeaders::new(
+            &static_files::shells(&config.dist_dir),
+            config.auth.secure_cookies(),
+        ),
+        allowed,
+        limit,
+        state: state.clone(),
+        endpoints,
+    });
+    let routes = Router::new()
         .merge(probes)
         .merge(api)
         .with_state(state)
@@ -337,75 +325,13 @@ fn router(
             ServiceBuilder::new()
                 .layer(middleware::from_fn(static_files::cache_headers))
                 .service(static_files::service(&config.dist_dir, session_cookie)),
-        );
-    router = router.layer(middleware::map_response_with_state(
-        Arc::new(security),
-        crate::http::security::add_to_response,
-    ));
-    router
-        .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(middleware::from_fn_with_state(
-            request_log::TrustedProxy(config.auth.trusted_proxy_hops > 0),
-            request_log::access_log,
-        ))
-}
-
-/// What `api_guard` checks against.
-#[derive(Clone)]
-struct ApiGuard {
-    allowed: csrf::AllowedOrigin,
-    limit: usize,
-    state: AppState,
-    endpoints: api::Endpoints,
-}
-
-/// Before any other work on an API call: refuses a cross-site state-changing request (403) and
-/// a body declared larger than the limit (413; `RequestBodyLimitLayer` still stops a streamed
-/// body that grows past it); then answers the hot paths itself (`fast_path`): the 401 of a
-/// protected call with no live session it can see at once, and the session check. One
-/// middleware for all of it: each `from_fn` layer costs a boxed future and a clone of the
-/// service below it on every request.
-async fn api_guard(
-    axum::extract::State(guard): axum::extract::State<ApiGuard>,
-    request: axum::extract::Request,
-    next: middleware::Next,
-) -> axum::response::Response {
-    if let Some(refused) = csrf::refusal(&guard.allowed, &request) {
-        return refused;
-    }
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > guard.limit) {
-        return errors::payload_too_large(guard.limit);
-    }
-    let Some(route) = guard
-        .endpoints
-        .known(request.uri().path(), request.method())
-    else {
-        return next.run(request).await;
-    };
-    let answered = match fast_path::refusal(&guard.state, route, request.headers()) {
-        Some(refused) => Some(refused),
-        None if route == "/api/auth/session" => {
-            let user = request.extensions().get::<SignedInUser>();
-            Some(fast_path::session_check(&guard.state, request.headers(), user).await)
-        }
-        None => None,
-    };
-    match answered {
-        Some(mut response) => {
-            // What the layers below this one would have added.
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response.extensions_mut().insert(api::ApiRoute(route));
-            response
-        }
-        None => next.run(request).await,
-    }
+        )
+        .layer(CompressionLayer::new().br(true).gzip(true));
+    // The edge goes around the router as a whole, before any routing (see `http::edge`): as a
+    // layer of `routes` it would be one more part of every route's stack, cloned per request.
+    Router::new()
+        .fallback_service(routes)
+        .layer(middleware::from_fn_with_state(edge, edge::edge))
 }
 
 /// An API call that takes longer than `limit` is answered 503 in the API's error form (the work

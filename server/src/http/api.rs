@@ -51,9 +51,10 @@ pub struct ApiRoute(pub &'static str);
 
 /// Runs the server function at the request's path, or answers 404/405 in JSON.
 pub async fn handle(
-    State((state, endpoints)): State<(AppState, Endpoints)>,
+    State(shared): State<Arc<(AppState, Endpoints)>>,
     mut request: Request<Body>,
 ) -> Response {
+    let (state, endpoints) = &*shared;
     let path = request.uri().path().to_owned();
     let Some(route) = endpoints.known(&path, request.method()) else {
         return if endpoints.has(&path, &Method::POST) {
@@ -79,7 +80,10 @@ pub async fn handle(
         .headers_mut()
         .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     let response = leptos_axum::handle_server_fns_with_context(
-        move || provide_context(state.clone()),
+        {
+            let state = state.clone();
+            move || provide_context(state.clone())
+        },
         request,
     )
     .await

@@ -54,7 +54,8 @@ impl AllowedOrigin {
 }
 
 /// The 403 for a state-changing request from another site, or `None` to let it through.
-pub fn refusal(allowed: &AllowedOrigin, request: &Request) -> Option<Response> {
+/// `request_id` names the request in the warning (it runs before the request's span exists).
+pub fn refusal(allowed: &AllowedOrigin, request: &Request, request_id: &str) -> Option<Response> {
     let safe_method = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -62,7 +63,7 @@ pub fn refusal(allowed: &AllowedOrigin, request: &Request) -> Option<Response> {
     if safe_method || allowed.permits(request.headers()) {
         return None;
     }
-    tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
+    tracing::warn!(request_id, path = %request.uri().path(), "refused a cross-site request");
     Some(json_error(ApiError::new(
         ErrorCode::CrossSite,
         "This request came from another site and was refused.",

@@ -46,7 +46,8 @@ pub async fn session_check(
             current,
             set_cookie,
         }) => {
-            tracing::Span::current().record("user_id", current.user().id);
+            // The access line's user. Not recorded on the request's span: nothing else is logged
+            // here, and the JSON formatter formats a span again for each field recorded on it.
             if let Some(user) = user {
                 user.set(current.user().id);
             }
@@ -71,11 +72,28 @@ pub fn refusal(state: &AppState, path: &str, headers: &HeaderMap) -> Option<Resp
         }
         Some(_) => return None,
     };
-    let mut refused = json_error(ApiError::unauthenticated());
+    let mut refused = unauthenticated();
     if let Some(clear) = clear.and_then(|c| HeaderValue::from_str(&c).ok()) {
         refused.headers_mut().append(header::SET_COOKIE, clear);
     }
     Some(refused)
+}
+
+/// `json_error(ApiError::unauthenticated())`, its body written once: this answer is the most
+/// frequent refusal there is.
+fn unauthenticated() -> Response {
+    static BODY: std::sync::LazyLock<axum::body::Bytes> = std::sync::LazyLock::new(|| {
+        serde_json::to_vec(&ApiError::unauthenticated())
+            .unwrap_or_default()
+            .into()
+    });
+    let mut response = Response::new(Body::from(BODY.clone()));
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 fn json(body: &Option<LiveSession>, set_cookie: Option<String>) -> Response {

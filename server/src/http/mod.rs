@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod csrf;
+pub mod edge;
 pub mod errors;
 pub mod events;
 pub mod fast_path;

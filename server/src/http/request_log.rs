@@ -7,16 +7,15 @@
 //! latency, and the user id when the session layer read a live session. Never a cookie, a
 //! token, a query string or a body.
 
-use std::time::Instant;
+use std::{cell::RefCell, collections::HashMap, time::Instant};
 
 use app::session::server::request::SignedInUser;
 use axum::{
-    extract::{MatchedPath, Request, State},
-    http::{HeaderName, HeaderValue},
-    middleware::Next,
+    extract::Request,
+    http::{HeaderName, HeaderValue, Method, Uri},
     response::Response,
 };
-use tracing::Instrument;
+use metrics::{Counter, Histogram};
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -24,11 +23,9 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Clone, Copy)]
 pub struct TrustedProxy(pub bool);
 
-pub async fn access_log(
-    State(TrustedProxy(trusted)): State<TrustedProxy>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+/// Names the request: the trusted proxy's id when it sent a sane one, else a new one. Set on
+/// the request (for the code below) and returned for the response and the log lines.
+pub fn name(TrustedProxy(trusted): TrustedProxy, request: &mut Request) -> (String, HeaderValue) {
     let given = trusted
         .then(|| request.headers().get(&REQUEST_ID))
         .flatten()
@@ -40,60 +37,90 @@ pub async fn access_log(
     request
         .headers_mut()
         .insert(REQUEST_ID.clone(), header.clone());
+    (id, header)
+}
 
-    let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "(static)".to_owned(), |path| path.as_str().to_owned());
-    let path = request.uri().path().to_owned();
-    let user = SignedInUser::default();
-    request.extensions_mut().insert(user.clone());
-    let span = tracing::info_span!("request", request_id = %id, user_id = tracing::field::Empty);
-    let started = Instant::now();
-    let mut response = next.run(request).instrument(span).await;
+/// The span the request's own log lines carry (`request_id`, and `user_id` once known).
+pub fn span(id: &str) -> tracing::Span {
+    tracing::info_span!("request", request_id = %id, user_id = tracing::field::Empty)
+}
+
+/// What the access line says of a request, gathered before it runs.
+pub struct Seen {
+    pub id: String,
+    pub header: HeaderValue,
+    pub method: Method,
+    pub uri: Uri,
+    pub user: SignedInUser,
+    pub started: Instant,
+}
+
+/// The request in the metrics and its access line, and its id on the response.
+pub fn finish(seen: Seen, response: &mut Response) {
     let api_route = response
         .extensions()
         .get::<super::api::ApiRoute>()
         .map(|r| r.0);
+    let route = route(seen.uri.path(), api_route);
+    let took = seen.started.elapsed();
     let status = response.status().as_u16();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    count(
-        &method,
-        &route,
-        api_route,
-        response.status(),
-        started.elapsed(),
-    );
+    count(&seen.method, route, response.status(), took);
     // Outside the request's span, with its id and user as fields of its own: attaching the span
     // makes the JSON formatter read the span's fields back, a fifth of the session check's
     // throughput.
     tracing::info!(
-        target: "access",
-        request_id = %id,
+        target: crate::access_line::TARGET,
+        request_id = %seen.id,
         // Left out of the line when no live session was read.
-        user_id = user.get(),
-        method = %method,
+        user_id = seen.user.get(),
+        method = %seen.method,
         route,
-        path,
+        path = seen.uri.path(),
         status,
-        latency_ms,
+        latency_ms = took.as_secs_f64() * 1000.0,
         "request"
     );
-    response.headers_mut().insert(REQUEST_ID.clone(), header);
     response
+        .headers_mut()
+        .insert(REQUEST_ID.clone(), seen.header);
 }
 
-/// The request in the metrics. Labels stay few whatever is asked: the method from a short
-/// list, the route as the router matched it, and an API call by its name only when it exists.
+/// The request metrics' handles by label set, each registered once per worker thread: building a
+/// metric's key on every request (its labels, their hash, the registry's lookup) cost more than
+/// recording into it, and one map shared by the threads would bounce its lock between them.
+/// The label sets are few (see `route`), so this stays small.
+type Handles = HashMap<(&'static str, &'static str, u16), (Counter, Histogram)>;
+thread_local! {
+    static HANDLES: RefCell<Handles> = RefCell::new(HashMap::new());
+}
+
+/// The route a request is counted and logged under, one of a few whatever is asked: a
+/// registered API call by its path (set on the response by whoever answered it), any other
+/// `/api/…` path as one, the probes and the events stream by their path, and everything else
+/// (the app's pages and files) as `(static)`.
+fn route(path: &str, api_route: Option<&'static str>) -> &'static str {
+    match (api_route, path) {
+        (Some(known), _) => known,
+        (None, "/api/auth/events") => "/api/auth/events",
+        (None, "/livez") => "/livez",
+        (None, "/readyz") => "/readyz",
+        (None, "/healthz") => "/healthz",
+        (None, path) if path.starts_with("/api/") => "/api/(other)",
+        (None, _) => "(static)",
+    }
+}
+
+/// The request in the metrics, when this process records them: the method from a short list,
+/// the route from `route`.
 fn count(
-    method: &axum::http::Method,
-    route: &str,
-    api_route: Option<&'static str>,
+    method: &Method,
+    route: &'static str,
     status: axum::http::StatusCode,
     took: std::time::Duration,
 ) {
-    use axum::http::Method;
+    if !crate::metrics::installed() {
+        return;
+    }
     let method = match *method {
         Method::GET => "GET",
         Method::POST => "POST",
@@ -104,24 +131,26 @@ fn count(
         Method::PATCH => "PATCH",
         _ => "other",
     };
-    let route = match (route, api_route) {
-        (_, Some(known)) => known.to_owned(),
-        ("/api/{*fn_name}", None) => "/api/(other)".to_owned(),
-        (other, None) => other.to_owned(),
-    };
-    metrics::histogram!(
-        "http_request_duration_seconds",
-        "method" => method,
-        "route" => route.clone()
-    )
-    .record(took);
-    metrics::counter!(
-        "http_requests_total",
-        "method" => method,
-        "route" => route,
-        "status" => status.as_u16().to_string()
-    )
-    .increment(1);
+    let status = status.as_u16();
+    HANDLES.with_borrow_mut(|handles| {
+        let (counter, histogram) = handles.entry((method, route, status)).or_insert_with(|| {
+            (
+                metrics::counter!(
+                    "http_requests_total",
+                    "method" => method,
+                    "route" => route,
+                    "status" => status.to_string()
+                ),
+                metrics::histogram!(
+                    "http_request_duration_seconds",
+                    "method" => method,
+                    "route" => route
+                ),
+            )
+        });
+        histogram.record(took);
+        counter.increment(1);
+    });
 }
 
 /// At most 128 characters of letters, digits and `-_.:`: nothing a log line could be fooled by.
@@ -133,9 +162,17 @@ fn is_sane(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
+/// 32 random hex digits.
 fn new_id() -> String {
     use rand::Rng;
-    format!("{:032x}", rand::rng().random::<u128>())
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut bits = rand::rng().random::<u128>();
+    let mut id = String::with_capacity(32);
+    for _ in 0..32 {
+        id.push(char::from(HEX[(bits & 0xf) as usize]));
+        bits >>= 4;
+    }
+    id
 }
 
 #[cfg(test)]

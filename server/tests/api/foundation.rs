@@ -1,5 +1,6 @@
 //! The server skeleton: health, static files, headers, API routing, limits.
 
+use app::domain::Role;
 use base64::Engine;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -52,6 +53,35 @@ async fn client_routes_get_index_html_uncached_with_security_headers() {
         "no HSTS over plain http"
     );
     assert_eq!(response.text().await.unwrap(), APP_SHELL_HTML);
+}
+
+#[tokio::test]
+async fn api_answers_carry_the_api_security_headers_whoever_answers() {
+    let app = TestApp::spawn().await;
+    let signed_out = app.client();
+    let signed_in = app.signed_in_as(Role::Client).await;
+    // The refusal and the session check (answered before the server functions), a server
+    // function, and an unknown endpoint.
+    for (who, path, status) in [
+        (&signed_out, "/api/me", StatusCode::UNAUTHORIZED),
+        (&signed_in, "/api/auth/session", StatusCode::OK),
+        (&signed_in, "/api/me", StatusCode::OK),
+        (&signed_in, "/api/no/such/thing", StatusCode::NOT_FOUND),
+    ] {
+        let response = who.post_empty(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        let headers = response.headers();
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(
+            headers["content-security-policy"], "default-src 'none'; frame-ancestors 'none'",
+            "{path}"
+        );
+        assert!(headers.contains_key("x-request-id"), "{path}");
+        // The page's headers stay on pages.
+        assert!(!headers.contains_key("permissions-policy"), "{path}");
+    }
 }
 
 #[tokio::test]
