@@ -72,9 +72,11 @@ for (const who of [
 }
 
 test("an early dashboard answer that fails is dropped: a dead cookie still ends at the sign-in page", async ({ page, context, baseURL }) => {
-  // A cookie no session stands behind: the server serves the app, whose early request gets a
+  // A cookie no session stands behind, and the browser's record says its token is fresh (the
+  // early request is only sent then): the server serves the app, whose early request gets a
   // 401; the guard then sends the visitor to sign in, with the address to come back to.
   await context.addCookies([{ name: "smmm_session", value: "not-a-token", url: baseURL!, httpOnly: true, sameSite: "Lax" }]);
+  await context.addInitScript(() => localStorage.setItem("smmm-portal:token-expires", String(Date.now() + 600_000)));
   const summaries: number[] = [];
   page.on("response", (r) => r.url().endsWith("/api/client/summary") && summaries.push(r.status()));
   await page.goto("/client");

@@ -5,8 +5,10 @@
 //! trips one after the other, 300 ms on a phone's network. The server already sent a page load of
 //! these areas without a cookie to the sign-in page, so a start here almost always has a session;
 //! the request goes out at once, and the dashboard takes its answer the first time it mounts.
-//! Any failure (no session after all, a role that does not match, a token to renew) is dropped
-//! and the dashboard asks again as it always did, through the session layer.
+//! Not when the browser's shared record says its token needs renewing: the session layer renews
+//! it once for all the browser's tabs, and a request sent here would renew it a second time.
+//! Any failure (no session after all, a role that does not match) is dropped and the dashboard
+//! asks again as it always did, through the session layer.
 
 use std::cell::RefCell;
 
@@ -29,6 +31,9 @@ thread_local! {
 /// before mounting the app.
 #[cfg(feature = "csr")]
 pub fn start() {
+    if crate::session::activity::token_is_stale(0.0) {
+        return;
+    }
     let path = leptos::prelude::window()
         .location()
         .pathname()

@@ -19,7 +19,7 @@ use crate::{
     domain::{Email, Password},
     error::ApiError,
     session::{
-        LiveSession, Session,
+        LiveSession, Session, activity,
         api::{get_session, sign_in},
         redirect::safe_callback,
         tabs::{TabChannel, TabEvent},
@@ -262,7 +262,10 @@ impl Page {
         page.generation.set(page.generation.get().wrapping_add(1));
         wasm_bindgen_futures::spawn_local(async move {
             match sign_in(email, password, Some(keep)).await {
-                Ok(LiveSession { session, .. }) => {
+                Ok(LiveSession { session, clock }) => {
+                    // The browser's shared record of its token, as the app keeps it: the app
+                    // about to load then knows the token is fresh (`dashboard::early`).
+                    activity::note_new_token(js_sys::Date::parse(&clock.token_expires));
                     if let Some(tabs) = page.tabs.get() {
                         tabs.post(TabEvent::SignedIn);
                     }
