@@ -284,7 +284,7 @@ fn router(
         public_origin: config.auth.public_origin.clone(),
     };
     let events = Router::new()
-        .route("/api/auth/events", get(events::stream))
+        .route(events::PATH, get(events::stream))
         .with_state(streams);
     let endpoints = api::Endpoints::registered();
     let api = Router::new()
@@ -302,9 +302,9 @@ fn router(
 
     let session_cookie = state.sessions.cookie().clone();
     let probes = Router::new()
-        .route("/livez", get(health::livez))
-        .route("/readyz", get(health::readyz))
-        .route("/healthz", get(health::readyz))
+        .route(health::LIVEZ, get(health::livez))
+        .route(health::READYZ, get(health::readyz))
+        .route(health::HEALTHZ, get(health::readyz))
         .with_state(health);
     let edge = Arc::new(Edge {
         proxy: request_log::TrustedProxy(config.auth.trusted_proxy_hops > 0),

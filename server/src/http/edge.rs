@@ -95,7 +95,7 @@ impl Edge {
             Some(refused) => refused,
             // May read the database: its log lines carry the request's span.
             None if route == "/api/auth/session" => {
-                fast_path::session_check(&self.state, headers, Some(&seen.user))
+                fast_path::session_check(&self.state, headers, &seen.user)
                     .instrument(request_log::span(&seen.id))
                     .await
             }

@@ -36,6 +36,9 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::errors::json_error;
 
+/// Where the stream is served (routed in `startup`, named in the access line and metrics).
+pub const PATH: &str = "/api/auth/events";
+
 /// How long the browser waits before reconnecting a stream that dropped (the `retry` field).
 const RECONNECT_MS: u64 = 2000;
 /// The same, when this instance is stopping: sooner, since another instance is there.

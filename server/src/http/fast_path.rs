@@ -8,8 +8,8 @@
 //!   session cookie, or one no session stands behind that this instance can tell at once (not
 //!   our signature, or revoked): the same 401 as `guard::auth`, the dead cookie cleared.
 //!
-//! Both run in `startup::api_guard`, the first API middleware, so neither pays for the layers
-//! below it (the time limit, the body limit). The contract does not change: the browser still
+//! Both run in `http::edge`, before routing, so neither pays for the router or the layers below
+//! it (compression, the body limit, the time limit). The contract does not change: the browser still
 //! calls `get_session` as a server function, and the integration tests drive both paths as
 //! before.
 
@@ -33,11 +33,7 @@ use axum::{
 use super::errors::json_error;
 
 /// `POST /api/auth/session`; `user` learns whose session it was (for the access line).
-pub async fn session_check(
-    state: &AppState,
-    headers: &HeaderMap,
-    user: Option<&SignedInUser>,
-) -> Response {
+pub async fn session_check(state: &AppState, headers: &HeaderMap, user: &SignedInUser) -> Response {
     let Some(token) = state.sessions.cookie().read(headers) else {
         return json(&None::<LiveSession>, None);
     };
@@ -48,9 +44,7 @@ pub async fn session_check(
         }) => {
             // The access line's user. Not recorded on the request's span: nothing else is logged
             // here, and the JSON formatter formats a span again for each field recorded on it.
-            if let Some(user) = user {
-                user.set(current.user().id);
-            }
+            user.set(current.user().id);
             let live = current.live(state.sessions.config().idle_warning);
             json(&Some(live), set_cookie)
         }

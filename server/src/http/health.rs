@@ -19,6 +19,12 @@ use axum::{Json, extract::State, http::StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
+/// The probes' paths (routed in `startup`, named in the access line and metrics).
+pub const LIVEZ: &str = "/livez";
+pub const READYZ: &str = "/readyz";
+/// `/readyz` under its old name.
+pub const HEALTHZ: &str = "/healthz";
+
 /// How long the database may take to answer the readiness check.
 const DATABASE_CHECK: Duration = Duration::from_secs(1);
 

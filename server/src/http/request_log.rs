@@ -3,8 +3,8 @@
 //! The id is the trusted proxy's `X-Request-Id` when there is a trusted proxy in front
 //! (`TRUSTED_PROXY_HOPS` ≥ 1) and it sent a sane one, or a new random one; it is returned in the
 //! response's `X-Request-Id` and carried by every log line written while the request runs (the
-//! `request` span). The access line (info): request id, method, matched route, path, status,
-//! latency, and the user id when the session layer read a live session. Never a cookie, a
+//! `request` span). The access line (info): request id, method, route (see `route`), path,
+//! status, latency, and the user id when the session layer read a live session. Never a cookie, a
 //! token, a query string or a body.
 
 use std::{cell::RefCell, collections::HashMap, time::Instant};
@@ -16,6 +16,8 @@ use axum::{
     response::Response,
 };
 use metrics::{Counter, Histogram};
+
+use super::{events, health};
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -64,7 +66,7 @@ pub fn finish(seen: Seen, response: &mut Response) {
     let route = route(seen.uri.path(), api_route);
     let took = seen.started.elapsed();
     let status = response.status().as_u16();
-    count(&seen.method, route, response.status(), took);
+    count(&seen.method, route, status, took);
     // Outside the request's span, with its id and user as fields of its own: attaching the span
     // makes the JSON formatter read the span's fields back, a fifth of the session check's
     // throughput.
@@ -101,10 +103,10 @@ thread_local! {
 fn route(path: &str, api_route: Option<&'static str>) -> &'static str {
     match (api_route, path) {
         (Some(known), _) => known,
-        (None, "/api/auth/events") => "/api/auth/events",
-        (None, "/livez") => "/livez",
-        (None, "/readyz") => "/readyz",
-        (None, "/healthz") => "/healthz",
+        (None, events::PATH) => events::PATH,
+        (None, health::LIVEZ) => health::LIVEZ,
+        (None, health::READYZ) => health::READYZ,
+        (None, health::HEALTHZ) => health::HEALTHZ,
         (None, path) if path.starts_with("/api/") => "/api/(other)",
         (None, _) => "(static)",
     }
@@ -112,12 +114,7 @@ fn route(path: &str, api_route: Option<&'static str>) -> &'static str {
 
 /// The request in the metrics, when this process records them: the method from a short list,
 /// the route from `route`.
-fn count(
-    method: &Method,
-    route: &'static str,
-    status: axum::http::StatusCode,
-    took: std::time::Duration,
-) {
+fn count(method: &Method, route: &'static str, status: u16, took: std::time::Duration) {
     if !crate::metrics::installed() {
         return;
     }
@@ -131,7 +128,6 @@ fn count(
         Method::PATCH => "PATCH",
         _ => "other",
     };
-    let status = status.as_u16();
     HANDLES.with_borrow_mut(|handles| {
         let (counter, histogram) = handles.entry((method, route, status)).or_insert_with(|| {
             (

@@ -32,12 +32,22 @@ impl SecurityHeaders {
              style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
              object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         );
-        let mut headers = vec![
+        // Both sets: no sniffing, no framing, and HSTS over HTTPS.
+        let mut common = vec![
             (
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             ),
             (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        ];
+        if https {
+            common.push((
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+            ));
+        }
+        let mut document = common.clone();
+        document.extend([
             (
                 header::REFERRER_POLICY,
                 HeaderValue::from_static("strict-origin-when-cross-origin"),
@@ -50,40 +60,20 @@ impl SecurityHeaders {
                 HeaderName::from_static("permissions-policy"),
                 HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
             ),
-        ];
+        ]);
         if let Ok(csp) = HeaderValue::from_str(&csp) {
-            headers.push((header::CONTENT_SECURITY_POLICY, csp));
+            document.push((header::CONTENT_SECURITY_POLICY, csp));
         }
-        let mut api = vec![
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-            (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-            ),
-        ];
-        if https {
-            let hsts = (
-                header::STRICT_TRANSPORT_SECURITY,
-                HeaderValue::from_static("max-age=63072000; includeSubDomains"),
-            );
-            headers.push(hsts.clone());
-            api.push(hsts);
-        }
-        Self {
-            document: headers,
-            api,
-        }
+        let mut api = common;
+        api.push((
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ));
+        Self { document, api }
     }
-}
 
-/// Sets every security header a response does not carry yet: one layer for all of them (a layer
-/// per header cost a service and a future each, on every request).
-impl SecurityHeaders {
-    /// Adds each header the response does not set itself: the API's set to an `api` answer.
+    /// Adds each header the response does not set itself, the API's set to an `api` answer
+    /// (called once per response by `http::edge`).
     pub fn add_to(&self, response: &mut axum::response::Response, api: bool) {
         let headers = if api { &self.api } else { &self.document };
         let present = response.headers_mut();
