@@ -52,7 +52,7 @@ pub enum StartError {
 
 pub struct Application {
     listener: tokio::net::TcpListener,
-    router: Router,
+    server: edge::Server,
     state: AppState,
     streams: events::Streams,
     health: health::Health,
@@ -89,13 +89,13 @@ impl Application {
             crate::metrics::serve(listener, state.clone(), streams.clone());
         }
         let health = health::Health::new(state.clone(), checked);
-        let router = router(&config, state.clone(), streams.clone(), health.clone());
+        let server = server(&config, state.clone(), streams.clone(), health.clone());
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .map_err(|e| StartError::Bind(config.bind, e))?;
         Ok(Self {
             listener,
-            router,
+            server,
             state,
             streams,
             health,
@@ -131,12 +131,7 @@ impl Application {
                 tracing::debug!(%err, "could not set TCP_NODELAY");
             }
         });
-        let serving = axum::serve(
-            listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
+        let serving = axum::serve(listener, self.server).with_graceful_shutdown(async move {
             shutdown_signal().await;
             tracing::info!(
                 drain_secs = drain.as_secs(),
@@ -273,12 +268,13 @@ fn wait_for_database(
     });
 }
 
-fn router(
+/// The router, behind the edge (`http::edge`).
+fn server(
     config: &Config,
     state: AppState,
     streams: events::Streams,
     health: health::Health,
-) -> Router {
+) -> edge::Server {
     let limit = config.max_body_bytes;
     let allowed = csrf::AllowedOrigin {
         public_origin: config.auth.public_origin.clone(),
@@ -306,7 +302,7 @@ fn router(
         .route(health::READYZ, get(health::readyz))
         .route(health::HEALTHZ, get(health::readyz))
         .with_state(health);
-    let edge = Arc::new(Edge {
+    let edge = Edge {
         proxy: request_log::TrustedProxy(config.auth.trusted_proxy_hops > 0),
         security: SecurityHeaders::new(
             &static_files::shells(&config.dist_dir),
@@ -316,7 +312,7 @@ fn router(
         limit,
         state: state.clone(),
         endpoints,
-    });
+    };
     let routes = Router::new()
         .merge(probes)
         .merge(api)
@@ -327,11 +323,8 @@ fn router(
                 .service(static_files::service(&config.dist_dir, session_cookie)),
         )
         .layer(CompressionLayer::new().br(true).gzip(true));
-    // The edge goes around the router as a whole, before any routing (see `http::edge`): as a
-    // layer of `routes` it would be one more part of every route's stack, cloned per request.
-    Router::new()
-        .fallback_service(routes)
-        .layer(middleware::from_fn_with_state(edge, edge::edge))
+    // The edge goes around the router as a whole, before any routing (see `http::edge`).
+    edge::Server::new(edge, routes)
 }
 
 /// An API call that takes longer than `limit` is answered 503 in the API's error form (the work

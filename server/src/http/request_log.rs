@@ -3,7 +3,8 @@
 //! The id is the trusted proxy's `X-Request-Id` when there is a trusted proxy in front
 //! (`TRUSTED_PROXY_HOPS` ≥ 1) and it sent a sane one, or a new random one; it is returned in the
 //! response's `X-Request-Id` and carried by every log line written while the request runs (the
-//! `request` span). The access line (info): request id, method, route (see `route`), path,
+//! `request` span). It is kept only as that header value: a refused call, the most frequent
+//! answer, would otherwise pay for a string and a copy it never needs. The access line (info): request id, method, route (see `route`), path,
 //! status, latency, and the user id when the session layer read a live session. Never a cookie, a
 //! token, a query string or a body.
 
@@ -25,44 +26,51 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Clone, Copy)]
 pub struct TrustedProxy(pub bool);
 
-/// Names the request: the trusted proxy's id when it sent a sane one, else a new one. Set on
-/// the request (for the code below) and returned for the response and the log lines.
-pub fn name(TrustedProxy(trusted): TrustedProxy, request: &mut Request) -> (String, HeaderValue) {
+/// Names the request: the trusted proxy's id when it sent a sane one, else a new one.
+pub fn name(TrustedProxy(trusted): TrustedProxy, request: &Request) -> RequestId {
     let given = trusted
         .then(|| request.headers().get(&REQUEST_ID))
         .flatten()
-        .and_then(|value| value.to_str().ok())
-        .filter(|id| is_sane(id))
-        .map(str::to_owned);
-    let id = given.unwrap_or_else(new_id);
-    let header = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("-"));
-    request
-        .headers_mut()
-        .insert(REQUEST_ID.clone(), header.clone());
-    (id, header)
+        .filter(|value| value.to_str().is_ok_and(is_sane));
+    RequestId(given.cloned().unwrap_or_else(new_id))
+}
+
+/// A request's id: sane ASCII (see `is_sane`), so always readable as text.
+pub struct RequestId(HeaderValue);
+
+impl RequestId {
+    pub fn as_str(&self) -> &str {
+        self.0.to_str().unwrap_or("-")
+    }
 }
 
 /// The span the request's own log lines carry (`request_id`, and `user_id` once known).
-pub fn span(id: &str) -> tracing::Span {
-    tracing::info_span!("request", request_id = %id, user_id = tracing::field::Empty)
+pub fn span(id: &RequestId) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        request_id = id.as_str(),
+        user_id = tracing::field::Empty
+    )
 }
 
 /// What the access line says of a request, gathered before it runs.
 pub struct Seen {
-    pub id: String,
-    pub header: HeaderValue,
+    pub id: RequestId,
     pub method: Method,
     pub uri: Uri,
     pub user: SignedInUser,
     pub started: Instant,
 }
 
-/// The request in the metrics and its access line, and its id on the response.
-pub fn finish(seen: Seen, response: &mut Response) {
-    let api_route = response
-        .extensions()
-        .get::<super::api::ApiRoute>()
-        .map(|r| r.0);
+/// The request in the metrics and its access line, and its id on the response. `api_route`: the
+/// registered API call the edge answered itself, else whatever the router's answer says.
+pub fn finish(seen: Seen, api_route: Option<&'static str>, response: &mut Response) {
+    let api_route = api_route.or_else(|| {
+        response
+            .extensions()
+            .get::<super::api::ApiRoute>()
+            .map(|r| r.0)
+    });
     let route = route(seen.uri.path(), api_route);
     let took = seen.started.elapsed();
     let status = response.status().as_u16();
@@ -72,7 +80,7 @@ pub fn finish(seen: Seen, response: &mut Response) {
     // throughput.
     tracing::info!(
         target: crate::access_line::TARGET,
-        request_id = %seen.id,
+        request_id = seen.id.as_str(),
         // Left out of the line when no live session was read.
         user_id = seen.user.get(),
         method = %seen.method,
@@ -82,9 +90,7 @@ pub fn finish(seen: Seen, response: &mut Response) {
         latency_ms = took.as_secs_f64() * 1000.0,
         "request"
     );
-    response
-        .headers_mut()
-        .insert(REQUEST_ID.clone(), seen.header);
+    response.headers_mut().insert(REQUEST_ID.clone(), seen.id.0);
 }
 
 /// The request metrics' handles by label set, each registered once per worker thread: building a
@@ -159,16 +165,16 @@ fn is_sane(id: &str) -> bool {
 }
 
 /// 32 random hex digits.
-fn new_id() -> String {
+fn new_id() -> HeaderValue {
     use rand::Rng;
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut bits = rand::rng().random::<u128>();
-    let mut id = String::with_capacity(32);
-    for _ in 0..32 {
-        id.push(char::from(HEX[(bits & 0xf) as usize]));
+    let mut id = [0_u8; 32];
+    for digit in &mut id {
+        *digit = HEX[(bits & 0xf) as usize];
         bits >>= 4;
     }
-    id
+    HeaderValue::from_bytes(&id).unwrap_or_else(|_| HeaderValue::from_static("-"))
 }
 
 #[cfg(test)]
@@ -181,6 +187,8 @@ mod tests {
         for bad in ["", "a b", "id\nforged log line", "é", &"x".repeat(129)] {
             assert!(!is_sane(bad), "{bad:?}");
         }
-        assert_eq!(new_id().len(), 32);
+        let id = new_id();
+        assert_eq!(id.len(), 32);
+        assert!(id.to_str().is_ok_and(is_sane));
     }
 }

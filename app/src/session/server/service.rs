@@ -437,6 +437,19 @@ impl SessionService {
                 None => Resolved::Invalid,
             });
         }
+        // Boxed: the database reads' futures are kilobytes, and inline they would make this
+        // future (and every caller's, up to the server's per-request one, which is moved and
+        // boxed on every request) as large, for the fast path above too.
+        Box::pin(self.read_row(claims, reading, now)).await
+    }
+
+    /// `read_token` past its fast path: the session row decides.
+    async fn read_row(
+        &self,
+        claims: Claims,
+        reading: Reading,
+        now: DateTime<Utc>,
+    ) -> Result<Resolved, ApiError> {
         let Some((row, user)) = self.live_row(&claims, now).await? else {
             return Ok(Resolved::Invalid);
         };
