@@ -273,6 +273,25 @@ pub async fn record_sign_in(
         .map(|_| ())
 }
 
+/// Replaces a password's hash with a new hash of the same password (a newer version or cost),
+/// only while the stored one is still `old`: a password change that ran meanwhile wins. Neither
+/// the version, `updated_at` nor `password_changed_at` moves: the password did not change.
+pub async fn replace_password_hash(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    old: &str,
+    new: String,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::Expr;
+    let updated = users::Entity::update_many()
+        .col_expr(users::Column::PasswordHash, Expr::value(new))
+        .filter(users::Column::Id.eq(user_id))
+        .filter(users::Column::PasswordHash.eq(old))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
 /// Applies `changes` to an active user, bumping the version. `None` when the user is not active
 /// any more: a change is never applied over a deactivation.
 pub async fn update_active_user(

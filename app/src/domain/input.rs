@@ -9,8 +9,9 @@ use crate::error::ApiError;
 
 /// Longest email accepted (RFC 5321 path limit).
 pub const EMAIL_MAX_LEN: usize = 254;
-/// bcrypt only reads the first 72 bytes of a password: anything longer is refused, never cut.
-pub const PASSWORD_MAX_BYTES: usize = 72;
+/// Longest password accepted. Every character counts: the server hashes a digest of the whole
+/// password, never bcrypt's first 72 bytes of it (`session::server::password`).
+pub const PASSWORD_MAX_CHARS: usize = 128;
 /// Shortest password a new account or a password change may set.
 pub const PASSWORD_MIN_CHARS: usize = 10;
 /// Longest display name.
@@ -88,8 +89,10 @@ impl Password {
         if raw.is_empty() {
             return invalid("Enter your password.");
         }
-        if raw.len() > PASSWORD_MAX_BYTES {
-            return invalid("The password is longer than 72 bytes, the most this system accepts.");
+        if raw.chars().count() > PASSWORD_MAX_CHARS {
+            return invalid(
+                "The password is longer than 128 characters, the most this system accepts.",
+            );
         }
         if raw.chars().any(char::is_control) {
             return invalid("The password cannot contain control characters.");
@@ -231,11 +234,11 @@ mod tests {
     }
 
     #[test]
-    fn password_over_72_bytes_is_refused_not_truncated() {
-        assert!(Password::parse(&"a".repeat(72)).is_ok());
-        // 38 characters, 95 bytes: over the limit though few characters.
-        let err = Password::parse(&"ş€".repeat(19)).expect_err("over 72 bytes");
-        assert!(err.message.contains("72 bytes"));
+    fn password_up_to_128_characters_whatever_its_bytes() {
+        // 128 characters, 320 bytes: far past bcrypt's 72, and accepted whole.
+        assert!(Password::parse(&"ş€".repeat(64)).is_ok());
+        let err = Password::parse(&"a".repeat(129)).expect_err("over 128 characters");
+        assert!(err.message.contains("128 characters"));
     }
 
     #[test]
@@ -283,11 +286,11 @@ mod tests {
         }
 
         #[test]
-        fn password_accepts_exactly_what_bcrypt_can_hash(raw in "\\PC{0,100}") {
+        fn password_accepts_up_to_the_longest_and_keeps_it_whole(raw in "\\PC{0,150}") {
             match Password::parse(&raw) {
                 Ok(p) => {
                     prop_assert!(!p.expose().is_empty());
-                    prop_assert!(p.expose().len() <= PASSWORD_MAX_BYTES);
+                    prop_assert!(p.expose().chars().count() <= PASSWORD_MAX_CHARS);
                     prop_assert_eq!(p.expose(), raw.as_str());
                 }
                 Err(e) => prop_assert_eq!(e.field.as_deref(), Some("password")),

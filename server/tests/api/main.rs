@@ -16,5 +16,6 @@ mod lifetime;
 mod limits;
 mod metrics;
 mod outage;
+mod passwords;
 mod retention;
 mod tokens;

@@ -1,4 +1,13 @@
-//! bcrypt, off the async runtime and behind a bound.
+//! bcrypt, off the async runtime and behind a bound, and how a password is stored.
+//!
+//! Stored hashes are versioned. Version 2, what every hash written now is, is `$smmm2$` and a
+//! bcrypt hash of the base64 of the SHA-256 of the password in Unicode NFKC: bcrypt reads only
+//! 72 bytes and stops at a NUL byte, and this way a passphrase of any length (a 64-character
+//! Turkish one is more than 72 bytes) counts whole, and the same password typed with a
+//! differently composed "ş" is the same password. Version 1, a bare bcrypt hash of the password
+//! as typed (at most 72 bytes), is what older accounts hold: it still verifies, and a successful
+//! sign-in replaces it (`needs_rehash`), as it replaces a hash of another cost than
+//! `BCRYPT_COST`.
 //!
 //! Each verify takes a thread for tens to hundreds of milliseconds. bcrypt runs on threads of its
 //! own (as many as may run at once: `BCRYPT_MAX_CONCURRENT`, by default one fewer than the
@@ -12,7 +21,10 @@ use std::{
     time::Duration,
 };
 
+use base64::{Engine, engine::general_purpose::STANDARD};
+use sha2::{Digest, Sha256};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::{domain::Password, error::ApiError};
 
@@ -40,7 +52,7 @@ impl PasswordHasher {
             permits: Arc::new(Semaphore::new(threads)),
             jobs: spawn_threads(threads),
             queue_timeout,
-            dummy_hash: bcrypt::hash("smmm-portal dummy password", cost)?,
+            dummy_hash: hash_v2("smmm-portal dummy password", cost)?,
         })
     }
 
@@ -48,11 +60,11 @@ impl PasswordHasher {
         self.cost
     }
 
-    /// Hashes a new password at the configured cost.
+    /// Hashes a new password at the configured cost (version 2).
     pub async fn hash(&self, password: &Password) -> Result<String, ApiError> {
         let password = password.expose().to_owned();
         let cost = self.cost;
-        self.run(move || bcrypt::hash(password, cost)).await
+        self.run(move || hash_v2(&password, cost)).await
     }
 
     /// Checks `password` against `hash`, or against the dummy hash when there is no user, and
@@ -61,8 +73,20 @@ impl PasswordHasher {
         let known_user = hash.is_some();
         let hash = hash.unwrap_or(&self.dummy_hash).to_owned();
         let password = password.expose().to_owned();
-        let matched = self.run(move || bcrypt::verify(password, &hash)).await?;
+        let matched = self.run(move || verify_any(&password, &hash)).await?;
         Ok(known_user && matched)
+    }
+
+    /// Whether a stored hash that just verified should be written again: an older version, or
+    /// another cost than the configured one.
+    pub fn needs_rehash(&self, stored: &str) -> bool {
+        match stored.strip_prefix(V2) {
+            Some(bcrypt) => {
+                let cost = bcrypt.parse::<bcrypt::HashParts>().map(|p| p.get_cost());
+                cost.ok() != Some(self.cost)
+            }
+            None => true,
+        }
     }
 
     async fn run<T: Send + 'static>(
@@ -109,6 +133,31 @@ impl PasswordHasher {
     }
 }
 
+/// The prefix of a version 2 hash (see the module's doc).
+const V2: &str = "$smmm2$";
+
+/// What version 2 gives bcrypt: 44 ASCII characters, whatever the password.
+fn prehash(password: &str) -> String {
+    let normalised: String = password.nfkc().collect();
+    STANDARD.encode(Sha256::digest(normalised.as_bytes()))
+}
+
+fn hash_v2(password: &str, cost: u32) -> Result<String, bcrypt::BcryptError> {
+    Ok(format!("{V2}{}", bcrypt::hash(prehash(password), cost)?))
+}
+
+/// Checks a password against a hash of either version. A version 1 hash was made of at most 72
+/// bytes: a longer password never matches it (bcrypt would compare only its first 72).
+fn verify_any(password: &str, stored: &str) -> Result<bool, bcrypt::BcryptError> {
+    match stored.strip_prefix(V2) {
+        Some(bcrypt) => bcrypt::verify(prehash(password), bcrypt),
+        // Not `non_truncating_verify`: it refuses exactly 72 bytes too (the terminating NUL
+        // would not fit), which version 1 accepted.
+        None if password.len() > 72 => Ok(false),
+        None => bcrypt::verify(password, stored),
+    }
+}
+
 /// `count` threads named `bcrypt-N`, each at the lowest priority, taking jobs until `jobs` (the
 /// sender answered) is dropped.
 fn spawn_threads(count: usize) -> mpsc::Sender<Job> {
@@ -141,4 +190,46 @@ fn spawn_threads(count: usize) -> mpsc::Sender<Job> {
         }
     }
     jobs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_2_counts_every_byte_and_reads_composed_and_decomposed_letters_alike() {
+        let long = "Çalışkan muhasebeci şubat ayı beyannamelerini öğleden önce gönderdi";
+        assert!(long.len() > 72);
+        let stored = hash_v2(long, 4).expect("hash");
+        assert!(stored.starts_with(V2));
+        assert!(verify_any(long, &stored).expect("verify"));
+        // Only the last character differs, past bcrypt's 72 bytes: still another password.
+        let other = format!("{}!", &long[..long.len() - 1]);
+        assert!(!verify_any(&other, &stored).expect("verify"));
+        // "ş" as one code point and as "s" with a combining cedilla: the same password.
+        let composed = "parola-\u{015F}ifre-uzun";
+        let decomposed = "parola-s\u{0327}ifre-uzun";
+        let stored = hash_v2(composed, 4).expect("hash");
+        assert!(verify_any(decomposed, &stored).expect("verify"));
+    }
+
+    #[test]
+    fn version_1_hashes_still_verify_and_a_longer_password_never_matches_one() {
+        let password = "x".repeat(72);
+        let stored = bcrypt::hash(&password, 4).expect("hash");
+        assert!(verify_any(&password, &stored).expect("verify"));
+        assert!(!verify_any("y", &stored).expect("verify"));
+        // bcrypt alone would read only the first 72 bytes and say yes.
+        let longer = format!("{password}and more");
+        assert!(!verify_any(&longer, &stored).expect("verify"));
+    }
+
+    #[test]
+    fn an_old_version_or_another_cost_needs_a_rehash() {
+        let hasher = PasswordHasher::new(4, 1, Duration::from_secs(5)).expect("hasher");
+        let current = hash_v2("parola", 4).expect("hash");
+        assert!(!hasher.needs_rehash(&current));
+        assert!(hasher.needs_rehash(&hash_v2("parola", 5).expect("hash")));
+        assert!(hasher.needs_rehash(&bcrypt::hash("parola", 4).expect("hash")));
+    }
 }

@@ -328,8 +328,10 @@ impl SessionService {
         // A password change, deactivation or role change that ran while bcrypt was working
         // revoked the user's sessions before this one existed: look again, and end it if so.
         let now_user = db::users::find_by_id(&self.db, user.id).await?;
+        // The password by when it was set, not by its hash: a hash of the same password written
+        // again (see below) is no change.
         let unchanged = now_user.as_ref().is_some_and(|u| {
-            u.active && u.role == user.role && u.password_hash == user.password_hash
+            u.active && u.role == user.role && u.password_changed_at == user.password_changed_at
         });
         if !unchanged {
             self.revoke(&started.session.sid, "account changed during sign-in")
@@ -345,6 +347,9 @@ impl SessionService {
         };
         if let Err(err) = db::users::record_sign_in(&self.db, user.id, &sign_in).await {
             tracing::warn!(%err, "could not record the sign-in on the user");
+        }
+        if self.hasher.needs_rehash(&user.password_hash) {
+            self.rehash(&user, &password).await;
         }
         self.audit(AuditKind::SignIn, client.event(Some(user.id), None, None))
             .await;
@@ -665,6 +670,27 @@ impl SessionService {
             keep: current.keep,
         };
         Ok(self.issue(session_user, &terms, now)?.0)
+    }
+
+    /// Writes the password's hash again, as the current version at the current cost, after it
+    /// verified against an older one. Best effort: the sign-in stands whatever happens here, and
+    /// the next one tries again.
+    async fn rehash(&self, user: &users::Model, password: &Password) {
+        let rehashed = match self.hasher.hash(password).await {
+            Ok(hash) => {
+                db::users::replace_password_hash(&self.db, user.id, &user.password_hash, hash)
+                    .await
+                    .map_err(|err| err.to_string())
+            }
+            Err(err) => Err(err.message),
+        };
+        match rehashed {
+            Ok(true) => tracing::info!(user_id = user.id, "password hash upgraded"),
+            Ok(false) => {}
+            Err(err) => {
+                tracing::warn!(user_id = user.id, %err, "could not upgrade a password hash")
+            }
+        }
     }
 
     /// Checks a signed-in user's password (to change it, or to confirm ending sessions), under

@@ -1,0 +1,122 @@
+//! How passwords are stored: every character counts, older hashes still verify and are upgraded
+//! at the next sign-in, a sign-in under another cost writes the hash again at the new one.
+
+use app::{
+    db,
+    domain::{Email, Name, Password, Role},
+};
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+/// The stored hash of a user, read from the database.
+async fn stored_hash(app: &TestApp, user_id: i64) -> String {
+    db::users::find_by_id(&app.state.db, user_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash
+}
+
+/// A user whose hash was written directly (as an older version of the server wrote it).
+async fn user_with_hash(app: &TestApp, password: &str, hash: String) -> TestUser {
+    let email = format!("{}@example.com", unique("pw").to_lowercase());
+    let user = db::users::create(
+        &app.state.db,
+        &Email::parse(&email).unwrap(),
+        &Name::parse("Şükrü Öztürk").unwrap(),
+        hash,
+        Role::Client,
+    )
+    .await
+    .unwrap();
+    TestUser {
+        id: user.id,
+        email,
+        password: password.into(),
+    }
+}
+
+#[tokio::test]
+async fn a_long_turkish_passphrase_counts_whole() {
+    let app = TestApp::spawn().await;
+    // 70 characters, 81 bytes: past bcrypt's 72.
+    let passphrase = "Çalışkan muhasebeci şubat beyannamelerini öğleden önce gönderdi, şükür";
+    assert!(passphrase.len() > 72);
+    let hash = app
+        .state
+        .sessions
+        .hasher()
+        .hash(&Password::parse(passphrase).unwrap())
+        .await
+        .unwrap();
+    let user = user_with_hash(&app, passphrase, hash).await;
+    let browser = app.client();
+    // The same first 72 bytes, another ending: refused.
+    let cut = (72..).find(|&at| passphrase.is_char_boundary(at)).unwrap();
+    let mut other = passphrase[..cut].to_owned();
+    other.push_str("XXXXXXXX");
+    let response = browser.sign_in_with(&user.email, &other).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    browser.sign_in(&user).await;
+    assert_eq!(browser.me_status().await, StatusCode::OK);
+    // Over 128 characters: 400 naming the field, before any work.
+    let (status, body) = browser
+        .call(
+            "/api/auth/sign_in",
+            serde_json::json!({"email": user.email, "password": "x".repeat(129)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "password", "{body}");
+}
+
+#[tokio::test]
+async fn an_older_hash_verifies_and_is_upgraded_at_the_next_sign_in() {
+    let app = TestApp::spawn().await;
+    let legacy = bcrypt::hash(PASSWORD, 4).unwrap();
+    let user = user_with_hash(&app, PASSWORD, legacy.clone()).await;
+    let before = db::users::find_by_id(&app.state.db, user.id)
+        .await
+        .unwrap()
+        .unwrap();
+
+    let browser = app.client();
+    let wrong = browser.sign_in_with(&user.email, "not-the-password").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        stored_hash(&app, user.id).await,
+        legacy,
+        "a failure changes nothing"
+    );
+
+    browser.sign_in(&user).await;
+    let upgraded = stored_hash(&app, user.id).await;
+    assert!(upgraded.starts_with("$smmm2$"), "{upgraded}");
+    // The same password: not a password change, and the session just started stays.
+    let after = db::users::find_by_id(&app.state.db, user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.password_changed_at, before.password_changed_at);
+    assert_eq!(after.version, before.version);
+    assert_eq!(browser.me_status().await, StatusCode::OK);
+    // It verifies from now on, once upgraded.
+    app.client().sign_in(&user).await;
+    assert_eq!(stored_hash(&app, user.id).await, upgraded);
+}
+
+#[tokio::test]
+async fn a_new_bcrypt_cost_is_applied_at_the_next_sign_in() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Client).await;
+    let at_4 = stored_hash(&app, user.id).await;
+    assert!(at_4.starts_with("$smmm2$$2b$04$"), "{at_4}");
+    // The same database, the cost raised.
+    let raised = app.instance_with(&[("BCRYPT_COST", "5")]).await;
+    raised.client().sign_in(&user).await;
+    let at_5 = stored_hash(&app, user.id).await;
+    assert!(at_5.starts_with("$smmm2$$2b$05$"), "{at_5}");
+    // Both instances still take the password.
+    app.client().sign_in(&user).await;
+}
