@@ -12,10 +12,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use app::{
-    db::entities::auth_events,
-    domain::{Email, Name, Role},
-};
+use app::{db::entities::auth_events, domain::Role};
 use reqwest::{Client, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
@@ -121,22 +118,8 @@ impl Fleet {
     }
 
     async fn create_user(&self) -> TestUser {
-        let email = format!("{}@example.com", unique("fleet"));
         let hash = bcrypt::hash(PASSWORD, 4).unwrap();
-        let user = app::db::users::create(
-            &self.db().await,
-            &Email::parse(&email).unwrap(),
-            &Name::parse("Fleet User").unwrap(),
-            hash,
-            Role::Client,
-        )
-        .await
-        .unwrap();
-        TestUser {
-            id: user.id,
-            email,
-            password: PASSWORD.into(),
-        }
+        insert_user(&self.db().await, Role::Client, PASSWORD, hash).await
     }
 }
 

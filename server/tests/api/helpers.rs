@@ -175,7 +175,6 @@ impl TestApp {
     }
 
     pub async fn create_user(&self, role: Role) -> TestUser {
-        let email = format!("{}@example.com", unique(role.as_str()).to_lowercase());
         let hash = self
             .state
             .sessions
@@ -183,20 +182,7 @@ impl TestApp {
             .hash(&Password::parse(PASSWORD).unwrap())
             .await
             .unwrap();
-        let user = db::users::create(
-            &self.state.db,
-            &Email::parse(&email).unwrap(),
-            &Name::parse("Test Person").unwrap(),
-            hash,
-            role,
-        )
-        .await
-        .unwrap();
-        TestUser {
-            id: user.id,
-            email,
-            password: PASSWORD.into(),
-        }
+        insert_user(&self.state.db, role, PASSWORD, hash).await
     }
 
     /// POSTs `path` with no body and exactly this session cookie, from a client with no jar.
@@ -391,6 +377,31 @@ impl TestApp {
             builder = builder.env("DATABASE_SCHEMA", schema);
         }
         builder.spawn().await
+    }
+}
+
+/// A new user of `role` whose password is `password`, stored as `hash` (made by whatever the
+/// test needs: the server's hasher, or bcrypt alone as an older server did).
+pub async fn insert_user(
+    db: &sea_orm::DatabaseConnection,
+    role: Role,
+    password: &str,
+    hash: String,
+) -> TestUser {
+    let email = format!("{}@example.com", unique(role.as_str()).to_lowercase());
+    let user = db::users::create(
+        db,
+        &Email::parse(&email).unwrap(),
+        &Name::parse("Test Person").unwrap(),
+        hash,
+        role,
+    )
+    .await
+    .unwrap();
+    TestUser {
+        id: user.id,
+        email,
+        password: password.into(),
     }
 }
 

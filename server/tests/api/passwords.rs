@@ -3,7 +3,7 @@
 
 use app::{
     db,
-    domain::{Email, Name, Password, Role},
+    domain::{Password, Role},
 };
 use reqwest::StatusCode;
 
@@ -18,23 +18,9 @@ async fn stored_hash(app: &TestApp, user_id: i64) -> String {
         .password_hash
 }
 
-/// A user whose hash was written directly (as an older version of the server wrote it).
+/// A client whose hash was written directly (as an older version of the server wrote it).
 async fn user_with_hash(app: &TestApp, password: &str, hash: String) -> TestUser {
-    let email = format!("{}@example.com", unique("pw").to_lowercase());
-    let user = db::users::create(
-        &app.state.db,
-        &Email::parse(&email).unwrap(),
-        &Name::parse("Şükrü Öztürk").unwrap(),
-        hash,
-        Role::Client,
-    )
-    .await
-    .unwrap();
-    TestUser {
-        id: user.id,
-        email,
-        password: password.into(),
-    }
+    insert_user(&app.state.db, Role::Client, password, hash).await
 }
 
 #[tokio::test]
