@@ -114,8 +114,7 @@ impl Service<Request> for Connection {
             user: SignedInUser::default(),
             started: Instant::now(),
         };
-        let api_call = seen.uri.path().starts_with("/api/");
-        if api_call {
+        if request_log::is_api(seen.uri.path()) {
             let edge = &self.edge;
             if let Some(refused) = csrf::refusal(&edge.allowed, &request, seen.id.as_str()) {
                 return Either::Left(ready(Ok(edge.finish(seen, refused, None))));
@@ -192,7 +191,7 @@ impl Edge {
         mut response: Response,
         api_route: Option<&'static str>,
     ) -> Response {
-        let api_call = seen.uri.path().starts_with("/api/");
+        let api_call = request_log::is_api(seen.uri.path());
         if api_call {
             response
                 .headers_mut()

@@ -9,9 +9,9 @@
 //!   our signature, or revoked): the same 401 as `guard::auth`, the dead cookie cleared.
 //!
 //! Both run in `http::edge`, before routing, so neither pays for the router or the layers below
-//! it (compression, the body limit, the time limit). The contract does not change: the browser still
-//! calls `get_session` as a server function, and the integration tests drive both paths as
-//! before.
+//! it (compression, the body limit, the time limit). The contract does not change: the browser
+//! still calls `get_session` as a server function, and the integration tests drive both paths
+//! as before.
 
 use app::{
     error::ApiError,

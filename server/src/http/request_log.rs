@@ -4,9 +4,9 @@
 //! (`TRUSTED_PROXY_HOPS` ≥ 1) and it sent a sane one, or a new random one; it is returned in the
 //! response's `X-Request-Id` and carried by every log line written while the request runs (the
 //! `request` span). It is kept only as that header value: a refused call, the most frequent
-//! answer, would otherwise pay for a string and a copy it never needs. The access line (info): request id, method, route (see `route`), path,
-//! status, latency, and the user id when the session layer read a live session. Never a cookie, a
-//! token, a query string or a body.
+//! answer, would otherwise pay for a string and a copy it never needs. The access line (info):
+//! request id, method, route (see `route`), path, status, latency, and the user id when the
+//! session layer read a live session. Never a cookie, a token, a query string or a body.
 
 use std::{cell::RefCell, collections::HashMap, time::Instant};
 
@@ -51,6 +51,12 @@ pub fn span(id: &RequestId) -> tracing::Span {
         request_id = id.as_str(),
         user_id = tracing::field::Empty
     )
+}
+
+/// Whether a path is the API's (`/api/…`): never cached, the API's security headers, counted by
+/// its route.
+pub fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
 }
 
 /// What the access line says of a request, gathered before it runs.
@@ -113,7 +119,7 @@ fn route(path: &str, api_route: Option<&'static str>) -> &'static str {
         (None, health::LIVEZ) => health::LIVEZ,
         (None, health::READYZ) => health::READYZ,
         (None, health::HEALTHZ) => health::HEALTHZ,
-        (None, path) if path.starts_with("/api/") => "/api/(other)",
+        (None, path) if is_api(path) => "/api/(other)",
         (None, _) => "(static)",
     }
 }

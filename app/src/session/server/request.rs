@@ -14,8 +14,8 @@ use http::{HeaderMap, header::USER_AGENT, request::Parts};
 use crate::{db::audit::Event, domain::Email};
 
 /// Whom a request turned out to be for: put in the request's extensions by the server's edge
-/// middleware, set where the session layer reads a live session, and read back for the access line
-/// (which is written after the answer, outside the request's span).
+/// (`http::edge`), set where the session layer reads a live session, and read back for the access
+/// line (which is written after the answer, outside the request's span).
 #[derive(Debug, Clone, Default)]
 pub struct SignedInUser(Arc<AtomicI64>);
 
