@@ -175,14 +175,19 @@ impl TestApp {
     }
 
     pub async fn create_user(&self, role: Role) -> TestUser {
+        self.create_user_with_password(role, PASSWORD).await
+    }
+
+    /// A new user of `role` whose password, hashed as the server hashes it, is `password`.
+    pub async fn create_user_with_password(&self, role: Role, password: &str) -> TestUser {
         let hash = self
             .state
             .sessions
             .hasher()
-            .hash(&Password::parse(PASSWORD).unwrap())
+            .hash(&Password::parse(password).unwrap())
             .await
             .unwrap();
-        insert_user(&self.state.db, role, PASSWORD, hash).await
+        insert_user(&self.state.db, role, password, hash).await
     }
 
     /// POSTs `path` with no body and exactly this session cookie, from a client with no jar.

@@ -1,21 +1,22 @@
 //! How passwords are stored: every character counts, older hashes still verify and are upgraded
 //! at the next sign-in, a sign-in under another cost writes the hash again at the new one.
 
-use app::{
-    db,
-    domain::{Password, Role},
-};
+use app::{db, domain::Role};
 use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-/// The stored hash of a user, read from the database.
-async fn stored_hash(app: &TestApp, user_id: i64) -> String {
+/// A user's row as stored.
+async fn stored(app: &TestApp, user_id: i64) -> db::entities::users::Model {
     db::users::find_by_id(&app.state.db, user_id)
         .await
         .unwrap()
         .unwrap()
-        .password_hash
+}
+
+/// A user's password hash as stored.
+async fn stored_hash(app: &TestApp, user_id: i64) -> String {
+    stored(app, user_id).await.password_hash
 }
 
 /// A client whose hash was written directly (as an older version of the server wrote it).
@@ -29,14 +30,9 @@ async fn a_long_turkish_passphrase_counts_whole() {
     // 70 characters, 81 bytes: past bcrypt's 72.
     let passphrase = "Çalışkan muhasebeci şubat beyannamelerini öğleden önce gönderdi, şükür";
     assert!(passphrase.len() > 72);
-    let hash = app
-        .state
-        .sessions
-        .hasher()
-        .hash(&Password::parse(passphrase).unwrap())
-        .await
-        .unwrap();
-    let user = user_with_hash(&app, passphrase, hash).await;
+    let user = app
+        .create_user_with_password(Role::Client, passphrase)
+        .await;
     let browser = app.client();
     // The same first 72 bytes, another ending: refused.
     let cut = (72..).find(|&at| passphrase.is_char_boundary(at)).unwrap();
@@ -62,10 +58,7 @@ async fn an_older_hash_verifies_and_is_upgraded_at_the_next_sign_in() {
     let app = TestApp::spawn().await;
     let legacy = bcrypt::hash(PASSWORD, 4).unwrap();
     let user = user_with_hash(&app, PASSWORD, legacy.clone()).await;
-    let before = db::users::find_by_id(&app.state.db, user.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let before = stored(&app, user.id).await;
 
     let browser = app.client();
     let wrong = browser.sign_in_with(&user.email, "not-the-password").await;
@@ -80,10 +73,7 @@ async fn an_older_hash_verifies_and_is_upgraded_at_the_next_sign_in() {
     let upgraded = stored_hash(&app, user.id).await;
     assert!(upgraded.starts_with("$smmm2$"), "{upgraded}");
     // The same password: not a password change, and the session just started stays.
-    let after = db::users::find_by_id(&app.state.db, user.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let after = stored(&app, user.id).await;
     assert_eq!(after.password_changed_at, before.password_changed_at);
     assert_eq!(after.version, before.version);
     assert_eq!(browser.me_status().await, StatusCode::OK);
