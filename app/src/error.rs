@@ -29,6 +29,8 @@ pub enum ErrorCode {
     CrossSite,
     /// The sign-in is too old for this action: confirm with the password (403).
     ReauthRequired,
+    /// This session is limited to choosing a new password until that is done (403).
+    PasswordChangeRequired,
     /// The thing asked for does not exist, or is not yours (404).
     NotFound,
     /// The change conflicts with the current state (409).
@@ -49,7 +51,10 @@ impl ErrorCode {
         match self {
             Self::InvalidInput => 400,
             Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::CrossSite | Self::ReauthRequired => 403,
+            Self::Forbidden
+            | Self::CrossSite
+            | Self::ReauthRequired
+            | Self::PasswordChangeRequired => 403,
             Self::NotFound => 404,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
@@ -117,6 +122,16 @@ impl ApiError {
                 ErrorCode::ReauthRequired,
                 "For your security, enter your password to confirm.",
             )
+        }
+    }
+
+    /// A call this session may not make until `requirement` is done.
+    pub fn required_first(requirement: crate::session::Requirement) -> Self {
+        match requirement {
+            crate::session::Requirement::PasswordChange => Self::new(
+                ErrorCode::PasswordChangeRequired,
+                "Choose a new password first: your current one no longer meets the rules.",
+            ),
         }
     }
 

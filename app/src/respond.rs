@@ -4,7 +4,10 @@
 use crate::{
     domain::Role,
     error::ApiError,
-    session::server::guard::{self, Caller},
+    session::{
+        Requirement,
+        server::guard::{self, Caller},
+    },
     state::AppState,
 };
 
@@ -14,6 +17,17 @@ pub async fn signed_in<T>(
 ) -> Result<T, ApiError> {
     let state = AppState::current()?;
     let caller = guard::caller(&state, None).await?;
+    work(state, caller).await
+}
+
+/// `work` runs for the signed-in caller whose session is full or limited to `step`: the calls
+/// that do that step (a password change, say).
+pub async fn signed_in_for_step<T>(
+    step: Requirement,
+    work: impl AsyncFnOnce(AppState, Caller) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let state = AppState::current()?;
+    let caller = guard::caller_for_step(&state, step).await?;
     work(state, caller).await
 }
 

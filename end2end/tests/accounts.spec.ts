@@ -130,3 +130,37 @@ test("an admin creates a client, who then signs in", async ({ page, browser }) =
   await expect(client.getByTestId("welcome")).toHaveText("Welcome, Yeni Müşteri");
   await context.close();
 });
+
+test("a client whose password the office generated must choose one of their own before the portal opens", async ({ page, request }) => {
+  const signedIn = await request.post("/api/auth/sign_in", { data: { email: ADMIN.email, password: ADMIN.password } });
+  expect(signedIn.status()).toBe(200);
+  const email = `e2e-generated-${Date.now()}@example.com`;
+  const created = await request.post("/api/admin/create_client", { data: { name: "E2E Generated", email, password: null } });
+  expect(created.status()).toBe(200);
+  const generated = (await created.json()).generated_password as string;
+
+  await signIn(page, { email, password: generated });
+  const step = page.getByTestId("required-password-change");
+  await expect(step.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
+  await expect(page.getByTestId("welcome")).toHaveCount(0);
+  // Every address of the area shows the step; the server refuses the rest on its own.
+  await page.goto("/client/profile");
+  await expect(step).toBeVisible();
+  await expect(page.getByTestId("profile-email")).toHaveCount(0);
+  const refused = await page.evaluate(async () => (await fetch("/api/me", { method: "POST" })).status);
+  expect(refused).toBe(403);
+  await screenshot(page, "required-password-change");
+
+  await page.getByLabel("Current password").fill(generated);
+  await page.getByLabel("New password", { exact: true }).fill("kisa-sifre");
+  await page.getByLabel("New password again").fill("kisa-sifre");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.locator("#new_password-error")).toContainText("at least 12 characters");
+  await page.getByLabel("New password", { exact: true }).fill("Kiz-Kulesi-Feneri-1725");
+  await page.getByLabel("New password again").fill("Kiz-Kulesi-Feneri-1725");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+  await expect(step).toHaveCount(0);
+  const allowed = await page.evaluate(async () => (await fetch("/api/me", { method: "POST" })).status);
+  expect(allowed).toBe(200);
+});

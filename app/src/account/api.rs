@@ -33,13 +33,15 @@ pub async fn update_profile(name: String) -> Result<Profile, ApiError> {
 }
 
 /// `POST /api/account/change_password` with `{"current_password": …, "new_password": …}`.
-/// Ends every other session; this device continues on a fresh session.
+/// Ends every other session; this device continues on a fresh, full session. The one call a
+/// session limited to choosing a new password may make (besides `/api/auth/*`).
 #[server(prefix = "/api/account", endpoint = "change_password", input = Json)]
 pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), ApiError> {
-    crate::respond::signed_in(async |state, caller| {
+    use crate::session::Requirement;
+    crate::respond::signed_in_for_step(Requirement::PasswordChange, async |state, caller| {
         let started =
             own::change_password(&state, &caller, &current_password, &new_password).await?;
         set_cookie(&started.set_cookie);

@@ -4,7 +4,7 @@ use leptos_router::{
     hooks::{use_location, use_navigate},
 };
 
-use super::Skeleton;
+use super::{RequiredStep, Skeleton};
 use crate::{
     domain::Role,
     session::{SessionStatus, redirect::sign_in_url, use_session},
@@ -13,7 +13,8 @@ use crate::{
 /// Renders `children` only for a signed-in user of `role`. A signed-out visitor goes to the
 /// sign-in page (and comes back here after), another role to its own dashboard. While the
 /// session is loading, or a redirect is under way, a skeleton: protected content never renders
-/// for someone who may not see it.
+/// for someone who may not see it. A session limited to one step (a password change) shows that
+/// step in place of the area, whatever the address.
 #[component]
 pub fn RoleGate(role: Role, children: ChildrenFn) -> impl IntoView {
     let session = use_session();
@@ -23,6 +24,7 @@ pub fn RoleGate(role: Role, children: ChildrenFn) -> impl IntoView {
     let allowed = Memo::new(move |_| {
         status.with(|s| matches!(s, SessionStatus::Authenticated(s) if s.user.role == role))
     });
+    let required = Memo::new(move |_| status.with(|s| s.session().and_then(|s| s.required)));
 
     Effect::new(move |_| {
         let replace = NavigateOptions {
@@ -50,11 +52,9 @@ pub fn RoleGate(role: Role, children: ChildrenFn) -> impl IntoView {
         }
     });
 
-    move || {
-        if allowed.get() {
-            children().into_any()
-        } else {
-            view! { <Skeleton /> }.into_any()
-        }
+    move || match (allowed.get(), required.get()) {
+        (true, Some(step)) => view! { <RequiredStep step /> }.into_any(),
+        (true, None) => children().into_any(),
+        (false, _) => view! { <Skeleton /> }.into_any(),
     }
 }

@@ -8,6 +8,8 @@ mod gate;
 mod layout;
 mod navbar;
 mod pager;
+mod password_form;
+mod required_step;
 mod session_timeouts;
 mod skeleton;
 
@@ -19,5 +21,7 @@ pub use gate::RoleGate;
 pub use layout::AreaLayout;
 pub use navbar::{NavBar, NavLink};
 pub use pager::{CursorPager, Pager};
+pub use password_form::PasswordForm;
+pub use required_step::RequiredStep;
 pub use session_timeouts::SessionTimeouts;
 pub use skeleton::Skeleton;

@@ -116,6 +116,19 @@ pub async fn create(
     password_hash: String,
     role: Role,
 ) -> Result<users::Model, CreateUserError> {
+    insert(db, email, name, password_hash, role, false).await
+}
+
+/// `create`, the owner made to choose their own password at the first sign-in when
+/// `must_change_password`.
+async fn insert(
+    db: &impl ConnectionTrait,
+    email: &Email,
+    name: &Name,
+    password_hash: String,
+    role: Role,
+    must_change_password: bool,
+) -> Result<users::Model, CreateUserError> {
     if find_by_email(db, email).await?.is_some() {
         return Err(CreateUserError::DuplicateEmail);
     }
@@ -131,6 +144,7 @@ pub async fn create(
         password_changed_at: Set(now),
         version: Set(0),
         search_text: Set(search_text(name.as_ref(), email.as_ref())),
+        must_change_password: Set(must_change_password),
         ..Default::default()
     }
     .insert(db)
@@ -199,20 +213,35 @@ impl From<DbErr> for AdminCreateError {
     }
 }
 
+/// A user an admin creates: who, and whether the admin's choice of password is only a first one.
+pub struct NewUser<'a> {
+    pub email: &'a Email,
+    pub name: &'a Name,
+    pub password_hash: String,
+    pub role: Role,
+    /// The owner chooses their own password at the first sign-in.
+    pub must_change_password: bool,
+}
+
 /// Creates a user on an admin's behalf (see `check_actor`).
 pub async fn create_by_admin(
     db: &DatabaseConnection,
     actor: Actor<'_>,
-    email: &Email,
-    name: &Name,
-    password_hash: String,
-    role: Role,
+    new: NewUser<'_>,
 ) -> Result<users::Model, AdminCreateError> {
     let txn = db.begin().await?;
     if !check_actor(&txn, actor).await? {
         return Err(AdminCreateError::ActorGone);
     }
-    let user = create(&txn, email, name, password_hash, role).await?;
+    let user = insert(
+        &txn,
+        new.email,
+        new.name,
+        new.password_hash,
+        new.role,
+        new.must_change_password,
+    )
+    .await?;
     txn.commit().await?;
     Ok(user)
 }

@@ -13,7 +13,7 @@ pub const EMAIL_MAX_LEN: usize = 254;
 /// password, never bcrypt's first 72 bytes of it (`session::server::password`).
 pub const PASSWORD_MAX_CHARS: usize = 128;
 /// Shortest password a new account or a password change may set.
-pub const PASSWORD_MIN_CHARS: usize = 10;
+pub const PASSWORD_MIN_CHARS: usize = 12;
 /// Longest display name.
 pub const NAME_MAX_CHARS: usize = 100;
 

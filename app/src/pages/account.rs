@@ -5,13 +5,10 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     account::{
         DeviceSession,
-        api::{
-            change_password, end_my_other_sessions, end_my_session, my_profile, my_sessions,
-            update_profile,
-        },
+        api::{end_my_other_sessions, end_my_session, my_profile, my_sessions, update_profile},
     },
-    components::{Answer, ConfirmButton, DeviceSessionRow, FieldError, FormErrors},
-    domain::{Name, Password},
+    components::{Answer, ConfirmButton, DeviceSessionRow, FieldError, FormErrors, PasswordForm},
+    domain::Name,
     error::{ApiError, ErrorCode},
     format::local_time,
     session::use_session,
@@ -38,7 +35,10 @@ pub fn ProfilePage() -> impl IntoView {
                 </dl>
             </section>
             <NameForm name=p.name />
-            <PasswordForm />
+            <PasswordForm
+                heading="Password"
+                note="Changing it signs you out everywhere else."
+            />
         </Answer>
     }
 }
@@ -105,120 +105,6 @@ fn NameForm(name: String) -> impl IntoView {
             </form>
         </section>
     }
-}
-
-#[component]
-fn PasswordForm() -> impl IntoView {
-    let session = use_session();
-    let current = RwSignal::new(String::new());
-    let new = RwSignal::new(String::new());
-    let repeat = RwSignal::new(String::new());
-    let errors = FormErrors::new(&["current_password", "new_password", "repeat_password"]);
-    let done = RwSignal::new(false);
-    let pending = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        done.set(false);
-        let mut found = Vec::new();
-        if current.get_untracked().is_empty() {
-            found.push(ApiError::invalid(
-                "current_password",
-                "Enter your current password.",
-            ));
-        }
-        if let Err(e) = Password::parse_new(&new.get_untracked(), None) {
-            found.push(ApiError::invalid("new_password", e.message));
-        } else if new.get_untracked() != repeat.get_untracked() {
-            found.push(ApiError::invalid(
-                "repeat_password",
-                "The two new passwords differ.",
-            ));
-        }
-        errors.set(found);
-        if !errors.is_empty_untracked() {
-            return;
-        }
-        pending.set(true);
-        spawn_local(async move {
-            match session
-                .call_replacing(change_password(
-                    current.get_untracked(),
-                    new.get_untracked(),
-                ))
-                .await
-            {
-                Ok(()) => {
-                    for field in [current, new, repeat] {
-                        field.set(String::new());
-                    }
-                    done.set(true);
-                    session.update();
-                }
-                Err(e) => errors.set([placed(e)]),
-            }
-            pending.set(false);
-        });
-    };
-    let input = move |id: &'static str,
-                      label: &'static str,
-                      value: RwSignal<String>,
-                      autocomplete: &'static str| {
-        let described = format!("{id}-error");
-        view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                <input
-                    id=id
-                    type="password"
-                    autocomplete=autocomplete
-                    prop:value=value
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                    aria-invalid=move || errors.has(id).to_string()
-                    aria-describedby=described.clone()
-                />
-                <FieldError errors field=id id=described />
-            </div>
-        }
-    };
-    view! {
-        <section class="card">
-            <h2>"Password"</h2>
-            <p class="muted">"Changing it signs you out everywhere else."</p>
-            <form on:submit=submit novalidate=true>
-                {input("current_password", "Current password", current, "current-password")}
-                {input("new_password", "New password", new, "new-password")}
-                {input("repeat_password", "New password again", repeat, "new-password")}
-                <p class="form-message" role="status" aria-live="polite">
-                    {move || errors.form_message()}
-                </p>
-                <div class="form-actions">
-                    <button class="button" type="submit" disabled=pending>
-                        "Change password"
-                    </button>
-                    <span
-                        class="form-ok"
-                        role="status"
-                        aria-live="polite"
-                        data-testid="password-changed"
-                    >
-                        {move || {
-                            done.get()
-                                .then_some("Password changed. Your other sessions have ended.")
-                        }}
-                    </span>
-                </div>
-            </form>
-        </section>
-    }
-}
-
-/// Where the server's error shows in the password form: its `password` is the new one.
-fn placed(error: ApiError) -> ApiError {
-    let field = match error.field.as_deref() {
-        Some("password") => Some("new_password".to_owned()),
-        _ => error.field.clone(),
-    };
-    ApiError { field, ..error }
 }
 
 /// `/{admin,client}/sessions`: every device signed in to this account.

@@ -250,6 +250,13 @@ impl SessionContext {
                 std::time::Duration::ZERO,
             );
         }
+        // The session is limited to a step this tab does not know of yet: learn it, so the
+        // gate shows that step.
+        if let Err(error) = &result
+            && error.error == ErrorCode::PasswordChangeRequired
+        {
+            self.refresh();
+        }
         result
     }
 

@@ -19,4 +19,4 @@ pub mod tabs;
 
 #[cfg(feature = "csr")]
 pub use client::{Deadlines, SessionContext, SessionProvider, SignedOutReason, use_session};
-pub use model::{LiveSession, Session, SessionClock, SessionStatus, SessionUser};
+pub use model::{LiveSession, Requirement, Session, SessionClock, SessionStatus, SessionUser};

@@ -20,6 +20,36 @@ pub struct Session {
     /// The absolute end of this session (RFC 3339, UTC); it may end earlier (idle timeout,
     /// sign-out, revocation).
     pub expires: String,
+    /// The one thing the person must do before anything else, when there is one: the server
+    /// refuses every other call of this session (403 with the requirement's code), and the
+    /// app shows only that step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<Requirement>,
+}
+
+/// A step a session is limited to until it is done. Done, it gives way to a full session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// Choose a new password: the current one is shorter than today's minimum, or an admin
+    /// generated it.
+    PasswordChange,
+}
+
+impl Requirement {
+    /// As stored in `sessions.required_action` (and as JSON).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::PasswordChange => "password_change",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Self> {
+        match stored {
+            "password_change" => Some(Self::PasswordChange),
+            _ => None,
+        }
+    }
 }
 
 /// A session as the auth endpoints answer it: the session, and its clock. Flattened into one

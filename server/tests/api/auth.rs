@@ -404,6 +404,7 @@ async fn revoking_many_sessions_at_once_reaches_every_instance() {
             revoked_reason: Set(None),
             user_agent: Set(None),
             client_addr: Set(None),
+            required_action: Set(None),
         }
         .insert(&first.state.db)
         .await

@@ -106,7 +106,7 @@ fn create_user_checks_everything_and_refuses_duplicates() {
     assert!(!ok && out.contains("already exists"), "{out}");
     let (ok, out) = create("not-an-email", "Ankara-Mali-2026");
     assert!(!ok && out.contains("--email"), "{out}");
-    let (ok, out) = create("weak@example.com", "password123");
+    let (ok, out) = create("weak@example.com", "password1234");
     assert!(!ok && out.contains("too common"), "{out}");
     let (ok, out) = create("long@example.com", &"é".repeat(129));
     assert!(!ok && out.contains("128 characters"), "{out}");

@@ -17,5 +17,6 @@ mod limits;
 mod metrics;
 mod outage;
 mod passwords;
+mod required;
 mod retention;
 mod tokens;

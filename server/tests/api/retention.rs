@@ -46,6 +46,7 @@ async fn session_row(
         revoked_reason: Set(revoked.map(|_| "signed out".to_owned())),
         user_agent: Set(None),
         client_addr: Set(None),
+        required_action: Set(None),
     }
     .insert(&app.state.db)
     .await

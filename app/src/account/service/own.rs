@@ -60,7 +60,8 @@ pub async fn update_name(
 }
 
 /// The caller changes their password: every session of theirs ends, and this device continues
-/// on the fresh session returned (whose cookie the response sets).
+/// on the fresh session returned (whose cookie the response sets), a full one even when the
+/// caller's was limited to this change.
 pub async fn change_password(
     state: &AppState,
     caller: &Caller,
@@ -100,6 +101,7 @@ pub async fn change_password(
         vec![
             (users::Column::PasswordHash, Expr::value(hash)),
             (users::Column::PasswordChangedAt, Expr::value(Utc::now())),
+            (users::Column::MustChangePassword, Expr::value(false)),
         ],
     )
     .await?;
@@ -112,7 +114,7 @@ pub async fn change_password(
         .await?;
     let started = state
         .sessions
-        .start_session(&user, &caller.client, caller.session.keep)
+        .start_session(&user, &caller.client, caller.session.keep, None)
         .await?;
     record(state, caller, AuditKind::PasswordChanged, user.id, None).await;
     Ok(started)

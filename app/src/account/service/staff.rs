@@ -53,8 +53,16 @@ pub async fn create_client(
         }
     };
     let hash = state.sessions.hasher().hash(&password).await?;
-    let actor = admin.actor();
-    let created = db::users::create_by_admin(&state.db, actor, &email, &name, hash, Role::Client);
+    // A generated password is only a first one: its owner chooses their own at the first
+    // sign-in (a session limited to that until it is done).
+    let new = db::users::NewUser {
+        email: &email,
+        name: &name,
+        password_hash: hash,
+        role: Role::Client,
+        must_change_password: generated.is_some(),
+    };
+    let created = db::users::create_by_admin(&state.db, admin.actor(), new);
     let user = match created.await {
         Ok(user) => user,
         Err(AdminCreateError::ActorGone) => return Err(ApiError::unauthenticated()),

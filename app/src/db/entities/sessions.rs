@@ -17,6 +17,9 @@ pub struct Model {
     pub revoked_reason: Option<String>,
     pub user_agent: Option<String>,
     pub client_addr: Option<String>,
+    /// The one action this session is limited to (`session::Requirement`), or none: a full
+    /// session.
+    pub required_action: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

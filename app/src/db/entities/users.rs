@@ -33,6 +33,9 @@ pub struct Model {
     pub previous_sign_in_at: Option<DateTimeUtc>,
     pub previous_sign_in_addr: Option<String>,
     pub previous_sign_in_agent: Option<String>,
+    /// Set when an admin created the account with a generated password: its owner chooses
+    /// their own at the next sign-in.
+    pub must_change_password: bool,
 }
 
 impl std::fmt::Debug for Model {

@@ -10,6 +10,7 @@ mod m20261129_000004_add_user_version;
 mod m20261129_000005_add_user_search_text;
 mod m20261130_000006_create_signin_limits;
 mod m20261130_000007_keep_sign_ins_on_users;
+mod m20261130_000008_add_required_actions;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_add_user_search_text::Migration),
             Box::new(m20261130_000006_create_signin_limits::Migration),
             Box::new(m20261130_000007_keep_sign_ins_on_users::Migration),
+            Box::new(m20261130_000008_add_required_actions::Migration),
         ]
     }
 }

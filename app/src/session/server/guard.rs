@@ -10,7 +10,12 @@ use super::{
     request::{ClientInfo, SignedInUser},
     service::{CurrentSession, Reading, Resolved},
 };
-use crate::{domain::Role, error::ApiError, session::SessionUser, state::AppState};
+use crate::{
+    domain::Role,
+    error::ApiError,
+    session::{Requirement, SessionUser},
+    state::AppState,
+};
 
 /// A signed-in caller: their session, and the client they call from (for the audit log).
 #[derive(Debug, Clone)]
@@ -128,11 +133,21 @@ async fn read_session(reading: Reading) -> Result<Option<CurrentSession>, ApiErr
     }
 }
 
-/// The caller's session, or 401.
+/// The caller's full session: 401 when signed out, 403 (the requirement's code) for a session
+/// limited to a step not yet done (see `Requirement`).
 pub async fn auth() -> Result<CurrentSession, ApiError> {
-    current_session()
+    auth_allowing(None).await
+}
+
+/// The caller's session, full or limited to `step`: what the calls that do that step use.
+pub async fn auth_allowing(step: Option<Requirement>) -> Result<CurrentSession, ApiError> {
+    let current = current_session()
         .await?
-        .ok_or_else(ApiError::unauthenticated)
+        .ok_or_else(ApiError::unauthenticated)?;
+    match current.required() {
+        Some(required) if Some(required) != step => Err(ApiError::required_first(required)),
+        _ => Ok(current),
+    }
 }
 
 /// The caller's session if it has `role`: 401 when signed out, 403 for another role.
@@ -151,6 +166,15 @@ pub async fn caller(state: &AppState, role: Option<Role>) -> Result<Caller, ApiE
         Some(role) => require_role(role).await?,
         None => auth().await?,
     };
+    Ok(Caller {
+        session,
+        client: request_client(state)?,
+    })
+}
+
+/// The signed-in caller, their session full or limited to `step`, and their client.
+pub async fn caller_for_step(state: &AppState, step: Requirement) -> Result<Caller, ApiError> {
+    let session = auth_allowing(Some(step)).await?;
     Ok(Caller {
         session,
         client: request_client(state)?,

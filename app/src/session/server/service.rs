@@ -26,7 +26,7 @@ use crate::{
     },
     domain::{AuditKind, Email, Password},
     error::ApiError,
-    session::{LiveSession, Session, SessionClock, SessionUser},
+    session::{LiveSession, Requirement, Session, SessionClock, SessionUser},
 };
 
 /// A request's valid session.
@@ -47,6 +47,11 @@ pub struct CurrentSession {
 impl CurrentSession {
     pub fn user(&self) -> &SessionUser {
         &self.session.user
+    }
+
+    /// The one step this session is limited to, if any.
+    pub fn required(&self) -> Option<Requirement> {
+        self.session.required
     }
 
     /// The session a fresh token describes, with no database.
@@ -74,6 +79,7 @@ impl CurrentSession {
             session: Session {
                 user,
                 expires: db::rfc3339(terms.expires),
+                required: terms.required,
             },
             signed_in_at: terms.signed_in_at,
             idle_expires,
@@ -168,6 +174,24 @@ fn device_account(user: &users::Model) -> String {
         user.email,
         user.password_changed_at.timestamp_millis()
     )
+}
+
+/// What a sign-in with `password` must be followed by before anything else: a new password when
+/// this one is shorter than today's minimum (it was set under older rules) or an admin generated
+/// it. (Only the length is checked here, as the rule says: the other rules for a new password
+/// stay rules for setting one.)
+fn required_at_sign_in(user: &users::Model, password: &Password) -> Option<Requirement> {
+    let too_short = password.expose().chars().count() < crate::domain::input::PASSWORD_MIN_CHARS;
+    (user.must_change_password || too_short).then_some(Requirement::PasswordChange)
+}
+
+/// The requirement a session row records: `Some(None)` for a full session, `None` for a value
+/// this build cannot read (a newer build's step): such a session is refused, never widened.
+fn stored_requirement(row: &sessions::Model) -> Option<Option<Requirement>> {
+    match row.required_action.as_deref() {
+        None => Some(None),
+        Some(stored) => Requirement::parse(stored).map(Some),
+    }
 }
 
 /// A sign-in as the request brings it.
@@ -324,7 +348,10 @@ impl SessionService {
         {
             self.revoke(&old.sid, "replaced by a new sign-in").await?;
         }
-        let started = self.start_session(&user, client, keep_signed_in).await?;
+        let required = required_at_sign_in(&user, &password);
+        let started = self
+            .start_session(&user, client, keep_signed_in, required)
+            .await?;
         // A password change, deactivation or role change that ran while bcrypt was working
         // revoked the user's sessions before this one existed: look again, and end it if so.
         let now_user = db::users::find_by_id(&self.db, user.id).await?;
@@ -351,7 +378,8 @@ impl SessionService {
         if self.hasher.needs_rehash(&user.password_hash) {
             self.rehash(&user, &password).await;
         }
-        self.audit(AuditKind::SignIn, client.event(Some(user.id), None, None))
+        let detail = required.map(|_| "limited to choosing a new password");
+        self.audit(AuditKind::SignIn, client.event(Some(user.id), None, detail))
             .await;
         metrics::counter!("auth_sign_ins_total", "outcome" => "success").increment(1);
         Ok(StartedSession {
@@ -363,12 +391,13 @@ impl SessionService {
     }
 
     /// A new session row for `user` on this client, and the cookie that carries it (outliving
-    /// the browser when `keep`).
+    /// the browser when `keep`), limited to `required` when that is given.
     pub async fn start_session(
         &self,
         user: &users::Model,
         client: &ClientInfo,
         keep: bool,
+        required: Option<Requirement>,
     ) -> Result<StartedSession, ApiError> {
         let session_user = SessionUser::try_from(user)?;
         let now = Utc::now();
@@ -381,6 +410,7 @@ impl SessionService {
                 expires_at,
                 user_agent: client.user_agent.as_deref(),
                 client_addr: client.addr.as_deref(),
+                required,
             },
         )
         .await?;
@@ -389,6 +419,7 @@ impl SessionService {
             signed_in_at: now,
             expires: expires_at,
             keep,
+            required,
         };
         let (set_cookie, session) = self.issue(session_user, &terms, now)?;
         Ok(StartedSession {
@@ -458,11 +489,15 @@ impl SessionService {
         let Some((row, user)) = self.live_row(&claims, now).await? else {
             return Ok(Resolved::Invalid);
         };
+        let Some(required) = stored_requirement(&row) else {
+            return Ok(Resolved::Invalid);
+        };
         let terms = SessionTerms {
             sid: &row.id,
             signed_in_at: row.created_at,
             expires: row.expires_at,
             keep: claims.keep,
+            required,
         };
         let session_user = SessionUser {
             id: user.id,
@@ -663,11 +698,13 @@ impl SessionService {
         {
             return Err(ApiError::unauthenticated());
         }
+        let required = stored_requirement(&row).ok_or_else(ApiError::unauthenticated)?;
         let terms = SessionTerms {
             sid: &row.id,
             signed_in_at: row.created_at,
             expires: row.expires_at,
             keep: current.keep,
+            required,
         };
         Ok(self.issue(session_user, &terms, now)?.0)
     }

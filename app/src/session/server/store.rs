@@ -23,6 +23,8 @@ pub struct NewSession<'a> {
     pub expires_at: DateTime<Utc>,
     pub user_agent: Option<&'a str>,
     pub client_addr: Option<&'a str>,
+    /// The one step the session is limited to, if any.
+    pub required: Option<crate::session::Requirement>,
 }
 
 pub async fn create(
@@ -39,6 +41,7 @@ pub async fn create(
         revoked_reason: Set(None),
         user_agent: Set(new.user_agent.map(|s| crate::db::audit::truncate(s, 512))),
         client_addr: Set(new.client_addr.map(|s| crate::db::audit::truncate(s, 64))),
+        required_action: Set(new.required.map(|r| r.as_str().to_owned())),
     }
     .insert(db)
     .await

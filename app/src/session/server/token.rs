@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     domain::Role,
-    session::{Session, SessionUser},
+    session::{Requirement, Session, SessionUser},
 };
 
 /// The `typ` claim of a session token; a token minted for anything else is refused.
@@ -79,6 +79,9 @@ pub struct Claims {
     /// choice existed were all kept.
     #[serde(default = "kept")]
     pub keep: bool,
+    /// The one step the session is limited to (see `Requirement`); absent for a full session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub req: Option<Requirement>,
     pub iss: String,
     pub aud: String,
     pub typ: String,
@@ -99,6 +102,8 @@ pub struct SessionTerms<'a> {
     pub expires: DateTime<Utc>,
     /// "Keep me signed in": the cookie lives to `expires`, not just to the browser's end.
     pub keep: bool,
+    /// The one step the session is limited to, if any.
+    pub required: Option<Requirement>,
 }
 
 impl Claims {
@@ -115,6 +120,7 @@ impl Claims {
                 role: self.role,
             },
             expires: crate::db::rfc3339(DateTime::from_timestamp(self.sexp, 0)?),
+            required: self.req,
         })
     }
 }
@@ -204,6 +210,7 @@ impl TokenKeys {
             sexp: terms.expires.timestamp(),
             auth_time: terms.signed_in_at.timestamp(),
             keep: terms.keep,
+            req: terms.required,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             typ: TOKEN_TYPE.to_owned(),
@@ -256,6 +263,7 @@ mod tests {
             signed_in_at: Utc::now(),
             expires,
             keep: false,
+            required: None,
         }
     }
 

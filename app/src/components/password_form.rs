@@ -1,0 +1,124 @@
+//! The password change form, on the profile page and as the one step of a session limited to it.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{FieldError, FormErrors};
+use crate::{
+    account::api::change_password, domain::Password, error::ApiError, session::use_session,
+};
+
+/// The password change form: the current password, the new one twice. A change ends every
+/// other session; this browser continues on a fresh one (see `change_password`).
+#[component]
+pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView {
+    let session = use_session();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let errors = FormErrors::new(&["current_password", "new_password", "repeat_password"]);
+    let done = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        done.set(false);
+        let mut found = Vec::new();
+        if current.get_untracked().is_empty() {
+            found.push(ApiError::invalid(
+                "current_password",
+                "Enter your current password.",
+            ));
+        }
+        if let Err(e) = Password::parse_new(&new.get_untracked(), None) {
+            found.push(ApiError::invalid("new_password", e.message));
+        } else if new.get_untracked() != repeat.get_untracked() {
+            found.push(ApiError::invalid(
+                "repeat_password",
+                "The two new passwords differ.",
+            ));
+        }
+        errors.set(found);
+        if !errors.is_empty_untracked() {
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            match session
+                .call_replacing(change_password(
+                    current.get_untracked(),
+                    new.get_untracked(),
+                ))
+                .await
+            {
+                Ok(()) => {
+                    for field in [current, new, repeat] {
+                        field.set(String::new());
+                    }
+                    done.set(true);
+                    session.update();
+                }
+                Err(e) => errors.set([placed(e)]),
+            }
+            pending.set(false);
+        });
+    };
+    let input = move |id: &'static str,
+                      label: &'static str,
+                      value: RwSignal<String>,
+                      autocomplete: &'static str| {
+        let described = format!("{id}-error");
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    type="password"
+                    autocomplete=autocomplete
+                    prop:value=value
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-invalid=move || errors.has(id).to_string()
+                    aria-describedby=described.clone()
+                />
+                <FieldError errors field=id id=described />
+            </div>
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>{heading}</h2>
+            <p class="muted">{note}</p>
+            <form on:submit=submit novalidate=true>
+                {input("current_password", "Current password", current, "current-password")}
+                {input("new_password", "New password", new, "new-password")}
+                {input("repeat_password", "New password again", repeat, "new-password")}
+                <p class="form-message" role="status" aria-live="polite">
+                    {move || errors.form_message()}
+                </p>
+                <div class="form-actions">
+                    <button class="button" type="submit" disabled=pending>
+                        "Change password"
+                    </button>
+                    <span
+                        class="form-ok"
+                        role="status"
+                        aria-live="polite"
+                        data-testid="password-changed"
+                    >
+                        {move || {
+                            done.get()
+                                .then_some("Password changed. Your other sessions have ended.")
+                        }}
+                    </span>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Where the server's error shows in the password form: its `password` is the new one.
+fn placed(error: ApiError) -> ApiError {
+    let field = match error.field.as_deref() {
+        Some("password") => Some("new_password".to_owned()),
+        _ => error.field.clone(),
+    };
+    ApiError { field, ..error }
+}
