@@ -11,7 +11,7 @@ use std::{
 use app::{
     db::{self, users::CreateUserError},
     domain::Role,
-    domain::{Email, Name, Password},
+    domain::{Email, Name, Password, strength},
 };
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -286,6 +286,7 @@ async fn create_user(config: &Config, email: &str, name: &str, role: Role) -> Re
     let name = Name::parse(name).map_err(|e| format!("--name: {}", e.message))?;
     let raw_password = read_new_password()?;
     let password = Password::parse_new(&raw_password, Some(&email))
+        .and_then(|p| strength::check(&p, strength::Owner::of(&name, &email)).map(|()| p))
         .map_err(|e| format!("password: {}", e.message))?;
     let (state, _) = startup::open_state(config, false)
         .await

@@ -81,3 +81,30 @@ pub async fn end_my_other_sessions(password: Option<String>) -> Result<usize, Ap
     })
     .await
 }
+
+/// `POST /api/account/password_strength` with `{"password": …, "name": null, "email": null}`:
+/// how hard the password would be to guess, and what would make it harder, for the form's
+/// feedback as the person types. The name and email given (an admin creating someone's account)
+/// or else the caller's own count as words a guesser knows. Also open to a session limited to
+/// choosing a new password. Nothing is stored or logged.
+#[server(prefix = "/api/account", endpoint = "password_strength", input = Json)]
+pub async fn password_strength(
+    password: String,
+    name: Option<String>,
+    email: Option<String>,
+) -> Result<crate::domain::strength::PasswordStrength, ApiError> {
+    use crate::{
+        domain::{Password, strength},
+        session::Requirement,
+    };
+    crate::respond::signed_in_for_step(Requirement::PasswordChange, async |_, caller| {
+        let password = Password::parse(&password)?;
+        let user = caller.user();
+        let owner = strength::Owner {
+            name: Some(name.as_deref().unwrap_or(&user.name)),
+            email: Some(email.as_deref().unwrap_or(&user.email)),
+        };
+        Ok(strength::assess(password.expose(), owner))
+    })
+    .await
+}

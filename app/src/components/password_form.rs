@@ -4,8 +4,14 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::{FieldError, FormErrors};
 use crate::{
-    account::api::change_password, domain::Password, error::ApiError, session::use_session,
+    account::api::{change_password, password_strength},
+    domain::{Password, strength::PasswordStrength},
+    error::ApiError,
+    session::use_session,
 };
+
+/// How long typing must pause before the strength is asked for.
+const STRENGTH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(350);
 
 /// The password change form: the current password, the new one twice. A change ends every
 /// other session; this browser continues on a fresh one (see `change_password`).
@@ -18,6 +24,7 @@ pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView 
     let errors = FormErrors::new(&["current_password", "new_password", "repeat_password"]);
     let done = RwSignal::new(false);
     let pending = RwSignal::new(false);
+    let strength = strength_feedback(new);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         done.set(false);
@@ -89,6 +96,7 @@ pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView 
             <form on:submit=submit novalidate=true>
                 {input("current_password", "Current password", current, "current-password")}
                 {input("new_password", "New password", new, "new-password")}
+                <StrengthMeter strength />
                 {input("repeat_password", "New password again", repeat, "new-password")}
                 <p class="form-message" role="status" aria-live="polite">
                     {move || errors.form_message()}
@@ -121,4 +129,69 @@ fn placed(error: ApiError) -> ApiError {
         _ => error.field.clone(),
     };
     ApiError { field, ..error }
+}
+
+/// The server's estimate of `password` (zxcvbn stays out of the browser), asked for once the
+/// typing pauses, and only for a password the local rules already accept; `None` otherwise.
+fn strength_feedback(password: RwSignal<String>) -> RwSignal<Option<PasswordStrength>> {
+    let strength = RwSignal::new(None);
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let typed = password.get();
+        strength.set(None);
+        if let Some(handle) = timer.get_value() {
+            handle.clear();
+        }
+        if Password::parse_new(&typed, None).is_err() {
+            return;
+        }
+        let ask = move || {
+            spawn_local(async move {
+                let answer = password_strength(typed.clone(), None, None).await;
+                // Only if it is still what the field holds: answers can cross.
+                if let Ok(answer) = answer
+                    && password.get_untracked() == typed
+                {
+                    strength.set(Some(answer));
+                }
+            });
+        };
+        timer.set_value(set_timeout_with_handle(ask, STRENGTH_DEBOUNCE).ok());
+    });
+    strength
+}
+
+/// The estimate as a meter and a sentence.
+#[component]
+fn StrengthMeter(strength: RwSignal<Option<PasswordStrength>>) -> impl IntoView {
+    move || {
+        strength.get().map(|s| {
+            let label = match s.score {
+                0 | 1 => "Very easy to guess",
+                2 => "Easy to guess",
+                3 => "Hard to guess",
+                _ => "Very hard to guess",
+            };
+            let advice = s
+                .warning
+                .iter()
+                .chain(s.suggestions.first())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
+            view! {
+                <div
+                    class="strength"
+                    data-testid="password-strength"
+                    data-acceptable=s.acceptable.to_string()
+                    role="status"
+                    aria-live="polite"
+                >
+                    <meter min="0" max="4" low="2.5" high="3.5" optimum="4" value=s.score></meter>
+                    <span class="strength-label">{label}</span>
+                    {(!advice.is_empty()).then(|| view! { <span class="muted">{advice}</span> })}
+                </div>
+            }
+        })
+    }
 }

@@ -5,6 +5,7 @@
 pub mod audit_kind;
 pub mod input;
 pub mod role;
+pub mod strength;
 
 pub use audit_kind::AuditKind;
 pub use input::{Email, Name, Password};

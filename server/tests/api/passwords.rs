@@ -96,3 +96,83 @@ async fn a_new_bcrypt_cost_is_applied_at_the_next_sign_in() {
     // Both instances still take the password.
     app.client().sign_in(&user).await;
 }
+
+#[tokio::test]
+async fn a_new_password_must_be_hard_to_guess_and_the_form_can_ask_how_hard_as_it_is_typed() {
+    use serde_json::json;
+    let app = TestApp::spawn().await;
+    let browser = app.signed_in_as(Role::Client).await;
+    let strength = |password: &str| json!({"password": password, "name": null, "email": null});
+
+    let (status, weak) = browser
+        .call("/api/account/password_strength", strength("P@ssw0rd2026"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{weak}");
+    assert_eq!(weak["acceptable"], false, "{weak}");
+    assert!(weak["score"].as_u64().unwrap() < 3, "{weak}");
+    assert!(weak["warning"].is_string(), "{weak}");
+    let (_, strong) = browser
+        .call(
+            "/api/account/password_strength",
+            strength("Uskudar-Vapuru-1926"),
+        )
+        .await;
+    assert_eq!(strong["acceptable"], true, "{strong}");
+    // Someone else's name counts when given (an admin creating their account).
+    let (_, named) = browser
+        .call(
+            "/api/account/password_strength",
+            json!({"password": "haticekubrasahin", "name": "Hatice Kübra Şahin", "email": "hatice@example.com"}),
+        )
+        .await;
+    let (_, unnamed) = browser
+        .call(
+            "/api/account/password_strength",
+            strength("haticekubrasahin"),
+        )
+        .await;
+    assert_eq!(named["acceptable"], false, "{named}");
+    assert_eq!(unnamed["acceptable"], true, "{unnamed}");
+    let (status, body) = browser
+        .call("/api/account/password_strength", strength(&"x".repeat(129)))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "password");
+    let (status, _) = app
+        .client()
+        .call(
+            "/api/account/password_strength",
+            strength("Uskudar-Vapuru-1926"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // What the estimate calls weak, the change refuses, naming the field.
+    let (status, body) = browser
+        .call(
+            "/api/account/change_password",
+            json!({"current_password": PASSWORD, "new_password": "P@ssw0rd2026"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "new_password");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("too easy to guess"),
+        "{body}"
+    );
+    assert_eq!(browser.me_status().await, StatusCode::OK, "nothing changed");
+
+    // And so does an admin's typed password for a new client.
+    let admin = app.signed_in_as(Role::Admin).await;
+    let (status, body) = admin
+        .call(
+            "/api/admin/create_client",
+            json!({"name": "Zeynep Kaya", "email": "zeynep@example.com", "password": "zeynepkaya12"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["field"], "password");
+}

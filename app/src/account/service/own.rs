@@ -8,7 +8,7 @@ use super::{load_user, record};
 use crate::{
     account::model::Profile,
     db::{self, entities::users},
-    domain::{AuditKind, Email, Name, Password},
+    domain::{AuditKind, Email, Name, Password, strength},
     error::ApiError,
     session::server::{guard::Caller, service::StartedSession, service::to_chrono},
     state::AppState,
@@ -84,10 +84,16 @@ pub async fn change_password(
         ));
     }
     let email = Email::parse(&user.email)?;
-    let new = Password::parse_new(new_password, Some(&email)).map_err(|e| ApiError {
-        field: Some("new_password".into()),
-        ..e
-    })?;
+    let owner = strength::Owner {
+        name: Some(&user.name),
+        email: Some(email.as_ref()),
+    };
+    let new = Password::parse_new(new_password, Some(&email))
+        .and_then(|new| strength::check(&new, owner).map(|()| new))
+        .map_err(|e| ApiError {
+            field: Some("new_password".into()),
+            ..e
+        })?;
     if new.expose() == typed.expose() {
         return Err(ApiError::invalid(
             "new_password",

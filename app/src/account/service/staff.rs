@@ -11,7 +11,7 @@ use crate::{
         self, audit,
         users::{AdminCreateError, ChangeError, CreateUserError, UserChange},
     },
-    domain::{AuditKind, Email, Name, Password, Role},
+    domain::{AuditKind, Email, Name, Password, Role, strength},
     error::ApiError,
     session::server::guard::Caller,
     state::AppState,
@@ -43,7 +43,11 @@ pub async fn create_client(
     let name = Name::parse(raw_name)?;
     let email = Email::parse(raw_email)?;
     let (password, generated) = match raw_password.filter(|p| !p.is_empty()) {
-        Some(raw) => (Password::parse_new(raw, Some(&email))?, None),
+        Some(raw) => {
+            let password = Password::parse_new(raw, Some(&email))?;
+            strength::check(&password, strength::Owner::of(&name, &email))?;
+            (password, None)
+        }
         None => {
             let generated = random_password();
             (
