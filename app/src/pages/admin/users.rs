@@ -245,6 +245,9 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
                                                 "Their password (shown only now): "
                                                 <code data-testid="generated-password">{p}</code>
                                             </p>
+                                            <p class="muted">
+                                                "They choose their own at their first sign-in."
+                                            </p>
                                         }
                                     })}
                             </div>
