@@ -26,6 +26,8 @@ export const shortURL = `http://127.0.0.1:${process.env.E2E_SHORT_PORT}`;
 export const SHORT_IDLE_SECS = 14;
 export const SHORT_WARNING_SECS = 8;
 export const SHORT_TOKEN_SECS = 3;
+/** How long a proof of who is acting lasts there (step-up). */
+export const SHORT_REAUTH_SECS = 2;
 /** A third server whose sessions reach their absolute end in seconds. */
 export const endingURL = `http://127.0.0.1:${process.env.E2E_ENDING_PORT}`;
 export const ENDING_ABSOLUTE_SECS = 12;
@@ -80,6 +82,7 @@ export default defineConfig({
         SESSION_IDLE_TIMEOUT_SECS: String(SHORT_IDLE_SECS),
         SESSION_IDLE_WARNING_SECS: String(SHORT_WARNING_SECS),
         SESSION_TOKEN_TTL_SECS: String(SHORT_TOKEN_SECS),
+        REAUTH_WINDOW_SECS: String(SHORT_REAUTH_SECS),
       },
     },
     {

@@ -7,6 +7,7 @@ use crate::{
     session::{
         Requirement,
         server::guard::{self, Caller},
+        step_up::Sensitive,
     },
     state::AppState,
 };
@@ -38,5 +39,18 @@ pub async fn with_role<T>(
 ) -> Result<T, ApiError> {
     let state = AppState::current()?;
     let caller = guard::caller(&state, Some(role)).await?;
+    work(state, caller).await
+}
+
+/// `with_role`, for an action that needs a fresh proof of who is acting (see `step_up`): 403
+/// `reauth_required` when the caller's is too old.
+pub async fn with_role_fresh<T>(
+    role: Role,
+    action: Sensitive,
+    work: impl AsyncFnOnce(AppState, Caller) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let state = AppState::current()?;
+    let caller = guard::caller(&state, Some(role)).await?;
+    guard::require_fresh(&state, &caller, action)?;
     work(state, caller).await
 }

@@ -1,5 +1,6 @@
 //! Staff only (every function checks with `with_role(Role::Admin, …)`): users, their sessions,
-//! and the audit log: `/api/admin/*`.
+//! and the audit log: `/api/admin/*`. The changes to people's accounts also need a fresh proof of
+//! who is acting (`with_role_fresh`, see `session::step_up`).
 
 use leptos::prelude::*;
 use server_fn::codec::Json;
@@ -12,7 +13,7 @@ use crate::{domain::Role, error::ApiError};
 #[cfg(feature = "ssr")]
 use {
     super::service::{self, staff},
-    crate::db::users::UserChange,
+    crate::{db::users::UserChange, session::step_up::Sensitive},
 };
 
 /// `POST /api/admin/users` with `{"filter": {"query", "role", "active", "page"}}`.
@@ -41,9 +42,13 @@ pub async fn create_client(
     email: String,
     password: Option<String>,
 ) -> Result<CreatedUser, ApiError> {
-    crate::respond::with_role(Role::Admin, async |state, admin| {
-        staff::create_client(&state, &admin, &name, &email, password.as_deref()).await
-    })
+    crate::respond::with_role_fresh(
+        Role::Admin,
+        Sensitive::CreateAccount,
+        async |state, admin| {
+            staff::create_client(&state, &admin, &name, &email, password.as_deref()).await
+        },
+    )
     .await
 }
 
@@ -55,7 +60,7 @@ pub async fn set_user_active(
     active: bool,
     version: i64,
 ) -> Result<UserRow, ApiError> {
-    crate::respond::with_role(Role::Admin, async |state, admin| {
+    crate::respond::with_role_fresh(Role::Admin, Sensitive::SetActive, async |state, admin| {
         staff::change_user(&state, &admin, user_id, version, UserChange::Active(active)).await
     })
     .await
@@ -64,7 +69,7 @@ pub async fn set_user_active(
 /// `POST /api/admin/set_role` with `{"user_id", "role", "version"}`. Ends the user's sessions.
 #[server(prefix = "/api/admin", endpoint = "set_role", input = Json)]
 pub async fn set_user_role(user_id: i64, role: Role, version: i64) -> Result<UserRow, ApiError> {
-    crate::respond::with_role(Role::Admin, async |state, admin| {
+    crate::respond::with_role_fresh(Role::Admin, Sensitive::ChangeRole, async |state, admin| {
         staff::change_user(&state, &admin, user_id, version, UserChange::Role(role)).await
     })
     .await
@@ -83,7 +88,7 @@ pub async fn user_sessions(user_id: i64) -> Result<Vec<DeviceSession>, ApiError>
 /// `POST /api/admin/end_user_session` with `{"user_id", "session_id"}`.
 #[server(prefix = "/api/admin", endpoint = "end_user_session", input = Json)]
 pub async fn end_user_session(user_id: i64, session_id: String) -> Result<(), ApiError> {
-    crate::respond::with_role(Role::Admin, async |state, _| {
+    crate::respond::with_role_fresh(Role::Admin, Sensitive::EndUserSessions, async |state, _| {
         service::end_session(&state, user_id, &session_id, "ended by an admin").await
     })
     .await
@@ -92,7 +97,7 @@ pub async fn end_user_session(user_id: i64, session_id: String) -> Result<(), Ap
 /// `POST /api/admin/end_user_sessions` with `{"user_id": …}`: answers how many ended.
 #[server(prefix = "/api/admin", endpoint = "end_user_sessions", input = Json)]
 pub async fn end_user_sessions(user_id: i64) -> Result<usize, ApiError> {
-    crate::respond::with_role(Role::Admin, async |state, _| {
+    crate::respond::with_role_fresh(Role::Admin, Sensitive::EndUserSessions, async |state, _| {
         service::load_user(&state, user_id).await?;
         state
             .sessions

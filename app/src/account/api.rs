@@ -59,11 +59,18 @@ pub async fn my_sessions() -> Result<Vec<DeviceSession>, ApiError> {
     .await
 }
 
-/// `POST /api/account/end_session` with `{"session_id": …, "password": null | …}`.
+/// `POST /api/account/end_session` with `{"session_id": …, "password": null | …}`: a step-up
+/// action (`Sensitive::EndOwnSessions`), the password given here doing the step-up at once.
 #[server(prefix = "/api/account", endpoint = "end_session", input = Json)]
 pub async fn end_my_session(session_id: String, password: Option<String>) -> Result<(), ApiError> {
+    use crate::session::step_up::Sensitive;
     crate::respond::signed_in(async |state, caller| {
-        own::confirm_fresh(&state, &caller, password.as_deref()).await?;
+        let action = Sensitive::EndOwnSessions;
+        if let Some(cookie) =
+            own::confirm_fresh(&state, &caller, action, password.as_deref()).await?
+        {
+            set_cookie(&cookie);
+        }
         service::end_session(&state, caller.user().id, &session_id, "ended by its owner").await
     })
     .await
@@ -72,8 +79,14 @@ pub async fn end_my_session(session_id: String, password: Option<String>) -> Res
 /// `POST /api/account/end_other_sessions` with `{"password": null | …}`: answers how many ended.
 #[server(prefix = "/api/account", endpoint = "end_other_sessions", input = Json)]
 pub async fn end_my_other_sessions(password: Option<String>) -> Result<usize, ApiError> {
+    use crate::session::step_up::Sensitive;
     crate::respond::signed_in(async |state, caller| {
-        own::confirm_fresh(&state, &caller, password.as_deref()).await?;
+        let action = Sensitive::EndOwnSessions;
+        if let Some(cookie) =
+            own::confirm_fresh(&state, &caller, action, password.as_deref()).await?
+        {
+            set_cookie(&cookie);
+        }
         state
             .sessions
             .revoke_all_for_user(caller.user().id, Some(caller.sid()), "ended by its owner")

@@ -12,6 +12,7 @@ mod password_form;
 mod required_step;
 mod session_timeouts;
 mod skeleton;
+mod step_up;
 
 pub use answer::Answer;
 pub use confirm::ConfirmButton;
@@ -25,3 +26,4 @@ pub use password_form::PasswordForm;
 pub use required_step::RequiredStep;
 pub use session_timeouts::SessionTimeouts;
 pub use skeleton::Skeleton;
+pub use step_up::{StepUp, StepUpProvider, use_step_up};

@@ -19,6 +19,9 @@ pub enum AuditKind {
     UserDeactivated,
     UserReactivated,
     RoleChanged,
+    /// A signed-in person proved who they are again (step-up); `detail` says how.
+    Reauthenticated,
+    ReauthFailed,
     /// A name this version does not know: a row written by a newer version or by hand, or a
     /// filter asking for nonsense. Never recorded.
     #[serde(other)]
@@ -27,7 +30,7 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind that is recorded, in the order the filter offers them.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 14] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignInLocked,
@@ -40,6 +43,8 @@ impl AuditKind {
         Self::UserDeactivated,
         Self::UserReactivated,
         Self::RoleChanged,
+        Self::Reauthenticated,
+        Self::ReauthFailed,
     ];
 
     /// The stored and wire name.
@@ -57,6 +62,8 @@ impl AuditKind {
             Self::UserDeactivated => "user_deactivated",
             Self::UserReactivated => "user_reactivated",
             Self::RoleChanged => "role_changed",
+            Self::Reauthenticated => "reauthenticated",
+            Self::ReauthFailed => "reauth_failed",
             Self::Other => "other",
         }
     }
@@ -76,6 +83,8 @@ impl AuditKind {
             Self::UserDeactivated => "Account deactivated",
             Self::UserReactivated => "Account reactivated",
             Self::RoleChanged => "Role changed",
+            Self::Reauthenticated => "Identity confirmed",
+            Self::ReauthFailed => "Failed confirmation",
             Self::Other => "Other",
         }
     }

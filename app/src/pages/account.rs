@@ -7,11 +7,13 @@ use crate::{
         DeviceSession,
         api::{end_my_other_sessions, end_my_session, my_profile, my_sessions, update_profile},
     },
-    components::{Answer, ConfirmButton, DeviceSessionRow, FieldError, FormErrors, PasswordForm},
+    components::{
+        Answer, ConfirmButton, DeviceSessionRow, FieldError, FormErrors, PasswordForm, use_step_up,
+    },
     domain::Name,
-    error::{ApiError, ErrorCode},
+    error::ApiError,
     format::local_time,
-    session::use_session,
+    session::{step_up::Sensitive, use_session},
 };
 
 /// `/{admin,client}/profile`: name and password.
@@ -111,39 +113,29 @@ fn NameForm(name: String) -> impl IntoView {
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let session = use_session();
+    let step_up = use_step_up();
     let sessions = LocalResource::new(move || async move { session.call(my_sessions()).await });
     let message = RwSignal::new(None::<String>);
-    let needs_password = RwSignal::new(None::<Action>);
-    let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
 
     let run = move |action: Action| {
         busy.set(true);
         spawn_local(async move {
-            let typed = Some(password.get_untracked()).filter(|p| !p.is_empty());
+            let sensitive = Sensitive::EndOwnSessions;
             let result = match &action {
-                Action::End(id) => session
-                    .call(end_my_session(id.clone(), typed))
+                Action::End(id) => step_up
+                    .call(sensitive, || end_my_session(id.clone(), None))
                     .await
                     .map(|()| "The session has ended.".to_owned()),
-                Action::EndOthers => session
-                    .call(end_my_other_sessions(typed))
+                Action::EndOthers => step_up
+                    .call(sensitive, || end_my_other_sessions(None))
                     .await
                     .map(|n| format!("{n} other session{} ended.", if n == 1 { "" } else { "s" })),
             };
             match result {
                 Ok(text) => {
                     message.set(Some(text));
-                    needs_password.set(None);
-                    password.set(String::new());
                     sessions.refetch();
-                }
-                Err(e)
-                    if e.error == ErrorCode::ReauthRequired
-                        || e.field.as_deref() == Some("password") =>
-                {
-                    message.set(Some(e.message));
-                    needs_password.set(Some(action));
                 }
                 Err(e) => message.set(Some(e.message)),
             }
@@ -162,35 +154,6 @@ pub fn SessionsPage() -> impl IntoView {
         >
             {move || message.get()}
         </p>
-        {move || {
-            needs_password
-                .get()
-                .map(|action| {
-                    view! {
-                        <form
-                            class="card reauth"
-                            on:submit=move |ev: leptos::ev::SubmitEvent| {
-                                ev.prevent_default();
-                                run(action.clone());
-                            }
-                        >
-                            <div class="field">
-                                <label for="reauth-password">"Your password"</label>
-                                <input
-                                    id="reauth-password"
-                                    type="password"
-                                    autocomplete="current-password"
-                                    prop:value=password
-                                    on:input=move |ev| password.set(event_target_value(&ev))
-                                />
-                            </div>
-                            <button class="button" type="submit" disabled=busy>
-                                "Confirm"
-                            </button>
-                        </form>
-                    }
-                })
-        }}
         <Answer answer=sessions let:list>
             <SessionList list run busy />
         </Answer>

@@ -60,6 +60,24 @@ pub async fn record_activity() -> Result<Option<LiveSession>, ApiError> {
     Ok(current.map(|c| c.live(state.sessions.config().idle_warning)))
 }
 
+/// `POST /api/auth/reauth` with `{"password": …}`: step-up. The signed-in person proves who
+/// they are again; for `REAUTH_WINDOW_SECS` from now the actions that ask for it
+/// (`step_up::Sensitive`) go through. Answers the session and a renewed cookie; 400 on
+/// `password` when it is wrong (limited per session, as every re-entry of the password).
+#[server(prefix = "/api/auth", endpoint = "reauth", input = server_fn::codec::Json)]
+pub async fn reauthenticate(password: String) -> Result<LiveSession, ApiError> {
+    use crate::{session::server::guard, state::AppState};
+    let state = AppState::current()?;
+    let current = guard::auth().await?;
+    let client = guard::request_client(&state)?;
+    let (set_cookie, current) = state
+        .sessions
+        .reauthenticate(&current, &client, &password)
+        .await?;
+    guard::set_cookie(&set_cookie);
+    Ok(current.live(state.sessions.config().idle_warning))
+}
+
 /// `POST /api/auth/sign_out`: ends the session and expires the cookie. Idempotent. The answer
 /// also asks the browser to clear this site's storage (`Clear-Site-Data: "storage"`).
 #[server(prefix = "/api/auth", endpoint = "sign_out")]

@@ -15,8 +15,9 @@ pub mod model;
 pub mod redirect;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod step_up;
 pub mod tabs;
 
 #[cfg(feature = "csr")]
 pub use client::{Deadlines, SessionContext, SessionProvider, SignedOutReason, use_session};
-pub use model::{LiveSession, Requirement, Session, SessionClock, SessionStatus, SessionUser};
+pub use model::{Amr, LiveSession, Requirement, Session, SessionClock, SessionStatus, SessionUser};

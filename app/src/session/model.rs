@@ -27,6 +27,35 @@ pub struct Session {
     pub required: Option<Requirement>,
 }
 
+/// How the person proved who they are (RFC 8176's `amr` values): at sign-in, or at the last
+/// step-up since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Amr {
+    /// The password.
+    Pwd,
+}
+
+impl Amr {
+    /// As stored in `sessions.amr` (and as JSON).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pwd => "pwd",
+        }
+    }
+
+    /// Every method, the least proof first.
+    pub const ALL: [Self; 1] = [Self::Pwd];
+
+    /// A stored value; none, or one this build does not know, counts as the least proof.
+    pub fn from_stored(stored: Option<&str>) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|amr| Some(amr.as_str()) == stored)
+            .unwrap_or(Self::Pwd)
+    }
+}
+
 /// A step a session is limited to until it is done. Done, it gives way to a full session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -405,6 +405,8 @@ async fn revoking_many_sessions_at_once_reaches_every_instance() {
             user_agent: Set(None),
             client_addr: Set(None),
             required_action: Set(None),
+            verified_at: Set(None),
+            amr: Set(None),
         }
         .insert(&first.state.db)
         .await

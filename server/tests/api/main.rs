@@ -19,4 +19,5 @@ mod outage;
 mod passwords;
 mod required;
 mod retention;
+mod step_up;
 mod tokens;

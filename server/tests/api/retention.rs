@@ -47,6 +47,8 @@ async fn session_row(
         user_agent: Set(None),
         client_addr: Set(None),
         required_action: Set(None),
+        verified_at: Set(None),
+        amr: Set(None),
     }
     .insert(&app.state.db)
     .await

@@ -10,7 +10,11 @@ use crate::{
     db::{self, entities::users},
     domain::{AuditKind, Email, Name, Password, strength},
     error::ApiError,
-    session::server::{guard::Caller, service::StartedSession, service::to_chrono},
+    session::{
+        server::guard::{self, Caller},
+        server::service::StartedSession,
+        step_up::Sensitive,
+    },
     state::AppState,
 };
 
@@ -126,28 +130,23 @@ pub async fn change_password(
     Ok(started)
 }
 
-/// Ending sessions needs a recent sign-in, or the password now.
+/// An action of the caller's own that needs a fresh proof of who they are (`action`): fine
+/// within the window, or with the password given now (a step-up, whose cookie the response must
+/// set: returned); `403 reauth_required` without it.
 pub async fn confirm_fresh(
     state: &AppState,
     caller: &Caller,
+    action: Sensitive,
     password: Option<&str>,
-) -> Result<(), ApiError> {
-    let window = to_chrono(state.sessions.config().reauth_window);
-    if Utc::now() - caller.session.signed_in_at <= window {
-        return Ok(());
-    }
-    let Some(password) = password.filter(|p| !p.is_empty()) else {
-        return Err(ApiError::reauth_required());
-    };
-    let password = Password::parse(password)?;
-    let user = load_user(state, caller.user().id).await?;
-    if state
-        .sessions
-        .verify_password(&caller.session, &user, &password)
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(ApiError::invalid("password", "The password is incorrect."))
+) -> Result<Option<String>, ApiError> {
+    match password.filter(|p| !p.is_empty()) {
+        None => guard::require_fresh(state, caller, action).map(|()| None),
+        Some(password) => {
+            let (set_cookie, _) = state
+                .sessions
+                .reauthenticate(&caller.session, &caller.client, password)
+                .await?;
+            Ok(Some(set_cookie))
+        }
     }
 }

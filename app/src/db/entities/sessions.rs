@@ -20,6 +20,11 @@ pub struct Model {
     /// The one action this session is limited to (`session::Requirement`), or none: a full
     /// session.
     pub required_action: Option<String>,
+    /// When the person last proved who they are in this session (sign-in, or a step-up since);
+    /// empty for rows from before it was kept: the sign-in, `created_at`.
+    pub verified_at: Option<DateTimeUtc>,
+    /// How (`session::Amr`): empty for rows from before it was kept, the password.
+    pub amr: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

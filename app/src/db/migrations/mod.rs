@@ -11,6 +11,7 @@ mod m20261129_000005_add_user_search_text;
 mod m20261130_000006_create_signin_limits;
 mod m20261130_000007_keep_sign_ins_on_users;
 mod m20261130_000008_add_required_actions;
+mod m20261130_000009_add_session_verification;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_create_signin_limits::Migration),
             Box::new(m20261130_000007_keep_sign_ins_on_users::Migration),
             Box::new(m20261130_000008_add_required_actions::Migration),
+            Box::new(m20261130_000009_add_session_verification::Migration),
         ]
     }
 }

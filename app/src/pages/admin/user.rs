@@ -11,11 +11,11 @@ use crate::{
             user_sessions,
         },
     },
-    components::{Answer, ConfirmButton, DeviceSessionRow},
+    components::{Answer, ConfirmButton, DeviceSessionRow, use_step_up},
     domain::Role,
     error::ApiError,
     format::local_time,
-    session::use_session,
+    session::{step_up::Sensitive, use_session},
 };
 
 /// Takes a staff action's outcome: says how it went above the page, and shows the user and
@@ -83,7 +83,7 @@ pub fn UserDetailPage() -> impl IntoView {
 /// The user's details, and what staff can change: whether the account is active, and its role.
 #[component]
 fn UserCard(user: UserRow, report: Report) -> impl IntoView {
-    let session = use_session();
+    let step_up = use_step_up();
     let (id, version, active, role) = (user.id, user.version, user.active, user.role);
     let other_role = if role == Role::Admin {
         Role::Client
@@ -97,7 +97,11 @@ fn UserCard(user: UserRow, report: Report) -> impl IntoView {
     };
     let set_active = Callback::new(move |()| {
         spawn_local(async move {
-            let changed = session.call(set_user_active(id, !active, version)).await;
+            let changed = step_up
+                .call(Sensitive::SetActive, || {
+                    set_user_active(id, !active, version)
+                })
+                .await;
             report.run(changed.map(|u| {
                 if u.active {
                     "Reactivated.".into()
@@ -109,7 +113,11 @@ fn UserCard(user: UserRow, report: Report) -> impl IntoView {
     });
     let set_role = Callback::new(move |()| {
         spawn_local(async move {
-            let changed = session.call(set_user_role(id, other_role, version)).await;
+            let changed = step_up
+                .call(Sensitive::ChangeRole, || {
+                    set_user_role(id, other_role, version)
+                })
+                .await;
             report.run(changed.map(|u| format!("The role is now {}.", u.role.as_str())));
         });
     });
@@ -148,7 +156,7 @@ fn UserCard(user: UserRow, report: Report) -> impl IntoView {
 /// Where the user is signed in, each session with "End session", and "End all sessions".
 #[component]
 fn UserSessions(user_id: i64, list: Vec<DeviceSession>, report: Report) -> impl IntoView {
-    let session = use_session();
+    let step_up = use_step_up();
     if list.is_empty() {
         return view! {
             <p class="muted" data-testid="no-sessions">
@@ -159,13 +167,19 @@ fn UserSessions(user_id: i64, list: Vec<DeviceSession>, report: Report) -> impl 
     }
     let end_one = Callback::new(move |sid: String| {
         spawn_local(async move {
-            let ended = session.call(end_user_session(user_id, sid)).await;
+            let ended = step_up
+                .call(Sensitive::EndUserSessions, || {
+                    end_user_session(user_id, sid.clone())
+                })
+                .await;
             report.run(ended.map(|()| "The session has ended.".into()));
         });
     });
     let end_all = Callback::new(move |()| {
         spawn_local(async move {
-            let ended = session.call(end_user_sessions(user_id)).await;
+            let ended = step_up
+                .call(Sensitive::EndUserSessions, || end_user_sessions(user_id))
+                .await;
             report.run(ended.map(|n| format!("{n} session(s) ended.")));
         });
     });

@@ -8,10 +8,10 @@ use crate::{
         Page, UserFilter, UserRow,
         admin_api::{create_client, list_users},
     },
-    components::{Answer, FieldError, FormErrors, Pager},
+    components::{Answer, FieldError, FormErrors, Pager, use_step_up},
     domain::{Email, Name, Password, Role},
     format::local_time,
-    session::use_session,
+    session::{step_up::Sensitive, use_session},
 };
 
 #[component]
@@ -145,7 +145,7 @@ fn UserTable(
 
 #[component]
 fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
-    let session = use_session();
+    let step_up = use_step_up();
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -168,15 +168,10 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
         errors.clear();
         pending.set(true);
         let typed = Some(password.get_untracked()).filter(|p| !p.is_empty());
+        let (new_name, new_email) = (name.get_untracked(), email.get_untracked());
         spawn_local(async move {
-            match session
-                .call(create_client(
-                    name.get_untracked(),
-                    email.get_untracked(),
-                    typed,
-                ))
-                .await
-            {
+            let make = || create_client(new_name.clone(), new_email.clone(), typed.clone());
+            match step_up.call(Sensitive::CreateAccount, make).await {
                 Ok(c) => {
                     created.set(Some((c.user.email, c.generated_password)));
                     for field in [name, email, password] {

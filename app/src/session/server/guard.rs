@@ -13,7 +13,7 @@ use super::{
 use crate::{
     domain::Role,
     error::ApiError,
-    session::{Requirement, SessionUser},
+    session::{Requirement, SessionUser, step_up::Sensitive},
     state::AppState,
 };
 
@@ -179,4 +179,16 @@ pub async fn caller_for_step(state: &AppState, step: Requirement) -> Result<Call
         session,
         client: request_client(state)?,
     })
+}
+
+/// Refuses `action` (`403 reauth_required`) when the caller's last proof of who they are (the
+/// sign-in, or a step-up since) is older than `REAUTH_WINDOW_SECS`.
+pub fn require_fresh(state: &AppState, caller: &Caller, action: Sensitive) -> Result<(), ApiError> {
+    let window = super::service::to_chrono(state.sessions.config().reauth_window);
+    if chrono::Utc::now() - caller.session.verified_at <= window {
+        Ok(())
+    } else {
+        tracing::debug!(?action, "a fresh proof is needed");
+        Err(ApiError::reauth_required())
+    }
 }

@@ -26,7 +26,7 @@ use crate::{
     },
     domain::{AuditKind, Email, Password},
     error::ApiError,
-    session::{LiveSession, Requirement, Session, SessionClock, SessionUser},
+    session::{Amr, LiveSession, Requirement, Session, SessionClock, SessionUser},
 };
 
 /// A request's valid session.
@@ -42,6 +42,9 @@ pub struct CurrentSession {
     pub token_expires: DateTime<Utc>,
     /// "Keep me signed in": whether the cookie outlives the browser.
     pub keep: bool,
+    /// When and how the person last proved who they are: the sign-in, or a step-up since.
+    pub verified_at: DateTime<Utc>,
+    pub amr: Amr,
 }
 
 impl CurrentSession {
@@ -59,6 +62,8 @@ impl CurrentSession {
         let session = claims.session()?;
         Some(CurrentSession {
             signed_in_at: DateTime::from_timestamp(claims.auth_time, 0)?,
+            verified_at: DateTime::from_timestamp(claims.vat.unwrap_or(claims.auth_time), 0)?,
+            amr: claims.amr.unwrap_or(Amr::Pwd),
             token_expires: DateTime::from_timestamp(claims.exp, 0)?,
             idle_expires,
             keep: claims.keep,
@@ -85,6 +90,8 @@ impl CurrentSession {
             idle_expires,
             token_expires,
             keep: terms.keep,
+            verified_at: terms.verified_at,
+            amr: terms.amr,
         }
     }
 
@@ -420,6 +427,8 @@ impl SessionService {
             expires: expires_at,
             keep,
             required,
+            verified_at: now,
+            amr: Amr::Pwd,
         };
         let (set_cookie, session) = self.issue(session_user, &terms, now)?;
         Ok(StartedSession {
@@ -498,6 +507,8 @@ impl SessionService {
             expires: row.expires_at,
             keep: claims.keep,
             required,
+            verified_at: row.verified_at.unwrap_or(row.created_at),
+            amr: Amr::from_stored(row.amr.as_deref()),
         };
         let session_user = SessionUser {
             id: user.id,
@@ -683,6 +694,14 @@ impl SessionService {
     /// token expires. Like every token, it is minted from the session row and the user row read
     /// in the same step: a session revoked meanwhile, on any instance, gets none.
     pub async fn reissue(&self, current: &CurrentSession) -> Result<String, ApiError> {
+        Ok(self.reissued(current).await?.0)
+    }
+
+    /// `reissue`, with the session as the new token describes it.
+    async fn reissued(
+        &self,
+        current: &CurrentSession,
+    ) -> Result<(String, CurrentSession), ApiError> {
         let now = Utc::now();
         let row = store::find(&self.db, &current.sid)
             .await?
@@ -705,8 +724,43 @@ impl SessionService {
             expires: row.expires_at,
             keep: current.keep,
             required,
+            verified_at: row.verified_at.unwrap_or(row.created_at),
+            amr: Amr::from_stored(row.amr.as_deref()),
         };
-        Ok(self.issue(session_user, &terms, now)?.0)
+        self.issue(session_user, &terms, now)
+    }
+
+    /// Step-up: the person behind `current` proves who they are again, with their password
+    /// (under the per-session limit of `verify_password`). Recorded on the session row (when,
+    /// and how) and in the audit log; answers the cookie of a token that says so, and the
+    /// session as it now stands: what the actions in `step_up::Sensitive` look for. A wrong
+    /// password is 400 on `password`.
+    pub async fn reauthenticate(
+        &self,
+        current: &CurrentSession,
+        client: &ClientInfo,
+        password: &str,
+    ) -> Result<(String, CurrentSession), ApiError> {
+        let password = Password::parse(password)?;
+        let user = db::users::find_by_id(&self.db, current.user().id)
+            .await?
+            .filter(|user| user.active)
+            .ok_or_else(ApiError::unauthenticated)?;
+        let event = |detail| client.event(Some(user.id), None, Some(detail));
+        if !self.verify_password(current, &user, &password).await? {
+            self.audit(AuditKind::ReauthFailed, event("wrong password"))
+                .await;
+            return Err(ApiError::invalid("password", "The password is incorrect."));
+        }
+        // Only a session that is still unrevoked is stamped: a revocation meanwhile wins.
+        let amr = Amr::Pwd;
+        if !store::record_verification(&self.db, &current.sid, Utc::now(), amr).await? {
+            return Err(ApiError::unauthenticated());
+        }
+        let reissued = self.reissued(current).await?;
+        self.audit(AuditKind::Reauthenticated, event(amr.as_str()))
+            .await;
+        Ok(reissued)
     }
 
     /// Writes the password's hash again, as the current version at the current cost, after it

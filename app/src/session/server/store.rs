@@ -42,6 +42,9 @@ pub async fn create(
         user_agent: Set(new.user_agent.map(|s| crate::db::audit::truncate(s, 512))),
         client_addr: Set(new.client_addr.map(|s| crate::db::audit::truncate(s, 64))),
         required_action: Set(new.required.map(|r| r.as_str().to_owned())),
+        // Every session starts with the password.
+        verified_at: Set(Some(new.now)),
+        amr: Set(Some(crate::session::Amr::Pwd.as_str().to_owned())),
     }
     .insert(db)
     .await
@@ -58,6 +61,25 @@ pub async fn touch(
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let result = sessions::Entity::update_many()
+        .col_expr(sessions::Column::LastSeenAt, Expr::value(now))
+        .filter(sessions::Column::Id.eq(sid))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Records a fresh proof of who is behind a session (a step-up), which also counts as activity.
+/// `false` when the session was revoked meanwhile.
+pub async fn record_verification(
+    db: &impl ConnectionTrait,
+    sid: &str,
+    now: DateTime<Utc>,
+    amr: crate::session::Amr,
+) -> Result<bool, DbErr> {
+    let result = sessions::Entity::update_many()
+        .col_expr(sessions::Column::VerifiedAt, Expr::value(now))
+        .col_expr(sessions::Column::Amr, Expr::value(amr.as_str()))
         .col_expr(sessions::Column::LastSeenAt, Expr::value(now))
         .filter(sessions::Column::Id.eq(sid))
         .filter(sessions::Column::RevokedAt.is_null())

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     domain::Role,
-    session::{Requirement, Session, SessionUser},
+    session::{Amr, Requirement, Session, SessionUser},
 };
 
 /// The `typ` claim of a session token; a token minted for anything else is refused.
@@ -82,6 +82,13 @@ pub struct Claims {
     /// The one step the session is limited to (see `Requirement`); absent for a full session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub req: Option<Requirement>,
+    /// When the person last proved who they are (unix seconds): `auth_time`, or a step-up
+    /// since. Absent in tokens minted before it was kept: `auth_time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat: Option<i64>,
+    /// How (RFC 8176 values). Absent in older tokens: the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amr: Option<Amr>,
     pub iss: String,
     pub aud: String,
     pub typ: String,
@@ -104,6 +111,9 @@ pub struct SessionTerms<'a> {
     pub keep: bool,
     /// The one step the session is limited to, if any.
     pub required: Option<Requirement>,
+    /// When and how the person last proved who they are.
+    pub verified_at: DateTime<Utc>,
+    pub amr: Amr,
 }
 
 impl Claims {
@@ -211,6 +221,8 @@ impl TokenKeys {
             auth_time: terms.signed_in_at.timestamp(),
             keep: terms.keep,
             req: terms.required,
+            vat: Some(terms.verified_at.timestamp()),
+            amr: Some(terms.amr),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             typ: TOKEN_TYPE.to_owned(),
@@ -264,6 +276,8 @@ mod tests {
             expires,
             keep: false,
             required: None,
+            verified_at: Utc::now(),
+            amr: Amr::Pwd,
         }
     }
 

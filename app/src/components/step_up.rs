@@ -1,0 +1,176 @@
+//! Step-up in the page: an action of `step_up::Sensitive` is made through `StepUp::call`; when
+//! the server refuses it with `403 reauth_required`, a modal dialog asks for the password
+//! (`POST /api/auth/reauth`) and, once it is confirmed, the action is made again. Cancelled, the
+//! action is not made and the page says so. The server decides either way: the dialog is how the
+//! person gets through, not the check.
+
+use futures::channel::oneshot;
+use leptos::{html, prelude::*, task::spawn_local};
+
+use crate::{
+    error::{ApiError, ErrorCode},
+    session::{SessionContext, api::reauthenticate, step_up::Sensitive, use_session},
+};
+
+/// The area's step-up dialog, for the pages below it (`use_step_up`).
+#[derive(Clone, Copy)]
+pub struct StepUp {
+    session: SessionContext,
+    /// The action the dialog asks for, while it shows.
+    asking: RwSignal<Option<Sensitive>>,
+    /// Who waits for the answer: `true` once the password is confirmed.
+    waiting: StoredValue<Option<oneshot::Sender<bool>>>,
+}
+
+impl StepUp {
+    /// Makes the call `make` makes; when the server asks for a fresh proof, asks for the
+    /// password and, confirmed, makes it once more.
+    pub async fn call<T, Fut>(
+        self,
+        action: Sensitive,
+        make: impl Fn() -> Fut,
+    ) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        match self.session.call(make()).await {
+            Err(refused) if refused.error == ErrorCode::ReauthRequired => {
+                if self.ask(action).await {
+                    self.session.call(make()).await
+                } else {
+                    Err(ApiError {
+                        message: "Not done: your password was not confirmed.".into(),
+                        ..refused
+                    })
+                }
+            }
+            answer => answer,
+        }
+    }
+
+    async fn ask(self, action: Sensitive) -> bool {
+        let (answer, answered) = oneshot::channel();
+        // A dialog still open for another action is answered "no" first.
+        self.answer(false);
+        self.waiting.set_value(Some(answer));
+        self.asking.set(Some(action));
+        answered.await.unwrap_or(false)
+    }
+
+    fn answer(self, confirmed: bool) {
+        if let Some(waiting) = self.waiting.try_update_value(Option::take).flatten() {
+            let _ = waiting.send(confirmed);
+        }
+        self.asking.set(None);
+    }
+}
+
+/// The step-up of the page's area (a page outside `StepUpProvider` is a bug: it panics).
+pub fn use_step_up() -> StepUp {
+    expect_context::<StepUp>()
+}
+
+/// Provides `StepUp` to `children` (the area's pages) and renders its dialog.
+#[component]
+pub fn StepUpProvider(children: Children) -> impl IntoView {
+    let step_up = StepUp {
+        session: use_session(),
+        asking: RwSignal::new(None),
+        waiting: StoredValue::new(None),
+    };
+    provide_context(step_up);
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let dialog = NodeRef::<html::Dialog>::new();
+    let field = NodeRef::<html::Input>::new();
+    Effect::new(move |_| {
+        let Some(dialog) = dialog.get() else {
+            return;
+        };
+        if step_up.asking.get().is_some() {
+            if !dialog.open()
+                && dialog.show_modal().is_ok()
+                && let Some(field) = field.get_untracked()
+            {
+                let _ = field.focus();
+            }
+        } else if dialog.open() {
+            dialog.close();
+        }
+    });
+    let close = move |confirmed: bool| {
+        password.set(String::new());
+        error.set(None);
+        step_up.answer(confirmed);
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = password.get_untracked();
+        if typed.is_empty() {
+            error.set(Some("Enter your password.".into()));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match step_up.session.call(reauthenticate(typed)).await {
+                Ok(_) => close(true),
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <dialog
+            class="session-warning step-up"
+            node_ref=dialog
+            aria-modal="true"
+            aria-labelledby="step-up-title"
+            aria-describedby="step-up-text"
+            data-testid="step-up"
+            on:cancel=move |ev: leptos::ev::Event| {
+                ev.prevent_default();
+                close(false);
+            }
+        >
+            <h2 id="step-up-title">"Confirm it's you"</h2>
+            <p id="step-up-text">
+                {move || {
+                    step_up
+                        .asking
+                        .get()
+                        .map(|action| {
+                            format!("To {}, enter your password again.", action.describe())
+                        })
+                }}
+            </p>
+            <form on:submit=submit novalidate=true>
+                <div class="field">
+                    <label for="step-up-password">"Your password"</label>
+                    <input
+                        id="step-up-password"
+                        type="password"
+                        autocomplete="current-password"
+                        node_ref=field
+                        prop:value=password
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                        aria-invalid=move || error.with(Option::is_some).to_string()
+                        aria-describedby="step-up-error"
+                    />
+                    <p id="step-up-error" class="field-error" role="alert">
+                        {move || error.get()}
+                    </p>
+                </div>
+                <div class="actions">
+                    <button class="button primary" type="submit" disabled=busy>
+                        "Confirm"
+                    </button>
+                    <button class="button secondary" type="button" on:click=move |_| close(false)>
+                        "Cancel"
+                    </button>
+                </div>
+            </form>
+        </dialog>
+        {children()}
+    }
+}

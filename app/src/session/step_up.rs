@@ -1,0 +1,36 @@
+//! The actions that need a fresh proof of who is acting (step-up): the password again, when the
+//! session's last proof (its sign-in, or a step-up since) is older than `REAUTH_WINDOW_SECS`.
+//! Declared once here, per action: the server function refuses with `403 reauth_required` on its
+//! own (`respond::fresh`), and the page, given the same action, asks in a dialog and retries
+//! (`components::StepUp`).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sensitive {
+    /// An admin creates an account.
+    CreateAccount,
+    /// An admin changes someone's role.
+    ChangeRole,
+    /// An admin deactivates or reactivates an account.
+    SetActive,
+    /// An admin ends another person's session, or all of them.
+    EndUserSessions,
+    /// A person ends one or all of their own other sessions.
+    EndOwnSessions,
+}
+
+impl Sensitive {
+    /// What the person is about to do, as the confirmation dialog says it ("To …, enter your
+    /// password again").
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::CreateAccount => "create an account",
+            Self::ChangeRole => "change someone's role",
+            Self::SetActive => "deactivate or reactivate an account",
+            Self::EndUserSessions => "end someone else's sessions",
+            Self::EndOwnSessions => "end your sessions",
+        }
+    }
+}
