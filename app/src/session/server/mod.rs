@@ -5,6 +5,7 @@ pub mod cookie;
 pub mod denylist;
 pub mod device;
 pub mod guard;
+pub mod mfa;
 pub mod password;
 pub mod request;
 pub mod revocation;
