@@ -269,17 +269,13 @@ async fn attempts_cancelled_by_their_client_leave_no_count_behind() {
             .await;
         assert!(cancelled.is_err(), "the client gave up: {cancelled:?}");
     }
-    // The server gave every cancelled attempt back: the owner gets in at once, not after
-    // waiting for eight attempts that will never finish.
+    // The server gave every cancelled attempt back: the owner gets in. (Had the eight stayed
+    // counted in flight, they would fill the (account, address) budget, and the owner's attempt
+    // would wait for them until it gave up with 429. No timing is asserted: this machine's load
+    // is not the server's behaviour.)
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let started = std::time::Instant::now();
     let response = sign_in_from(&app.client(), "203.0.113.50", &user.email, &user.password).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
 }
 
 #[tokio::test]
