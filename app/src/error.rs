@@ -23,6 +23,11 @@ pub enum ErrorCode {
     Unauthenticated,
     /// Email and password did not match an active account (401).
     InvalidCredentials,
+    /// The second step's code is wrong, or was used already (401).
+    InvalidCode,
+    /// The second step came too late: its challenge expired, was used or voided, or the account
+    /// changed since the password (401): sign in again.
+    SignInExpired,
     /// Signed in, but not allowed (403).
     Forbidden,
     /// A state-changing request from another site (403).
@@ -50,7 +55,10 @@ impl ErrorCode {
     pub const fn status(self) -> u16 {
         match self {
             Self::InvalidInput => 400,
-            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Unauthenticated
+            | Self::InvalidCredentials
+            | Self::InvalidCode
+            | Self::SignInExpired => 401,
             Self::Forbidden
             | Self::CrossSite
             | Self::ReauthRequired
@@ -105,6 +113,23 @@ impl ApiError {
         Self::new(
             ErrorCode::InvalidCredentials,
             "The email or password is incorrect.",
+        )
+    }
+
+    pub fn invalid_code() -> Self {
+        Self {
+            field: Some("code".to_owned()),
+            ..Self::new(
+                ErrorCode::InvalidCode,
+                "That code is not right. Check that your phone's clock is set automatically, and try the newest code.",
+            )
+        }
+    }
+
+    pub fn sign_in_expired() -> Self {
+        Self::new(
+            ErrorCode::SignInExpired,
+            "This sign-in has expired. Enter your email and password again.",
         )
     }
 

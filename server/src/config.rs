@@ -184,7 +184,7 @@ impl Config {
                     "required in production: at least 32 random bytes, e.g. `openssl rand -base64 48`",
                 ));
             }
-            None => development_secret(data_dir)?,
+            None => development_secret(data_dir, "SESSION_SECRET", "session_secret")?,
         };
         let rotation_secret = |variable| {
             source
@@ -194,6 +194,22 @@ impl Config {
         };
         let previous_secret = rotation_secret("SESSION_SECRET_PREVIOUS")?;
         let next_secret = rotation_secret("SESSION_SECRET_NEXT")?;
+        // The key of the second factor's secrets at rest: its own, never the session secret.
+        // Optional in production (two-step sign-in is then unavailable, and the log says so).
+        let mfa_key = match source.get("MFA_ENCRYPTION_KEY") {
+            Some(key) => Some(check_secret(
+                "MFA_ENCRYPTION_KEY",
+                key.into_bytes(),
+                production,
+            )?),
+            None if production => None,
+            None => Some(development_secret(
+                data_dir,
+                "MFA_ENCRYPTION_KEY",
+                "mfa_key",
+            )?),
+        };
+        let mfa_previous_key = rotation_secret("MFA_ENCRYPTION_KEY_PREVIOUS")?;
 
         let bcrypt_cost: u32 = parse(
             source,
@@ -254,6 +270,8 @@ impl Config {
         auth.max_streams_per_address = at_least_one(source, "SESSION_EVENTS_PER_ADDRESS", 100)?;
         auth.previous_secret = previous_secret;
         auth.next_secret = next_secret;
+        auth.mfa_key = mfa_key;
+        auth.mfa_previous_key = mfa_previous_key;
         auth.token_ttl = token_ttl;
         auth.idle_timeout = idle_timeout;
         auth.absolute_timeout = absolute_timeout;
@@ -526,21 +544,26 @@ fn looks_guessable(secret: &[u8], distinct: usize) -> bool {
         || WORDS.iter().any(|word| lower.contains(word))
 }
 
-/// In development a secret is made once and kept in `data/session_secret` (mode 0600), so
-/// sessions survive restarts without anyone having to configure one.
-fn development_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
+/// In development a secret is made once and kept in `data/<file>` (mode 0600), so sessions
+/// (`SESSION_SECRET`, `session_secret`) and two-step enrolments (`MFA_ENCRYPTION_KEY`,
+/// `mfa_key`) survive restarts without anyone having to configure one.
+fn development_secret(
+    data_dir: &Path,
+    variable: &'static str,
+    file: &str,
+) -> Result<Vec<u8>, ConfigError> {
     use rand::RngCore;
-    let path = data_dir.join("session_secret");
+    let path = data_dir.join(file);
     let fail = |what: &str, err: std::io::Error| {
         problem(
-            "SESSION_SECRET",
+            variable,
             format!("not set, and {what} {}: {err}", path.display()),
         )
     };
     match std::fs::read(&path) {
         Ok(secret) => {
-            check_private(&path)?;
-            return check_secret("SESSION_SECRET", secret, false);
+            check_private(&path, variable)?;
+            return check_secret(variable, secret, false);
         }
         Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
             return Err(fail("could not read", err));
@@ -558,19 +581,19 @@ fn development_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
         .collect();
     // Written whole under a name of this process's own, then linked into place: processes
     // starting at once (a few `server migrate`s, say) all end up with the one secret that won.
-    let draft = data_dir.join(format!(".session_secret.{}", std::process::id()));
+    let draft = data_dir.join(format!(".{file}.{}", std::process::id()));
     let _ = std::fs::remove_file(&draft);
     write_private(&draft, &secret).map_err(|e| fail("could not write", e))?;
     let published = std::fs::hard_link(&draft, &path);
     let _ = std::fs::remove_file(&draft);
     match published {
         Ok(()) => {
-            tracing::info!(path = %path.display(), "SESSION_SECRET not set: generated a development secret");
+            tracing::info!(path = %path.display(), variable, "not set: generated a development secret");
             Ok(secret)
         }
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
             let theirs = std::fs::read(&path).map_err(|e| fail("could not read", e))?;
-            check_secret("SESSION_SECRET", theirs, false)
+            check_secret(variable, theirs, false)
         }
         Err(err) => Err(fail("could not write", err)),
     }
@@ -578,23 +601,18 @@ fn development_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
 
 /// The development secret file must be readable by its owner alone (0600), as it was written.
 #[cfg(unix)]
-fn check_private(path: &Path) -> Result<(), ConfigError> {
+fn check_private(path: &Path, variable: &'static str) -> Result<(), ConfigError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path)
-        .map_err(|e| {
-            problem(
-                "SESSION_SECRET",
-                format!("could not read {}: {e}", path.display()),
-            )
-        })?
+        .map_err(|e| problem(variable, format!("could not read {}: {e}", path.display())))?
         .permissions()
         .mode();
     if mode & 0o077 != 0 {
         return Err(problem(
-            "SESSION_SECRET",
+            variable,
             format!(
                 "not set, and {} is readable by others (mode {:o}): `chmod 600` it, or delete \
-                 it to have a new one made (which signs everyone out)",
+                 it to have a new one made (see the README for what that ends)",
                 path.display(),
                 mode & 0o777
             ),
@@ -604,7 +622,7 @@ fn check_private(path: &Path) -> Result<(), ConfigError> {
 }
 
 #[cfg(not(unix))]
-fn check_private(_path: &Path) -> Result<(), ConfigError> {
+fn check_private(_path: &Path, _variable: &'static str) -> Result<(), ConfigError> {
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
-use super::model::{DeviceSession, Profile};
+use super::model::{DeviceSession, Profile, RecoveryCodes, TwoStepSetup, TwoStepStatus};
 use crate::error::ApiError;
 
 #[cfg(feature = "ssr")]
@@ -118,6 +118,89 @@ pub async fn password_strength(
             email: Some(email.as_deref().unwrap_or(&user.email)),
         };
         Ok(strength::assess(password.expose(), owner))
+    })
+    .await
+}
+
+/// `POST /api/account/two_step`: whether two-step sign-in is on for the caller.
+#[server(prefix = "/api/account", endpoint = "two_step")]
+pub async fn my_two_step() -> Result<TwoStepStatus, ApiError> {
+    crate::respond::signed_in(async |state, caller| {
+        let id = caller.user().id;
+        let row = crate::db::second_factors::find(&state.db, id).await?;
+        let enabled_at = row.and_then(|r| r.secret.and(r.confirmed_at));
+        Ok(TwoStepStatus {
+            available: state.sessions.two_step_available(),
+            enabled: enabled_at.is_some(),
+            enabled_at: enabled_at.map(crate::db::rfc3339),
+            recovery_codes_left: crate::db::second_factors::recovery_codes_left(&state.db, id)
+                .await?,
+        })
+    })
+    .await
+}
+
+/// `POST /api/account/two_step_start` (step-up): a new secret for the authenticator app, pending
+/// until `two_step_confirm`. 409 when two-step sign-in is on already.
+#[server(prefix = "/api/account", endpoint = "two_step_start")]
+pub async fn two_step_start() -> Result<TwoStepSetup, ApiError> {
+    use crate::session::{server::guard, step_up::Sensitive};
+    crate::respond::signed_in(async |state, caller| {
+        guard::require_fresh(&state, &caller, Sensitive::SetUpTwoStep)?;
+        let user = service::load_user(&state, caller.user().id).await?;
+        let enrolment = state.sessions.start_enrolment(&user).await?;
+        Ok(TwoStepSetup {
+            otpauth_uri: enrolment.otpauth_uri,
+            secret: enrolment.secret,
+            qr_svg: enrolment.qr_svg,
+        })
+    })
+    .await
+}
+
+/// `POST /api/account/two_step_confirm` with `{"code": …}`: the app's current code turns
+/// two-step sign-in on; answers the 10 recovery codes, shown this once.
+#[server(prefix = "/api/account", endpoint = "two_step_confirm", input = Json)]
+pub async fn two_step_confirm(code: String) -> Result<RecoveryCodes, ApiError> {
+    crate::respond::signed_in(async |state, caller| {
+        let user = service::load_user(&state, caller.user().id).await?;
+        let codes = state
+            .sessions
+            .confirm_enrolment(&user, &caller.client, &code)
+            .await?;
+        Ok(RecoveryCodes { codes })
+    })
+    .await
+}
+
+/// `POST /api/account/two_step_disable` with `{"password": …, "code": …}`: turns two-step
+/// sign-in off (the code from the app, or a recovery code).
+#[server(prefix = "/api/account", endpoint = "two_step_disable", input = Json)]
+pub async fn two_step_disable(password: String, code: String) -> Result<(), ApiError> {
+    crate::respond::signed_in(async |state, caller| {
+        let user = service::load_user(&state, caller.user().id).await?;
+        state
+            .sessions
+            .disable_two_step(&caller.session, &user, &caller.client, &password, &code)
+            .await
+    })
+    .await
+}
+
+/// `POST /api/account/two_step_recovery_codes` with `{"password": …, "code": …}`: 10 new
+/// recovery codes; the old ones stop working.
+#[server(prefix = "/api/account", endpoint = "two_step_recovery_codes", input = Json)]
+pub async fn two_step_recovery_codes(
+    password: String,
+    code: String,
+) -> Result<RecoveryCodes, ApiError> {
+    crate::respond::signed_in(async |state, caller| {
+        let user = service::load_user(&state, caller.user().id).await?;
+        let codes = state
+            .sessions
+            .new_recovery_codes(&caller.session, &user, &caller.client, &password, &code)
+            .await?;
+        Ok(RecoveryCodes { codes })
     })
     .await
 }

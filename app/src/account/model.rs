@@ -18,6 +18,32 @@ pub struct Profile {
     pub password_changed_at: String,
 }
 
+/// Two-step sign-in as the profile shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepStatus {
+    /// Whether this server can keep second factors (it has `MFA_ENCRYPTION_KEY`).
+    pub available: bool,
+    pub enabled: bool,
+    /// When it was turned on (RFC 3339, UTC).
+    pub enabled_at: Option<String>,
+    pub recovery_codes_left: u64,
+}
+
+/// What the authenticator app needs, shown once while setting up: the QR code (SVG), the
+/// `otpauth://` URI it encodes, and the secret to type by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepSetup {
+    pub otpauth_uri: String,
+    pub secret: String,
+    pub qr_svg: String,
+}
+
+/// New recovery codes, shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
+}
+
 /// One signed-in device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceSession {

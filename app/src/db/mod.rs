@@ -6,6 +6,7 @@ pub mod entities;
 pub mod migrations;
 pub mod retention;
 pub mod schema;
+pub mod second_factors;
 pub mod signin_limits;
 pub mod users;
 

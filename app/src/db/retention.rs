@@ -1,7 +1,7 @@
 //! Retention: what the tables would otherwise keep forever. Every `interval` (10 minutes), in
 //! batches, it deletes the session rows that ended more than `sessions_after` ago, the audit
 //! events older than `audit_after` (when the office set one) and the sign-in counters nobody
-//! touched for `counters_after`.
+//! touched for `counters_after`, and the two-step sign-in challenges a day after their end.
 //!
 //! On PostgreSQL one instance does it at a time: the run holds an advisory lock on a connection
 //! of its own (which also has no `statement_timeout`: a first run on a large table may take a
@@ -43,6 +43,7 @@ pub struct Pruned {
     pub sessions: u64,
     pub audit_events: u64,
     pub signin_counters: u64,
+    pub sign_in_challenges: u64,
 }
 
 /// Deletes what `policy` no longer keeps, as of `now`, in batches.
@@ -74,6 +75,9 @@ pub async fn prune(
     }
     pruned.signin_counters =
         signin_limits::prune(db, before(policy.counters_after).timestamp_millis()).await?;
+    // A two-step challenge is good for minutes; a day after its end it tells nothing more.
+    pruned.sign_in_challenges =
+        super::second_factors::prune_challenges(db, now - chrono::Duration::days(1)).await?;
     Ok(pruned)
 }
 
@@ -187,6 +191,7 @@ impl RetentionJob {
                             sessions = pruned.sessions,
                             audit_events = pruned.audit_events,
                             signin_counters = pruned.signin_counters,
+                            sign_in_challenges = pruned.sign_in_challenges,
                             "retention: old rows deleted"
                         );
                     }

@@ -22,6 +22,13 @@ pub enum AuditKind {
     /// A signed-in person proved who they are again (step-up); `detail` says how.
     Reauthenticated,
     ReauthFailed,
+    /// Two-step sign-in: a wrong or reused code, a recovery code used, turned on or off, new
+    /// recovery codes.
+    CodeFailed,
+    RecoveryCodeUsed,
+    TwoStepEnabled,
+    TwoStepDisabled,
+    RecoveryCodesRenewed,
     /// A name this version does not know: a row written by a newer version or by hand, or a
     /// filter asking for nonsense. Never recorded.
     #[serde(other)]
@@ -30,7 +37,7 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind that is recorded, in the order the filter offers them.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 19] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignInLocked,
@@ -45,6 +52,11 @@ impl AuditKind {
         Self::RoleChanged,
         Self::Reauthenticated,
         Self::ReauthFailed,
+        Self::CodeFailed,
+        Self::RecoveryCodeUsed,
+        Self::TwoStepEnabled,
+        Self::TwoStepDisabled,
+        Self::RecoveryCodesRenewed,
     ];
 
     /// The stored and wire name.
@@ -64,6 +76,11 @@ impl AuditKind {
             Self::RoleChanged => "role_changed",
             Self::Reauthenticated => "reauthenticated",
             Self::ReauthFailed => "reauth_failed",
+            Self::CodeFailed => "code_failed",
+            Self::RecoveryCodeUsed => "recovery_code_used",
+            Self::TwoStepEnabled => "two_step_enabled",
+            Self::TwoStepDisabled => "two_step_disabled",
+            Self::RecoveryCodesRenewed => "recovery_codes_renewed",
             Self::Other => "other",
         }
     }
@@ -85,6 +102,11 @@ impl AuditKind {
             Self::RoleChanged => "Role changed",
             Self::Reauthenticated => "Identity confirmed",
             Self::ReauthFailed => "Failed confirmation",
+            Self::CodeFailed => "Wrong sign-in code",
+            Self::RecoveryCodeUsed => "Recovery code used",
+            Self::TwoStepEnabled => "Two-step sign-in on",
+            Self::TwoStepDisabled => "Two-step sign-in off",
+            Self::RecoveryCodesRenewed => "New recovery codes",
             Self::Other => "Other",
         }
     }

@@ -37,10 +37,8 @@ pub fn ProfilePage() -> impl IntoView {
                 </dl>
             </section>
             <NameForm name=p.name />
-            <PasswordForm
-                heading="Password"
-                note="Changing it signs you out everywhere else."
-            />
+            <PasswordForm heading="Password" note="Changing it signs you out everywhere else." />
+            <super::two_step::TwoStepCard />
         </Answer>
     }
 }

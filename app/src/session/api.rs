@@ -4,18 +4,25 @@
 
 use leptos::prelude::*;
 
-use crate::{error::ApiError, session::LiveSession};
+use crate::{
+    error::ApiError,
+    session::{CodeSignIn, LiveSession, SignInAnswer},
+};
 
 /// `POST /api/auth/sign_in` with `{"email": …, "password": …, "keep_signed_in": false}`: the
 /// new session, and its cookie. `keep_signed_in` (optional, false when left out) makes the
-/// cookie outlive the browser.
+/// cookie outlive the browser. For an account with two-step sign-in: `{"code_required": true,
+/// "expires": …}` and the challenge's HttpOnly cookie, for `verify_code`.
 #[server(prefix = "/api/auth", endpoint = "sign_in", input = server_fn::codec::Json)]
 pub async fn sign_in(
     email: String,
     password: String,
     keep_signed_in: Option<bool>,
-) -> Result<LiveSession, ApiError> {
-    use crate::session::server::service::SignInRequest;
+) -> Result<SignInAnswer, ApiError> {
+    use crate::session::{
+        CodeRequired,
+        server::service::{SignInRequest, SignedIn},
+    };
     use crate::{session::server::guard, state::AppState};
     let state = AppState::current()?;
     let token = guard::request_token(&state)?;
@@ -32,11 +39,66 @@ pub async fn sign_in(
             keep_signed_in: keep_signed_in.unwrap_or(false),
         })
         .await?;
+    let started = match started {
+        SignedIn::Session(started) => started,
+        SignedIn::CodeRequired(challenge) => {
+            guard::set_cookie(&challenge.set_cookie);
+            return Ok(SignInAnswer::CodeRequired(CodeRequired {
+                code_required: true,
+                expires: crate::db::rfc3339(challenge.expires),
+            }));
+        }
+    };
     guard::set_cookie(&started.set_cookie);
     if let Some(device) = &started.device_cookie {
         guard::set_cookie(device);
     }
-    Ok(started.session.live(state.sessions.config().idle_warning))
+    Ok(SignInAnswer::Session(
+        started.session.live(state.sessions.config().idle_warning),
+    ))
+}
+
+/// `POST /api/auth/verify_code` with `{"code": …}` and the challenge cookie `sign_in` set: the
+/// second step. Six digits from the authenticator app, or a recovery code (spaces and dashes
+/// are ignored). The session and its cookie, as `sign_in` answers them, and
+/// `recovery_codes_left` when a recovery code was used. A wrong or reused code: 401
+/// `invalid_code`; the challenge gone (5 minutes, 5 wrong codes, used, or the account changed):
+/// 401 `sign_in_expired`; 10 wrong codes an hour for the account: 429.
+#[server(prefix = "/api/auth", endpoint = "verify_code", input = server_fn::codec::Json)]
+pub async fn verify_code(code: String) -> Result<CodeSignIn, ApiError> {
+    use crate::session::server::service::CodeRequest;
+    use crate::{session::server::guard, state::AppState};
+    let state = AppState::current()?;
+    let challenge = guard::request_challenge(&state)?;
+    let client = guard::request_client(&state)?;
+    let signed_in = state
+        .sessions
+        .verify_code(CodeRequest {
+            client: &client,
+            challenge: challenge.as_deref(),
+            code: &code,
+        })
+        .await;
+    let signed_in = match signed_in {
+        Ok(signed_in) => signed_in,
+        Err(err) => {
+            // A challenge that is over goes from the browser too.
+            if err.error == crate::error::ErrorCode::SignInExpired {
+                guard::set_cookie(&state.sessions.challenge_cookie().clear());
+            }
+            return Err(err);
+        }
+    };
+    let started = signed_in.started;
+    guard::set_cookie(&state.sessions.challenge_cookie().clear());
+    guard::set_cookie(&started.set_cookie);
+    if let Some(device) = &started.device_cookie {
+        guard::set_cookie(device);
+    }
+    Ok(CodeSignIn {
+        live: started.session.live(state.sessions.config().idle_warning),
+        recovery_codes_left: signed_in.recovery_codes_left,
+    })
 }
 
 /// `POST /api/auth/session`: the current session or `null` (a dead cookie is cleared). No body

@@ -11,7 +11,7 @@ use super::{
     SessionStatus,
     activity::{self, Report},
     api,
-    model::{LiveSession, Session, SessionClock},
+    model::{LiveSession, Session, SessionClock, SignInAnswer},
     tabs::TabEvent,
 };
 use crate::error::{ApiError, ErrorCode};
@@ -57,6 +57,14 @@ impl Deadlines {
 fn parse_time(rfc3339: &str) -> f64 {
     let ms = js_sys::Date::parse(rfc3339);
     if ms.is_nan() { 0.0 } else { ms }
+}
+
+/// Where a sign-in stands after the password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInStep {
+    Done(Session),
+    /// Two-step sign-in: `verify_code` next, with the code.
+    CodeRequired,
 }
 
 /// The session as this tab knows it. Cheap to copy; get it with `use_session()`.
@@ -129,9 +137,23 @@ impl SessionContext {
         email: String,
         password: String,
         keep: bool,
-    ) -> Result<Session, ApiError> {
+    ) -> Result<SignInStep, ApiError> {
         self.bump();
-        let live = api::sign_in(email, password, Some(keep)).await?;
+        match api::sign_in(email, password, Some(keep)).await? {
+            SignInAnswer::Session(live) => Ok(SignInStep::Done(self.signed_in(live))),
+            SignInAnswer::CodeRequired(_) => Ok(SignInStep::CodeRequired),
+        }
+    }
+
+    /// The second step of a two-step sign-in: the code for the challenge `sign_in` left. The
+    /// session, and how many recovery codes are left when one was used.
+    pub async fn verify_code(self, code: String) -> Result<(Session, Option<u64>), ApiError> {
+        self.bump();
+        let answer = api::verify_code(code).await?;
+        Ok((self.signed_in(answer.live), answer.recovery_codes_left))
+    }
+
+    fn signed_in(self, live: LiveSession) -> Session {
         // The person's latest explicit act: it wins over anything that happened meanwhile, and
         // a sign-out still waiting to reach the server is moot (this sign-in ended that session).
         self.bump();
@@ -139,7 +161,7 @@ impl SessionContext {
         let session = live.session.clone();
         self.accept(live, true);
         self.tell_other_tabs(TabEvent::SignedIn);
-        Ok(session)
+        session
     }
 
     /// Signs out here at once, tells every other tab, then ends the session on the server.

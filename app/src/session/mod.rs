@@ -19,5 +19,10 @@ pub mod step_up;
 pub mod tabs;
 
 #[cfg(feature = "csr")]
-pub use client::{Deadlines, SessionContext, SessionProvider, SignedOutReason, use_session};
-pub use model::{Amr, LiveSession, Requirement, Session, SessionClock, SessionStatus, SessionUser};
+pub use client::{
+    Deadlines, SessionContext, SessionProvider, SignInStep, SignedOutReason, use_session,
+};
+pub use model::{
+    Amr, CodeRequired, CodeSignIn, LiveSession, Requirement, Session, SessionClock, SessionStatus,
+    SessionUser, SignInAnswer,
+};

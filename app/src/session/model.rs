@@ -34,6 +34,10 @@ pub struct Session {
 pub enum Amr {
     /// The password.
     Pwd,
+    /// The password, then a code from the authenticator app.
+    Otp,
+    /// The password, then a recovery code.
+    Recovery,
 }
 
 impl Amr {
@@ -41,11 +45,13 @@ impl Amr {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Pwd => "pwd",
+            Self::Otp => "otp",
+            Self::Recovery => "recovery",
         }
     }
 
     /// Every method, the least proof first.
-    pub const ALL: [Self; 1] = [Self::Pwd];
+    pub const ALL: [Self; 3] = [Self::Pwd, Self::Otp, Self::Recovery];
 
     /// A stored value; none, or one this build does not know, counts as the least proof.
     pub fn from_stored(stored: Option<&str>) -> Self {
@@ -90,6 +96,35 @@ pub struct LiveSession {
     pub session: Session,
     #[serde(flatten)]
     pub clock: SessionClock,
+}
+
+/// What `POST /api/auth/sign_in` answers: a session, or, for an account with two-step sign-in,
+/// the news that a code is needed (and, in an HttpOnly cookie, the challenge to send it with).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SignInAnswer {
+    Session(LiveSession),
+    CodeRequired(CodeRequired),
+}
+
+/// The password was right; the sign-in ends with a code (`POST /api/auth/verify_code`) before
+/// `expires`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeRequired {
+    /// Always `true`: what tells this answer from a session.
+    pub code_required: bool,
+    /// When the challenge ends (RFC 3339, UTC).
+    pub expires: String,
+}
+
+/// What `POST /api/auth/verify_code` answers: the session, and how many recovery codes are left
+/// when one was used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSignIn {
+    #[serde(flatten)]
+    pub live: LiveSession,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_codes_left: Option<u64>,
 }
 
 /// When a session ends unless the person acts, and what the browser should do before.

@@ -19,6 +19,8 @@ pub enum Sensitive {
     EndUserSessions,
     /// A person ends one or all of their own other sessions.
     EndOwnSessions,
+    /// A person sets up two-step sign-in.
+    SetUpTwoStep,
 }
 
 impl Sensitive {
@@ -31,6 +33,7 @@ impl Sensitive {
             Self::SetActive => "deactivate or reactivate an account",
             Self::EndUserSessions => "end someone else's sessions",
             Self::EndOwnSessions => "end your sessions",
+            Self::SetUpTwoStep => "set up two-step sign-in",
         }
     }
 }

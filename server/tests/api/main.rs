@@ -21,3 +21,4 @@ mod required;
 mod retention;
 mod step_up;
 mod tokens;
+mod two_step;

@@ -124,7 +124,13 @@ pub async fn change_password(
         .await?;
     let started = state
         .sessions
-        .start_session(&user, &caller.client, caller.session.keep, None)
+        .start_session(
+            &user,
+            &caller.client,
+            caller.session.keep,
+            None,
+            caller.session.amr,
+        )
         .await?;
     record(state, caller, AuditKind::PasswordChanged, user.id, None).await;
     Ok(started)

@@ -12,6 +12,7 @@ mod m20261130_000006_create_signin_limits;
 mod m20261130_000007_keep_sign_ins_on_users;
 mod m20261130_000008_add_required_actions;
 mod m20261130_000009_add_session_verification;
+mod m20261130_000010_create_second_factors;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_keep_sign_ins_on_users::Migration),
             Box::new(m20261130_000008_add_required_actions::Migration),
             Box::new(m20261130_000009_add_session_verification::Migration),
+            Box::new(m20261130_000010_create_second_factors::Migration),
         ]
     }
 }

@@ -11,7 +11,8 @@ use leptos_router::{
 use crate::{
     components::{FieldError, FormErrors, Skeleton},
     domain::{Email, Password},
-    session::{SessionStatus, SignedOutReason, redirect::safe_callback, use_session},
+    error::{ApiError, ErrorCode},
+    session::{SessionStatus, SignInStep, SignedOutReason, redirect::safe_callback, use_session},
 };
 
 #[component]
@@ -39,8 +40,15 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
 
+    // After a right password, for an account with two-step sign-in: the code's form.
+    let code_step = RwSignal::new(false);
+    // Why the code's form gave way to the password's again, when it did.
+    let expired = RwSignal::new(None::<String>);
     move || match status.get() {
-        SessionStatus::Unauthenticated => view! { <SignInForm /> }.into_any(),
+        SessionStatus::Unauthenticated if code_step.get() => {
+            view! { <CodeForm code_step expired /> }.into_any()
+        }
+        SessionStatus::Unauthenticated => view! { <SignInForm code_step expired /> }.into_any(),
         _ => view! {
             <main class="page narrow">
                 <Skeleton />
@@ -51,7 +59,7 @@ pub fn SignInPage() -> impl IntoView {
 }
 
 #[component]
-fn SignInForm() -> impl IntoView {
+fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> impl IntoView {
     let session = use_session();
     let reason = session.signed_out_reason();
     let email = RwSignal::new(String::new());
@@ -91,24 +99,32 @@ fn SignInForm() -> impl IntoView {
                     keep_signed_in.get_untracked(),
                 )
                 .await;
-            if let Err(error) = result {
-                errors.set([error]);
-                password.set(String::new());
-                pending.set(false);
-                focus(password_input);
+            match result {
+                Ok(SignInStep::Done(_)) => {}
+                Ok(SignInStep::CodeRequired) => code_step.set(true),
+                Err(error) => {
+                    errors.set([error]);
+                    password.set(String::new());
+                    pending.set(false);
+                    focus(password_input);
+                }
             }
         });
     };
 
     let notice = move || match reason.get() {
-        Some(SignedOutReason::Ended) => Some("Your session has ended. Please sign in again."),
-        Some(SignedOutReason::Inactive) => {
-            Some("You were signed out because of inactivity. Please sign in again.")
+        _ if expired.with(Option::is_some) => expired.get(),
+        Some(SignedOutReason::Ended) => {
+            Some("Your session has ended. Please sign in again.".to_owned())
         }
-        Some(SignedOutReason::SignedOut) => Some("You have signed out."),
+        Some(SignedOutReason::Inactive) => {
+            Some("You were signed out because of inactivity. Please sign in again.".to_owned())
+        }
+        Some(SignedOutReason::SignedOut) => Some("You have signed out.".to_owned()),
         Some(SignedOutReason::SignOutUnconfirmed) => Some(
             "You are signed out on this device, but the server could not confirm it everywhere \
-             yet. It keeps trying; your session ends on every server within minutes.",
+             yet. It keeps trying; your session ends on every server within minutes."
+                .to_owned(),
         ),
         None => None,
     };
@@ -228,5 +244,141 @@ fn SignInForm() -> impl IntoView {
 fn focus(input: NodeRef<leptos::html::Input>) {
     if let Some(input) = input.get_untracked() {
         let _ = input.focus();
+    }
+}
+
+/// The second step: the 6-digit code from the authenticator app, or a recovery code. Keep it
+/// alike with the light page's (`signin.html`, `super::light`).
+#[component]
+fn CodeForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> impl IntoView {
+    let session = use_session();
+    let code = RwSignal::new(String::new());
+    let recovery = RwSignal::new(false);
+    let errors = FormErrors::new(&["code"]);
+    let pending = RwSignal::new(false);
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        recovery.track();
+        focus(input);
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        if code.with_untracked(|c| c.trim().is_empty()) {
+            errors.set([ApiError::invalid("code", "Enter the code.")]);
+            focus(input);
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            match session.verify_code(code.get_untracked()).await {
+                Ok(_) => {}
+                // The challenge is over: back to the password, saying why.
+                Err(error) if error.error == ErrorCode::SignInExpired => {
+                    expired.set(Some(error.message));
+                    code_step.set(false);
+                }
+                Err(error) => {
+                    errors.set([error]);
+                    code.set(String::new());
+                    pending.set(false);
+                    focus(input);
+                }
+            }
+        });
+    };
+    view! {
+        <main class="page narrow">
+            <section class="card signin" aria-labelledby="code-title" data-testid="code-step">
+                <div class="signin-brand" aria-hidden="true">
+                    "SM"
+                </div>
+                <h1 id="code-title">"Two-step sign-in"</h1>
+                <p class="muted">
+                    {move || {
+                        if recovery.get() {
+                            "Enter one of the recovery codes you saved when you set up two-step sign-in."
+                        } else {
+                            "Enter the 6-digit code your authenticator app shows for SMMM Portal."
+                        }
+                    }}
+                </p>
+                <form on:submit=submit novalidate=true>
+                    <div class="field">
+                        <label for="code">
+                            {move || if recovery.get() { "Recovery code" } else { "Code" }}
+                        </label>
+                        <input
+                            id="code"
+                            name="code"
+                            type="text"
+                            inputmode=move || if recovery.get() { "text" } else { "numeric" }
+                            autocomplete=move || {
+                                if recovery.get() { "off" } else { "one-time-code" }
+                            }
+                            autocapitalize="none"
+                            spellcheck="false"
+                            required=true
+                            node_ref=input
+                            prop:value=code
+                            on:input=move |ev| {
+                                code.set(event_target_value(&ev));
+                                errors.clear_field("code");
+                            }
+                            aria-invalid=move || errors.has("code").to_string()
+                            aria-describedby="code-error"
+                        />
+                        <FieldError errors field="code" id="code-error" test_id="code-error" />
+                    </div>
+                    <div
+                        class="form-message"
+                        role="status"
+                        aria-live="polite"
+                        data-testid="code-message"
+                    >
+                        {move || errors.form_message()}
+                    </div>
+                    <button
+                        class="button primary wide"
+                        type="submit"
+                        disabled=pending
+                        aria-busy=move || pending.get().to_string()
+                    >
+                        {move || if pending.get() { "Checking…" } else { "Continue" }}
+                    </button>
+                </form>
+                <div class="form-actions">
+                    <button
+                        type="button"
+                        class="button ghost"
+                        on:click=move |_| {
+                            recovery.update(|r| *r = !*r);
+                            code.set(String::new());
+                            errors.clear();
+                        }
+                    >
+                        {move || {
+                            if recovery.get() {
+                                "Use the code from the app"
+                            } else {
+                                "Use a recovery code"
+                            }
+                        }}
+                    </button>
+                    <button
+                        type="button"
+                        class="button ghost"
+                        on:click=move |_| {
+                            expired.set(None);
+                            code_step.set(false);
+                        }
+                    >
+                        "Start over"
+                    </button>
+                </div>
+            </section>
+        </main>
     }
 }

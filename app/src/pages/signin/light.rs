@@ -18,9 +18,10 @@ use web_sys::{Document, Element, HtmlButtonElement, HtmlElement, HtmlInputElemen
 use crate::{
     domain::{Email, Password},
     error::ApiError,
+    error::ErrorCode,
     session::{
-        LiveSession, Session, activity,
-        api::{get_session, sign_in},
+        CodeSignIn, LiveSession, Session, SignInAnswer, activity,
+        api::{get_session, sign_in, verify_code},
         redirect::safe_callback,
         tabs::{TabChannel, TabEvent},
     },
@@ -59,6 +60,81 @@ struct Page {
     /// A session check was asked for while a sign-in was under way: run it if that one fails.
     recheck: Cell<bool>,
     tabs: std::cell::OnceCell<TabChannel>,
+    code: CodeStep,
+}
+
+/// The second step's card (two-step sign-in), shown after a right password.
+struct CodeStep {
+    card: HtmlElement,
+    form: HtmlElement,
+    intro: Element,
+    label: Element,
+    input: HtmlInputElement,
+    error: Element,
+    message: Element,
+    submit: HtmlButtonElement,
+    mode: HtmlButtonElement,
+    restart: HtmlButtonElement,
+    /// A recovery code is being typed, not the app's code.
+    recovery: Cell<bool>,
+}
+
+impl CodeStep {
+    fn find(document: &Document) -> Option<Self> {
+        Some(Self {
+            card: by_id(document, "code-card")?,
+            form: by_id(document, "code-form")?,
+            intro: by_id(document, "code-intro")?,
+            label: by_id(document, "code-label")?,
+            input: by_id(document, "code")?,
+            error: by_id(document, "code-error")?,
+            message: by_id(document, "code-message")?,
+            submit: by_id(document, "code-submit")?,
+            mode: by_id(document, "code-mode")?,
+            restart: by_id(document, "code-restart")?,
+            recovery: Cell::new(false),
+        })
+    }
+
+    /// Between the app's code and a recovery code: texts and keyboard follow.
+    fn set_recovery(&self, recovery: bool) {
+        self.recovery.set(recovery);
+        let (intro, label, mode, inputmode, autocomplete) = if recovery {
+            (
+                "Enter one of the recovery codes you saved when you set up two-step sign-in.",
+                "Recovery code",
+                "Use the code from the app",
+                "text",
+                "off",
+            )
+        } else {
+            (
+                "Enter the 6-digit code your authenticator app shows for SMMM Portal.",
+                "Code",
+                "Use a recovery code",
+                "numeric",
+                "one-time-code",
+            )
+        };
+        self.intro.set_text_content(Some(intro));
+        self.label.set_text_content(Some(label));
+        self.mode.set_text_content(Some(mode));
+        let _ = self.input.set_attribute("inputmode", inputmode);
+        let _ = self.input.set_attribute("autocomplete", autocomplete);
+        self.input.set_value("");
+        set_error(&self.input, &self.error, None);
+        self.message.set_text_content(None);
+        let _ = self.input.focus();
+    }
+
+    fn set_pending(&self, pending: bool) {
+        self.submit.set_disabled(pending);
+        let _ = self
+            .submit
+            .set_attribute("aria-busy", if pending { "true" } else { "false" });
+        self.submit
+            .set_text_content(Some(if pending { "Checking…" } else { "Continue" }));
+    }
 }
 
 impl Page {
@@ -84,6 +160,7 @@ impl Page {
             generation: Cell::new(0),
             recheck: Cell::new(false),
             tabs: std::cell::OnceCell::new(),
+            code: CodeStep::find(&document)?,
         })
     }
 
@@ -119,6 +196,25 @@ impl Page {
         listen(&page.toggle, "click", {
             let page = page.clone();
             move |_| page.toggle_password()
+        });
+        listen(&page.code.form, "submit", {
+            let page = page.clone();
+            move |event| {
+                event.prevent_default();
+                Self::submit_code(page.clone());
+            }
+        });
+        listen(&page.code.input, "input", {
+            let page = page.clone();
+            move |_| set_error(&page.code.input, &page.code.error, None)
+        });
+        listen(&page.code.mode, "click", {
+            let page = page.clone();
+            move |_| page.code.set_recovery(!page.code.recovery.get())
+        });
+        listen(&page.code.restart, "click", {
+            let page = page.clone();
+            move |_| page.back_to_password(None)
         });
         // Signed in elsewhere meanwhile (another window, a restored tab): move on when seen.
         for event in ["focus", "online"] {
@@ -162,7 +258,8 @@ impl Page {
     }
 
     fn show_form(&self) {
-        if !self.card.hidden() {
+        // Shown already, or the second step is (a session check on focus must not undo it).
+        if !self.card.hidden() || !self.code.card.hidden() {
             return;
         }
         // Served at `/` too: once it is clear the visitor must sign in, the address says so.
@@ -262,14 +359,13 @@ impl Page {
         page.generation.set(page.generation.get().wrapping_add(1));
         wasm_bindgen_futures::spawn_local(async move {
             match sign_in(email, password, Some(keep)).await {
-                Ok(LiveSession { session, clock }) => {
-                    // The browser's shared record of its token, as the app keeps it: the app
-                    // about to load then knows the token is fresh (`dashboard::early`).
-                    activity::note_new_token(js_sys::Date::parse(&clock.token_expires));
-                    if let Some(tabs) = page.tabs.get() {
-                        tabs.post(TabEvent::SignedIn);
-                    }
-                    page.leave(&session);
+                Ok(SignInAnswer::Session(live)) => page.signed_in(live),
+                Ok(SignInAnswer::CodeRequired(_)) => {
+                    page.set_pending(false);
+                    page.password.set_value("");
+                    page.card.set_hidden(true);
+                    page.code.card.set_hidden(false);
+                    page.code.set_recovery(false);
                 }
                 Err(error) => {
                     page.show_server_error(&error);
@@ -282,6 +378,60 @@ impl Page {
                 }
             }
         });
+    }
+
+    /// A session: the browser's shared record of its token, as the app keeps it (the app about
+    /// to load then knows the token is fresh: `dashboard::early`), the other tabs told, and off
+    /// to the app.
+    fn signed_in(&self, LiveSession { session, clock }: LiveSession) {
+        activity::note_new_token(js_sys::Date::parse(&clock.token_expires));
+        if let Some(tabs) = self.tabs.get() {
+            tabs.post(TabEvent::SignedIn);
+        }
+        self.leave(&session);
+    }
+
+    fn submit_code(page: Rc<Self>) {
+        if page.pending.get() {
+            return;
+        }
+        let typed = page.code.input.value();
+        if typed.trim().is_empty() {
+            let empty = ApiError::invalid("code", "Enter the code.");
+            set_error(&page.code.input, &page.code.error, Some(&empty));
+            let _ = page.code.input.focus();
+            return;
+        }
+        page.pending.set(true);
+        page.code.set_pending(true);
+        page.generation.set(page.generation.get().wrapping_add(1));
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = verify_code(typed).await;
+            page.pending.set(false);
+            page.code.set_pending(false);
+            match answer {
+                Ok(CodeSignIn { live, .. }) => page.signed_in(live),
+                // The challenge is over: back to the password, saying why.
+                Err(error) if error.error == ErrorCode::SignInExpired => {
+                    page.back_to_password(Some(&error.message));
+                }
+                Err(error) => {
+                    match error.field.as_deref() {
+                        Some("code") => set_error(&page.code.input, &page.code.error, Some(&error)),
+                        _ => page.code.message.set_text_content(Some(&error.message)),
+                    }
+                    page.code.input.set_value("");
+                    let _ = page.code.input.focus();
+                }
+            }
+        });
+    }
+
+    fn back_to_password(&self, why: Option<&str>) {
+        self.code.card.set_hidden(true);
+        self.card.set_hidden(false);
+        self.message.set_text_content(why);
+        let _ = self.password.focus();
     }
 
     fn show_server_error(&self, error: &ApiError) {

@@ -12,6 +12,11 @@ pub struct AuthConfig {
     pub secret: Vec<u8>,
     pub previous_secret: Option<Vec<u8>>,
     pub next_secret: Option<Vec<u8>>,
+    /// The key that encrypts the second factor's secrets (at least 32 bytes; its SHA-256 is the
+    /// AEAD key), and the one before it during a rotation. Without one, two-step sign-in is
+    /// unavailable.
+    pub mfa_key: Option<Vec<u8>>,
+    pub mfa_previous_key: Option<Vec<u8>>,
     /// How long one token is good for before the session row is checked again.
     pub token_ttl: Duration,
     /// A session with no renewal for this long has ended.
@@ -56,6 +61,8 @@ impl AuthConfig {
             secret,
             previous_secret: None,
             next_secret: None,
+            mfa_key: None,
+            mfa_previous_key: None,
             token_ttl: Duration::from_secs(5 * 60),
             idle_timeout: Duration::from_secs(30 * 60),
             idle_warning: Duration::from_secs(2 * 60),
@@ -89,6 +96,11 @@ impl fmt::Debug for AuthConfig {
             .field(
                 "next_secret",
                 &self.next_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("mfa_key", &self.mfa_key.as_ref().map(|_| "[redacted]"))
+            .field(
+                "mfa_previous_key",
+                &self.mfa_previous_key.as_ref().map(|_| "[redacted]"),
             )
             .field("token_ttl", &self.token_ttl)
             .field("idle_timeout", &self.idle_timeout)

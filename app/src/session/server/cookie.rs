@@ -1,5 +1,6 @@
 //! The session cookie: HttpOnly, SameSite=Lax, Path=/; Secure with the `__Host-` prefix
-//! whenever the site is served over HTTPS. The token lives nowhere else on the client.
+//! whenever the site is served over HTTPS. The token lives nowhere else on the client. The
+//! two-step sign-in's challenge cookie is made the same way, under a name of its own.
 
 use cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use http::{HeaderMap, header::COOKIE};
@@ -12,15 +13,34 @@ pub const SECURE_NAME: &str = "__Host-smmm_session";
 #[derive(Debug, Clone)]
 pub struct SessionCookie {
     secure: bool,
+    dev_name: &'static str,
+    secure_name: &'static str,
 }
 
 impl SessionCookie {
     pub fn new(secure: bool) -> Self {
-        Self { secure }
+        Self {
+            secure,
+            dev_name: DEV_NAME,
+            secure_name: SECURE_NAME,
+        }
+    }
+
+    /// The cookie that carries a two-step sign-in's challenge between its two steps.
+    pub fn challenge(secure: bool) -> Self {
+        Self {
+            secure,
+            dev_name: "smmm_challenge",
+            secure_name: "__Host-smmm_challenge",
+        }
     }
 
     pub fn name(&self) -> &'static str {
-        if self.secure { SECURE_NAME } else { DEV_NAME }
+        if self.secure {
+            self.secure_name
+        } else {
+            self.dev_name
+        }
     }
 
     /// The `Set-Cookie` value carrying `token`, kept by the browser for `max_age_secs`, or

@@ -76,6 +76,11 @@ pub fn request_token(state: &AppState) -> Result<Option<String>, ApiError> {
     with_request(|parts| state.sessions.cookie().read(&parts.headers))
 }
 
+/// The two-step sign-in challenge the request carries, if any.
+pub fn request_challenge(state: &AppState) -> Result<Option<String>, ApiError> {
+    with_request(|parts| state.sessions.challenge_cookie().read(&parts.headers))
+}
+
 /// The device cookies the request carries (see `device`).
 pub fn request_device_cookies(state: &AppState) -> Result<Vec<String>, ApiError> {
     with_request(|parts| state.sessions.device_cookie().read(&parts.headers))

@@ -48,7 +48,13 @@ enum Kind {
     Session,
     /// A device cookie's own failures: what it spares the account's delay, it pays here.
     Device,
+    /// The second step's codes, per account: whoever gets here has the password already.
+    Code,
 }
+
+/// Wrong codes an account may see in `CODE_WINDOW` before code entry stops until it ends.
+const CODE_MAX_FAILURES: i64 = 10;
+const CODE_WINDOW: Duration = Duration::from_secs(60 * 60);
 
 impl Kind {
     /// What the audit log says was limited.
@@ -59,6 +65,7 @@ impl Kind {
             Self::Account => "account",
             Self::Session => "session",
             Self::Device => "device",
+            Self::Code => "codes",
         }
     }
 }
@@ -153,6 +160,13 @@ impl SignInLimits {
             .await
     }
 
+    /// Counts an attempt at a second-step code for the account `user_id`: at most 10 wrong
+    /// codes an hour, whichever challenge they came with.
+    pub async fn begin_code(&self, user_id: i64) -> Result<Result<Attempt, Limited>, DbErr> {
+        self.begin_keys(vec![(Kind::Code, format!("c:{user_id}"))], None)
+            .await
+    }
+
     async fn begin_keys(
         &self,
         keys: Vec<(Kind, String)>,
@@ -185,7 +199,11 @@ impl SignInLimits {
 
     /// Counts one key, waiting for the attempts in flight on it when they alone fill the budget.
     async fn begin_key(&self, kind: Kind, key: &str) -> Result<Result<(), Limited>, DbErr> {
-        let window = millis(self.window);
+        let window = millis(if kind == Kind::Code {
+            CODE_WINDOW
+        } else {
+            self.window
+        });
         let stale = millis(STALE);
         let deadline = tokio::time::Instant::now() + MAX_WAIT;
         loop {
@@ -202,6 +220,10 @@ impl SignInLimits {
                     counters::begin_fixed(&self.db, key, now, window, self.per_address, stale)
                         .await?
                 }
+                Kind::Code => {
+                    counters::begin_fixed(&self.db, key, now, window, CODE_MAX_FAILURES, stale)
+                        .await?
+                }
             };
             if admitted {
                 return Ok(Ok(()));
@@ -209,10 +231,10 @@ impl SignInLimits {
             let Some(counter) = counters::counter(&self.db, key).await? else {
                 continue; // pruned in between: try again
             };
-            let max = if kind == Kind::Address {
-                self.per_address
-            } else {
-                self.per_pair
+            let max = match kind {
+                Kind::Address => self.per_address,
+                Kind::Code => CODE_MAX_FAILURES,
+                _ => self.per_pair,
             };
             let retry_after_ms = match kind {
                 // Past its free failures, one attempt at a time: the one in flight will set a

@@ -25,6 +25,8 @@ pub struct NewSession<'a> {
     pub client_addr: Option<&'a str>,
     /// The one step the session is limited to, if any.
     pub required: Option<crate::session::Requirement>,
+    /// How the person proved who they are at sign-in.
+    pub amr: crate::session::Amr,
 }
 
 pub async fn create(
@@ -42,9 +44,8 @@ pub async fn create(
         user_agent: Set(new.user_agent.map(|s| crate::db::audit::truncate(s, 512))),
         client_addr: Set(new.client_addr.map(|s| crate::db::audit::truncate(s, 64))),
         required_action: Set(new.required.map(|r| r.as_str().to_owned())),
-        // Every session starts with the password.
         verified_at: Set(Some(new.now)),
-        amr: Set(Some(crate::session::Amr::Pwd.as_str().to_owned())),
+        amr: Set(Some(new.amr.as_str().to_owned())),
     }
     .insert(db)
     .await

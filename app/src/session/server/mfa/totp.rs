@@ -63,6 +63,14 @@ pub fn qr_svg(uri: &str) -> Option<String> {
     )
 }
 
+/// The code an authenticator app shows at `unix_secs` for the secret typed as
+/// `secret_for_typing` gave it (what a person's phone computes; the tests compute it too).
+pub fn code_for_typed_secret(typed: &str, unix_secs: u64) -> Option<String> {
+    let bare: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    let secret = totp_rs::Secret::Encoded(bare).to_bytes().ok()?;
+    Some(generator(&secret, "")?.generate(unix_secs))
+}
+
 /// The time step a unix time falls in.
 pub fn step_of(unix_secs: u64) -> u64 {
     unix_secs / STEP_SECS

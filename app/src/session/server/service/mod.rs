@@ -6,11 +6,16 @@ use std::{sync::Arc, time::Duration};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
+mod two_step;
+
+pub use two_step::{CHALLENGE_TTL, Challenge, Code, CodeRequest, CodeSignedIn, Enrolment};
+
 use super::{
     config::AuthConfig,
     cookie::SessionCookie,
     denylist::Denylist,
     device::DeviceCookie,
+    mfa::secret_box::SecretBox,
     password::PasswordHasher,
     request::ClientInfo,
     revocation::{self, RevocationWatcher, Which},
@@ -155,6 +160,23 @@ pub struct SessionService {
     watcher: Arc<RevocationWatcher>,
     limits: SignInLimits,
     device: DeviceCookie,
+    /// The key of the second factors' secrets; `None` when none is configured.
+    mfa: Option<SecretBox>,
+    challenge_cookie: SessionCookie,
+}
+
+/// What a sign-in with the right password gives: a session, or, for an account with two-step
+/// sign-in, a challenge for the code.
+#[derive(Debug)]
+pub enum SignedIn {
+    Session(StartedSession),
+    CodeRequired(Challenge),
+}
+
+/// The AEAD key a configured key stands for: its SHA-256 (any 32 or more random bytes will do).
+fn aead_key(configured: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(configured).into()
 }
 
 /// Records a sign-out the database refused at first: every second, then less often (30 s at
@@ -253,6 +275,11 @@ impl SessionService {
             )),
             limits: SignInLimits::new(db.clone(), &config),
             device: DeviceCookie::new(config.secure_cookies()),
+            mfa: config.mfa_key.as_deref().map(|key| {
+                let previous = config.mfa_previous_key.as_deref().map(aead_key);
+                SecretBox::new(&aead_key(key), previous.as_ref())
+            }),
+            challenge_cookie: SessionCookie::challenge(config.secure_cookies()),
             keys,
             config,
             db,
@@ -282,7 +309,7 @@ impl SessionService {
     /// Checks credentials and starts a new session; the caller sets its cookies (the session's,
     /// and the device cookie that spares this browser the account's sign-in delay next time). A
     /// session the request already carried is ended: every sign-in gets a fresh id.
-    pub async fn sign_in(&self, request: SignInRequest<'_>) -> Result<StartedSession, ApiError> {
+    pub async fn sign_in(&self, request: SignInRequest<'_>) -> Result<SignedIn, ApiError> {
         let SignInRequest {
             client,
             current_token,
@@ -356,8 +383,23 @@ impl SessionService {
             self.revoke(&old.sid, "replaced by a new sign-in").await?;
         }
         let required = required_at_sign_in(&user, &password);
+        if self.hasher.needs_rehash(&user.password_hash) {
+            self.rehash(&user, &password).await;
+        }
+        // Two-step sign-in: the right password leaves a challenge for the code, not a session.
+        // (Even without the key configured: a recovery code still works.)
+        if db::second_factors::confirmed_secret(&self.db, user.id)
+            .await?
+            .is_some()
+        {
+            let challenge = self
+                .issue_challenge(&user, keep_signed_in, required)
+                .await?;
+            metrics::counter!("auth_sign_ins_total", "outcome" => "code_required").increment(1);
+            return Ok(SignedIn::CodeRequired(challenge));
+        }
         let started = self
-            .start_session(&user, client, keep_signed_in, required)
+            .start_session(&user, client, keep_signed_in, required, Amr::Pwd)
             .await?;
         // A password change, deactivation or role change that ran while bcrypt was working
         // revoked the user's sessions before this one existed: look again, and end it if so.
@@ -372,7 +414,22 @@ impl SessionService {
                 .await?;
             return Err(ApiError::invalid_credentials());
         }
-        // Kept on the user, so that pruning ended sessions never loses "your previous sign-in".
+        self.finish_sign_in(&user, client, &started, required).await;
+        Ok(SignedIn::Session(StartedSession {
+            device_cookie: self.device_cookie_for(&user),
+            ..started
+        }))
+    }
+
+    /// What every sign-in that made a session records: on the user (so that pruning ended
+    /// sessions never loses "your previous sign-in"), in the audit log and in the metrics.
+    async fn finish_sign_in(
+        &self,
+        user: &users::Model,
+        client: &ClientInfo,
+        started: &StartedSession,
+        required: Option<Requirement>,
+    ) {
         let sign_in = db::users::SignIn {
             session_id: &started.session.sid,
             at: started.session.signed_in_at,
@@ -382,19 +439,21 @@ impl SessionService {
         if let Err(err) = db::users::record_sign_in(&self.db, user.id, &sign_in).await {
             tracing::warn!(%err, "could not record the sign-in on the user");
         }
-        if self.hasher.needs_rehash(&user.password_hash) {
-            self.rehash(&user, &password).await;
-        }
-        let detail = required.map(|_| "limited to choosing a new password");
+        let detail = match (required, started.session.amr) {
+            (Some(_), _) => Some("limited to choosing a new password"),
+            (None, Amr::Otp) => Some("with a code"),
+            (None, Amr::Recovery) => Some("with a recovery code"),
+            (None, Amr::Pwd) => None,
+        };
         self.audit(AuditKind::SignIn, client.event(Some(user.id), None, detail))
             .await;
         metrics::counter!("auth_sign_ins_total", "outcome" => "success").increment(1);
-        Ok(StartedSession {
-            device_cookie: self
-                .device
-                .issue(&self.keys, &device_account(&user), Utc::now()),
-            ..started
-        })
+    }
+
+    /// The device cookie that marks this browser as one that signed in to `user`'s account.
+    fn device_cookie_for(&self, user: &users::Model) -> Option<String> {
+        self.device
+            .issue(&self.keys, &device_account(user), Utc::now())
     }
 
     /// A new session row for `user` on this client, and the cookie that carries it (outliving
@@ -405,6 +464,7 @@ impl SessionService {
         client: &ClientInfo,
         keep: bool,
         required: Option<Requirement>,
+        amr: Amr,
     ) -> Result<StartedSession, ApiError> {
         let session_user = SessionUser::try_from(user)?;
         let now = Utc::now();
@@ -418,6 +478,7 @@ impl SessionService {
                 user_agent: client.user_agent.as_deref(),
                 client_addr: client.addr.as_deref(),
                 required,
+                amr,
             },
         )
         .await?;
@@ -428,7 +489,7 @@ impl SessionService {
             keep,
             required,
             verified_at: now,
-            amr: Amr::Pwd,
+            amr,
         };
         let (set_cookie, session) = self.issue(session_user, &terms, now)?;
         Ok(StartedSession {

@@ -1,0 +1,429 @@
+//! Two-step sign-in on the session service: the challenge a correct password leaves for an
+//! enrolled account, the second step that turns it into a session, and enrolment (turning it
+//! on with a code, off or new recovery codes with the password and a code).
+//!
+//! Limits: a challenge lives 5 minutes and takes 5 wrong codes; an account takes 10 wrong codes
+//! an hour, whatever challenge they came with (`SignInLimits::begin_code`). A time step's code is
+//! accepted once, a recovery code once: each use is one conditional update, so a replay on
+//! another instance is refused too.
+
+use chrono::{DateTime, Utc};
+
+use super::{SessionService, StartedSession, store, to_chrono};
+use crate::{
+    db::{self, entities::users, second_factors as factors},
+    domain::{AuditKind, Password},
+    error::ApiError,
+    session::{
+        Amr, Requirement,
+        server::{
+            mfa::{recovery, totp},
+            request::ClientInfo,
+            sign_in_limits::Outcome,
+        },
+    },
+};
+
+/// How long the second step may take.
+pub const CHALLENGE_TTL: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+/// Wrong codes one challenge takes before it is void.
+const CHALLENGE_MAX_FAILURES: i32 = 5;
+
+/// A challenge issued: its cookie, and when it ends.
+#[derive(Debug)]
+pub struct Challenge {
+    pub set_cookie: String,
+    pub expires: DateTime<Utc>,
+}
+
+/// A typed second-step code: six digits from the app, or a recovery code. Spaces and dashes are
+/// dropped first.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Code {
+    Totp(String),
+    Recovery(String),
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Totp(_) => "Code::Totp(***)",
+            Self::Recovery(_) => "Code::Recovery(***)",
+        })
+    }
+}
+
+impl Code {
+    pub fn parse(typed: &str) -> Result<Self, ApiError> {
+        let bare: String = typed
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if bare.len() == totp::DIGITS && bare.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Self::Totp(bare));
+        }
+        recovery::normalise(&bare).map(Self::Recovery).ok_or_else(|| {
+            ApiError::invalid(
+                "code",
+                "Enter the 6-digit code from your authenticator app, or one of your recovery codes.",
+            )
+        })
+    }
+
+    fn amr(&self) -> Amr {
+        match self {
+            Self::Totp(_) => Amr::Otp,
+            Self::Recovery(_) => Amr::Recovery,
+        }
+    }
+}
+
+/// What enrolment shows once: the secret as a QR code, as a URI and typed by hand.
+#[derive(Debug, Clone)]
+pub struct Enrolment {
+    pub otpauth_uri: String,
+    pub secret: String,
+    pub qr_svg: String,
+}
+
+/// A second step as the request brings it.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeRequest<'a> {
+    pub client: &'a ClientInfo,
+    pub challenge: Option<&'a str>,
+    pub code: &'a str,
+}
+
+/// A second step that went through: the session, and the recovery codes left when one was used.
+#[derive(Debug)]
+pub struct CodeSignedIn {
+    pub started: StartedSession,
+    pub recovery_codes_left: Option<u64>,
+}
+
+impl SessionService {
+    fn mfa_keys(&self) -> Result<&crate::session::server::mfa::secret_box::SecretBox, ApiError> {
+        self.mfa.as_ref().ok_or_else(|| {
+            ApiError::new(
+                crate::error::ErrorCode::Unavailable,
+                "Two-step sign-in is not set up on this server (MFA_ENCRYPTION_KEY).",
+            )
+        })
+    }
+
+    /// Whether this server can keep second factors (it has their key).
+    pub fn two_step_available(&self) -> bool {
+        self.mfa.is_some()
+    }
+
+    pub fn challenge_cookie(&self) -> &crate::session::server::cookie::SessionCookie {
+        &self.challenge_cookie
+    }
+
+    /// The challenge for `user`, whose password was right and who has a second factor.
+    pub(super) async fn issue_challenge(
+        &self,
+        user: &users::Model,
+        keep_signed_in: bool,
+        required: Option<Requirement>,
+    ) -> Result<Challenge, ApiError> {
+        let id = store::new_session_id();
+        let now = Utc::now();
+        let expires = now + to_chrono(CHALLENGE_TTL);
+        factors::create_challenge(
+            &self.db,
+            factors::NewChallenge {
+                id: &id,
+                user_id: user.id,
+                now,
+                expires_at: expires,
+                keep_signed_in,
+                required_action: required.map(Requirement::as_str),
+            },
+        )
+        .await?;
+        let max_age = i64::try_from(CHALLENGE_TTL.as_secs()).unwrap_or(300);
+        Ok(Challenge {
+            set_cookie: self.challenge_cookie.set(&id, Some(max_age)),
+            expires,
+        })
+    }
+
+    /// The second step: the code for the challenge the request carries makes the session.
+    pub async fn verify_code(&self, request: CodeRequest<'_>) -> Result<CodeSignedIn, ApiError> {
+        let code = Code::parse(request.code)?;
+        let now = Utc::now();
+        let challenge = match request.challenge {
+            Some(id) => factors::open_challenge(&self.db, id, now).await?,
+            None => None,
+        }
+        .ok_or_else(ApiError::sign_in_expired)?;
+        let user = db::users::find_by_id(&self.db, challenge.user_id)
+            .await?
+            .filter(|u| {
+                u.active && u.role().is_ok() && u.password_changed_at <= challenge.created_at
+            })
+            .ok_or_else(ApiError::sign_in_expired)?;
+        let (sealed, last_step) = factors::confirmed_secret(&self.db, user.id)
+            .await?
+            .ok_or_else(ApiError::sign_in_expired)?;
+
+        let attempt = self
+            .limits
+            .begin_code(user.id)
+            .await?
+            .map_err(|limited| ApiError::too_many_requests(limited.retry_after))?;
+        let accepted = self.check_code(&user, &sealed, last_step, &code, now).await;
+        let outcome = match &accepted {
+            Ok(true) => Outcome::Correct,
+            Ok(false) => Outcome::Wrong,
+            Err(_) => Outcome::NotChecked,
+        };
+        self.limits.finish(attempt, outcome).await?;
+        if !accepted? {
+            let voided = factors::fail_challenge(
+                &self.db,
+                &challenge.id,
+                CHALLENGE_MAX_FAILURES,
+                Utc::now(),
+            )
+            .await?;
+            let detail = match &code {
+                Code::Totp(_) => "wrong or reused code",
+                Code::Recovery(_) => "wrong or used recovery code",
+            };
+            let event = request.client.event(Some(user.id), None, Some(detail));
+            self.audit(AuditKind::CodeFailed, event).await;
+            metrics::counter!("auth_sign_ins_total", "outcome" => "code_failure").increment(1);
+            return Err(if voided {
+                ApiError::sign_in_expired()
+            } else {
+                ApiError::invalid_code()
+            });
+        }
+        // The code is used up either way; the challenge must still be there to be used.
+        if !factors::consume_challenge(&self.db, &challenge.id, Utc::now()).await? {
+            return Err(ApiError::sign_in_expired());
+        }
+        let required = challenge
+            .required_action
+            .as_deref()
+            .and_then(Requirement::parse);
+        let started = self
+            .start_session(
+                &user,
+                request.client,
+                challenge.keep_signed_in,
+                required,
+                code.amr(),
+            )
+            .await?;
+        let recovery_codes_left = match code {
+            Code::Recovery(_) => Some(factors::recovery_codes_left(&self.db, user.id).await?),
+            Code::Totp(_) => None,
+        };
+        self.finish_sign_in(&user, request.client, &started, required)
+            .await;
+        if let Some(left) = recovery_codes_left {
+            let detail = format!("recovery code used, {left} left");
+            let event = request.client.event(Some(user.id), None, Some(&detail));
+            self.audit(AuditKind::RecoveryCodeUsed, event).await;
+        }
+        Ok(CodeSignedIn {
+            started: StartedSession {
+                device_cookie: self.device_cookie_for(&user),
+                ..started
+            },
+            recovery_codes_left,
+        })
+    }
+
+    /// Whether `code` is the user's, used up here when it is (its step, or the recovery code).
+    async fn check_code(
+        &self,
+        user: &users::Model,
+        sealed: &str,
+        last_step: Option<i64>,
+        code: &Code,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ApiError> {
+        match code {
+            Code::Totp(digits) => {
+                let secret = self.open_secret(user.id, sealed)?;
+                let unix = u64::try_from(now.timestamp()).unwrap_or_default();
+                let last = last_step.and_then(|s| u64::try_from(s).ok());
+                let Some(step) = totp::accepted_step(&secret, digits, unix, last) else {
+                    return Ok(false);
+                };
+                let step = i64::try_from(step).unwrap_or(i64::MAX);
+                Ok(factors::use_step(&self.db, user.id, step).await?)
+            }
+            Code::Recovery(normalised) => Ok(factors::use_recovery_code(
+                &self.db,
+                user.id,
+                &recovery::digest(normalised),
+                now,
+            )
+            .await?),
+        }
+    }
+
+    fn open_secret(&self, user_id: i64, sealed: &str) -> Result<Vec<u8>, ApiError> {
+        self.mfa_keys()?.open(user_id, sealed).map_err(|err| {
+            tracing::error!(user_id, %err, "could not open a second factor's secret");
+            ApiError::internal()
+        })
+    }
+
+    /// Enrolment, first half: a new secret for `user`, kept pending until a code confirms it.
+    pub async fn start_enrolment(&self, user: &users::Model) -> Result<Enrolment, ApiError> {
+        let keys = self.mfa_keys()?;
+        if factors::confirmed_secret(&self.db, user.id)
+            .await?
+            .is_some()
+        {
+            return Err(ApiError::conflict(
+                "Two-step sign-in is already on. Turn it off first to set up another app.",
+            ));
+        }
+        let secret = totp::new_secret();
+        let otpauth_uri = totp::otpauth_uri(&secret, &user.email).ok_or_else(ApiError::internal)?;
+        let qr_svg = totp::qr_svg(&otpauth_uri).ok_or_else(ApiError::internal)?;
+        factors::set_pending(&self.db, user.id, &keys.seal(user.id, &secret), Utc::now()).await?;
+        Ok(Enrolment {
+            secret: totp::secret_for_typing(&secret),
+            otpauth_uri,
+            qr_svg,
+        })
+    }
+
+    /// Enrolment, second half: a code from the app confirms the pending secret; answers the
+    /// recovery codes, shown this once.
+    pub async fn confirm_enrolment(
+        &self,
+        user: &users::Model,
+        client: &ClientInfo,
+        typed: &str,
+    ) -> Result<Vec<String>, ApiError> {
+        let Code::Totp(digits) = Code::parse(typed)? else {
+            return Err(ApiError::invalid(
+                "code",
+                "Enter the 6-digit code your authenticator app shows now.",
+            ));
+        };
+        let pending = factors::find(&self.db, user.id)
+            .await?
+            .and_then(|row| row.pending_secret)
+            .ok_or_else(|| {
+                ApiError::conflict(
+                    "Start again: the setup was not found, or it was finished already.",
+                )
+            })?;
+        let secret = self.open_secret(user.id, &pending)?;
+        let unix = u64::try_from(Utc::now().timestamp()).unwrap_or_default();
+        let Some(step) = totp::accepted_step(&secret, &digits, unix, None) else {
+            return Err(ApiError::invalid_code());
+        };
+        let codes = recovery::generate();
+        let digests: Vec<String> = codes
+            .iter()
+            .filter_map(|c| recovery::normalise(c))
+            .map(|c| recovery::digest(&c))
+            .collect();
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
+        if !factors::confirm(&self.db, user.id, &pending, step, &digests, Utc::now()).await? {
+            return Err(ApiError::conflict(
+                "The setup changed meanwhile (another tab?). Start again.",
+            ));
+        }
+        self.audit(
+            AuditKind::TwoStepEnabled,
+            client.event(Some(user.id), None, None),
+        )
+        .await;
+        Ok(codes)
+    }
+
+    /// Checks the password and a code (from the app, or a recovery code) before turning
+    /// two-step sign-in off or making new recovery codes.
+    async fn confirm_owner(
+        &self,
+        current: &super::CurrentSession,
+        user: &users::Model,
+        password: &str,
+        typed: &str,
+    ) -> Result<(), ApiError> {
+        let password = Password::parse(password)?;
+        let code = Code::parse(typed)?;
+        let (sealed, last_step) = factors::confirmed_secret(&self.db, user.id)
+            .await?
+            .ok_or_else(|| ApiError::conflict("Two-step sign-in is not on."))?;
+        if !self.verify_password(current, user, &password).await? {
+            return Err(ApiError::invalid("password", "The password is incorrect."));
+        }
+        let attempt = self
+            .limits
+            .begin_code(user.id)
+            .await?
+            .map_err(|limited| ApiError::too_many_requests(limited.retry_after))?;
+        let accepted = self
+            .check_code(user, &sealed, last_step, &code, Utc::now())
+            .await;
+        let outcome = match &accepted {
+            Ok(true) => Outcome::Correct,
+            Ok(false) => Outcome::Wrong,
+            Err(_) => Outcome::NotChecked,
+        };
+        self.limits.finish(attempt, outcome).await?;
+        if accepted? {
+            Ok(())
+        } else {
+            Err(ApiError::invalid_code())
+        }
+    }
+
+    /// Turns two-step sign-in off for the signed-in `user`, with their password and a code.
+    pub async fn disable_two_step(
+        &self,
+        current: &super::CurrentSession,
+        user: &users::Model,
+        client: &ClientInfo,
+        password: &str,
+        code: &str,
+    ) -> Result<(), ApiError> {
+        self.confirm_owner(current, user, password, code).await?;
+        factors::remove(&self.db, user.id).await?;
+        self.audit(
+            AuditKind::TwoStepDisabled,
+            client.event(Some(user.id), None, None),
+        )
+        .await;
+        Ok(())
+    }
+
+    /// New recovery codes for the signed-in `user`, with their password and a code; the old ones
+    /// stop working.
+    pub async fn new_recovery_codes(
+        &self,
+        current: &super::CurrentSession,
+        user: &users::Model,
+        client: &ClientInfo,
+        password: &str,
+        code: &str,
+    ) -> Result<Vec<String>, ApiError> {
+        self.confirm_owner(current, user, password, code).await?;
+        let codes = recovery::generate();
+        let digests: Vec<String> = codes
+            .iter()
+            .filter_map(|c| recovery::normalise(c))
+            .map(|c| recovery::digest(&c))
+            .collect();
+        factors::replace_recovery_codes(&self.db, user.id, &digests).await?;
+        self.audit(
+            AuditKind::RecoveryCodesRenewed,
+            client.event(Some(user.id), None, None),
+        )
+        .await;
+        Ok(codes)
+    }
+}

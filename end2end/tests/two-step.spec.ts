@@ -1,0 +1,89 @@
+import { createHmac } from "node:crypto";
+import type { Page } from "@playwright/test";
+import { ADMIN, expect, screenshot, test } from "./fixtures";
+
+/** The code an authenticator app shows for `base32Secret`, `stepsFromNow` steps of 30 s away. */
+function totp(base32Secret: string, stepsFromNow = 0): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of base32Secret.replace(/\s+/g, "").toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + stepsFromNow));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, "0");
+}
+
+/** Waits until now is at least 2 s from a 30-second step's edges, so a code made here is checked in its step. */
+async function awayFromAStepEdge(page: Page) {
+  const into = (Date.now() / 1000) % 30;
+  if (into < 2 || into > 22) await page.waitForTimeout(((32 - into) % 30) * 1000);
+}
+
+async function passwordStep(page: Page, who: { email: string; password: string }) {
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password", { exact: true }).fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("code-step")).toBeVisible();
+}
+
+test("a client turns on two-step sign-in, then signs in with a code and with a recovery code", async ({ page, request }) => {
+  await awayFromAStepEdge(page);
+  const admin = await request.post("/api/auth/sign_in", { data: { email: ADMIN.email, password: ADMIN.password } });
+  expect(admin.status()).toBe(200);
+  const who = { name: "Two Step Client", email: `two-step-${Date.now()}@example.com`, password: "Galata-Kulesi-1348" };
+  expect((await request.post("/api/admin/create_client", { data: who })).status()).toBe(200);
+
+  // Enrol: read the key from the page, compute the code as the phone would.
+  await page.goto("/auth/signin");
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password", { exact: true }).fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("navbar-user")).toBeVisible();
+  await page.getByRole("link", { name: "Profile" }).click();
+  const card = page.getByTestId("two-step");
+  await card.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+  const secret = (await card.getByTestId("two-step-secret").textContent())!.trim();
+  await expect(card.locator(".qr svg")).toBeVisible();
+  await card.getByLabel("The 6-digit code the app shows").fill("000000");
+  await card.getByRole("button", { name: "Turn on" }).click();
+  await expect(card).toContainText("That code is not right");
+  await card.getByLabel("The 6-digit code the app shows").fill(totp(secret, -1));
+  await card.getByRole("button", { name: "Turn on" }).click();
+  const codes = card.getByTestId("recovery-codes").locator("li");
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.nth(0).textContent())!.trim();
+  await screenshot(page, "two-step-recovery-codes");
+  await card.getByRole("button", { name: "I have saved them" }).click();
+  await expect(card.getByTestId("two-step-on")).toContainText("10 recovery codes left");
+
+  // Sign out inside the app: its own sign-in page takes both steps, without a reload.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/auth\/signin/);
+  await passwordStep(page, who);
+  const code = page.getByLabel("Code", { exact: true });
+  await expect(code).toHaveAttribute("autocomplete", "one-time-code");
+  await expect(code).toHaveAttribute("inputmode", "numeric");
+  await expect(page.getByTestId("navbar-user")).toHaveCount(0);
+  await code.fill("123456");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByTestId("code-error")).toContainText("That code is not right");
+  await code.fill(totp(secret, 0));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByTestId("welcome")).toBeVisible();
+
+  // A fresh load: the light page takes both steps too, here with a recovery code.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/auth\/signin/);
+  await page.goto("/auth/signin");
+  await passwordStep(page, who);
+  await screenshot(page, "two-step-code");
+  await page.getByRole("button", { name: "Use a recovery code" }).click();
+  await page.getByLabel("Recovery code").fill(recovery.toUpperCase());
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByTestId("welcome")).toBeVisible();
+  await page.getByRole("link", { name: "Profile" }).click();
+  await expect(page.getByTestId("two-step-on")).toContainText("9 recovery codes left");
+});
