@@ -16,6 +16,9 @@ process.env.E2E_SHORT_PORT ??= execSync(
 process.env.E2E_ENDING_PORT ??= execSync(
   `node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"`,
 ).toString().trim();
+process.env.E2E_POLICY_PORT ??= execSync(
+  `node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"`,
+).toString().trim();
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "smmm-e2e-"));
 
 const port = process.env.E2E_PORT;
@@ -31,6 +34,8 @@ export const SHORT_REAUTH_SECS = 2;
 /** A third server whose sessions reach their absolute end in seconds. */
 export const endingURL = `http://127.0.0.1:${process.env.E2E_ENDING_PORT}`;
 export const ENDING_ABSOLUTE_SECS = 12;
+/** A fourth server that requires two-step sign-in of staff (MFA_REQUIRED_FOR=admin). */
+export const policyURL = `http://127.0.0.1:${process.env.E2E_POLICY_PORT}`;
 
 const serverEnv = (listenOn: string, origin: string, database: string) => ({
   APP_ENV: "development",
@@ -97,6 +102,18 @@ export default defineConfig({
         SESSION_ABSOLUTE_TIMEOUT_SECS: String(ENDING_ABSOLUTE_SECS),
         SESSION_IDLE_TIMEOUT_SECS: String(ENDING_ABSOLUTE_SECS),
         SESSION_TOKEN_TTL_SECS: "3",
+      },
+    },
+    {
+      command: "../target/debug/server serve",
+      url: `${policyURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        ...serverEnv(process.env.E2E_POLICY_PORT!, policyURL, "e2e-policy.db"),
+        MFA_REQUIRED_FOR: "admin",
       },
     },
   ],

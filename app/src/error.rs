@@ -36,6 +36,8 @@ pub enum ErrorCode {
     ReauthRequired,
     /// This session is limited to choosing a new password until that is done (403).
     PasswordChangeRequired,
+    /// This session is limited to setting up two-step sign-in until that is done (403).
+    MfaEnrolmentRequired,
     /// The thing asked for does not exist, or is not yours (404).
     NotFound,
     /// The change conflicts with the current state (409).
@@ -62,7 +64,8 @@ impl ErrorCode {
             Self::Forbidden
             | Self::CrossSite
             | Self::ReauthRequired
-            | Self::PasswordChangeRequired => 403,
+            | Self::PasswordChangeRequired
+            | Self::MfaEnrolmentRequired => 403,
             Self::NotFound => 404,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
@@ -156,6 +159,10 @@ impl ApiError {
             crate::session::Requirement::PasswordChange => Self::new(
                 ErrorCode::PasswordChangeRequired,
                 "Choose a new password first: your current one no longer meets the rules.",
+            ),
+            crate::session::Requirement::TwoStepEnrolment => Self::new(
+                ErrorCode::MfaEnrolmentRequired,
+                "Set up two-step sign-in first: the office requires it for your account.",
             ),
         }
     }

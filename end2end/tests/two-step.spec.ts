@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { Page } from "@playwright/test";
+import { policyURL } from "../playwright.config";
 import { ADMIN, expect, screenshot, test } from "./fixtures";
 
 /** The code an authenticator app shows for `base32Secret`, `stepsFromNow` steps of 30 s away. */
@@ -86,4 +87,33 @@ test("a client turns on two-step sign-in, then signs in with a code and with a r
   await expect(page.getByTestId("welcome")).toBeVisible();
   await page.getByRole("link", { name: "Profile" }).click();
   await expect(page.getByTestId("two-step-on")).toContainText("9 recovery codes left");
+});
+
+test.describe("when the office requires it of staff", () => {
+  test.use({ baseURL: policyURL });
+
+  test("an admin must set up two-step sign-in before the dashboard opens", async ({ page }) => {
+    await awayFromAStepEdge(page);
+    await page.goto("/auth/signin");
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const step = page.getByTestId("required-two-step");
+    await expect(step.getByRole("heading", { name: "Set up two-step sign-in" })).toBeVisible();
+    await expect(page.getByTestId("recent-events")).toHaveCount(0);
+    // The server refuses the dashboard's data on its own.
+    const refused = await page.evaluate(async () => (await fetch("/api/admin/summary", { method: "POST" })).json());
+    expect(refused.error).toBe("mfa_enrolment_required");
+    await screenshot(page, "required-two-step");
+
+    await step.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+    const secret = (await step.getByTestId("two-step-secret").textContent())!.trim();
+    await step.getByLabel("The 6-digit code the app shows").fill(totp(secret, 0));
+    await step.getByRole("button", { name: "Turn on" }).click();
+    await expect(step.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+    // The codes stay on screen until they are put away; then the dashboard opens.
+    await step.getByRole("button", { name: "I have saved them" }).click();
+    await expect(page.getByTestId("recent-events")).toBeVisible();
+    await expect(step).toHaveCount(0);
+  });
 });

@@ -9,7 +9,10 @@ use std::{
     time::Duration,
 };
 
-use app::{db::DbOptions, session::server::AuthConfig};
+use app::{
+    db::DbOptions,
+    session::server::{AuthConfig, config::MfaPolicy},
+};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/smmm.db?mode=rwc";
 const MIN_SECRET_BYTES: usize = 32;
@@ -210,6 +213,34 @@ impl Config {
             )?),
         };
         let mfa_previous_key = rotation_secret("MFA_ENCRYPTION_KEY_PREVIOUS")?;
+        // Staff must have two-step sign-in in production, nobody in development (the demo
+        // accounts and `make run` stay one step). In production without the key, nobody can
+        // set it up: asked for explicitly that is an error, by default it is off (logged).
+        let mfa_required_for = match source.get("MFA_REQUIRED_FOR") {
+            Some(raw) => {
+                let policy = MfaPolicy::parse(&raw).ok_or_else(|| {
+                    problem(
+                        "MFA_REQUIRED_FOR",
+                        format!("expected none, admin or all, got '{raw}'"),
+                    )
+                })?;
+                if policy != MfaPolicy::None && mfa_key.is_none() {
+                    return Err(problem(
+                        "MFA_REQUIRED_FOR",
+                        "requires MFA_ENCRYPTION_KEY: without it nobody can set up two-step sign-in",
+                    ));
+                }
+                policy
+            }
+            None if production && mfa_key.is_some() => MfaPolicy::Admin,
+            None if production => {
+                tracing::warn!(
+                    "MFA_ENCRYPTION_KEY is not set: two-step sign-in is off, and not required of staff"
+                );
+                MfaPolicy::None
+            }
+            None => MfaPolicy::None,
+        };
 
         let bcrypt_cost: u32 = parse(
             source,
@@ -272,6 +303,7 @@ impl Config {
         auth.next_secret = next_secret;
         auth.mfa_key = mfa_key;
         auth.mfa_previous_key = mfa_previous_key;
+        auth.mfa_required_for = mfa_required_for;
         auth.token_ttl = token_ttl;
         auth.idle_timeout = idle_timeout;
         auth.absolute_timeout = absolute_timeout;
@@ -659,6 +691,48 @@ mod tests {
     use super::*;
 
     const SECRET: &str = "k3Jx9-aQ2mV7pL0sZ8wT4nB6cR1yU5eH";
+
+    #[test]
+    fn two_step_sign_in_is_required_of_staff_in_production_when_it_can_be() {
+        use app::session::server::config::MfaPolicy;
+        let dir = tempfile::tempdir().unwrap();
+        let production = [
+            ("APP_ENV", "production"),
+            ("PUBLIC_URL", "https://p.example.com"),
+            ("SESSION_SECRET", SECRET),
+        ];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let env: std::collections::HashMap<String, String> = production
+                .iter()
+                .chain(extra)
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            Config::from_source(&env, dir.path())
+        };
+        let key = ("MFA_ENCRYPTION_KEY", "Zq8-Lw3xTn5Vb0Ka7Rc2Yh9Jd4Uf6Mg1");
+        let policy = |c: Config| c.auth.mfa_required_for;
+        assert_eq!(policy(with(&[key]).unwrap()), MfaPolicy::Admin);
+        assert_eq!(
+            policy(with(&[key, ("MFA_REQUIRED_FOR", "all")]).unwrap()),
+            MfaPolicy::All
+        );
+        assert_eq!(
+            policy(with(&[]).unwrap()),
+            MfaPolicy::None,
+            "no key: nobody could set it up"
+        );
+        let err = with(&[("MFA_REQUIRED_FOR", "admin")]).err().unwrap();
+        assert_eq!(err.variable, "MFA_REQUIRED_FOR");
+        let err = with(&[key, ("MFA_REQUIRED_FOR", "sometimes")])
+            .err()
+            .unwrap();
+        assert_eq!(err.variable, "MFA_REQUIRED_FOR");
+        // Development: off, and a key made on first start.
+        let dev = Config::from_source(&[], dir.path()).unwrap();
+        assert_eq!(dev.auth.mfa_required_for, MfaPolicy::None);
+        assert!(dev.auth.mfa_key.is_some());
+        assert!(dir.path().join("mfa_key").exists());
+    }
 
     #[test]
     fn production_refuses_missing_or_weak_settings() {

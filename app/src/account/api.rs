@@ -125,7 +125,8 @@ pub async fn password_strength(
 /// `POST /api/account/two_step`: whether two-step sign-in is on for the caller.
 #[server(prefix = "/api/account", endpoint = "two_step")]
 pub async fn my_two_step() -> Result<TwoStepStatus, ApiError> {
-    crate::respond::signed_in(async |state, caller| {
+    use crate::session::Requirement;
+    crate::respond::signed_in_for_step(Requirement::TwoStepEnrolment, async |state, caller| {
         let id = caller.user().id;
         let row = crate::db::second_factors::find(&state.db, id).await?;
         let enabled_at = row.and_then(|r| r.secret.and(r.confirmed_at));
@@ -141,11 +142,12 @@ pub async fn my_two_step() -> Result<TwoStepStatus, ApiError> {
 }
 
 /// `POST /api/account/two_step_start` (step-up): a new secret for the authenticator app, pending
-/// until `two_step_confirm`. 409 when two-step sign-in is on already.
+/// until `two_step_confirm`. 409 when two-step sign-in is on already. Also open to a session
+/// limited to setting it up (as are `two_step` and `two_step_confirm`).
 #[server(prefix = "/api/account", endpoint = "two_step_start")]
 pub async fn two_step_start() -> Result<TwoStepSetup, ApiError> {
-    use crate::session::{server::guard, step_up::Sensitive};
-    crate::respond::signed_in(async |state, caller| {
+    use crate::session::{Requirement, server::guard, step_up::Sensitive};
+    crate::respond::signed_in_for_step(Requirement::TwoStepEnrolment, async |state, caller| {
         guard::require_fresh(&state, &caller, Sensitive::SetUpTwoStep)?;
         let user = service::load_user(&state, caller.user().id).await?;
         let enrolment = state.sessions.start_enrolment(&user).await?;
@@ -159,15 +161,25 @@ pub async fn two_step_start() -> Result<TwoStepSetup, ApiError> {
 }
 
 /// `POST /api/account/two_step_confirm` with `{"code": …}`: the app's current code turns
-/// two-step sign-in on; answers the 10 recovery codes, shown this once.
+/// two-step sign-in on; answers the 10 recovery codes, shown this once. A session limited to
+/// setting it up becomes a full one (its new cookie in the answer).
 #[server(prefix = "/api/account", endpoint = "two_step_confirm", input = Json)]
 pub async fn two_step_confirm(code: String) -> Result<RecoveryCodes, ApiError> {
-    crate::respond::signed_in(async |state, caller| {
+    use crate::session::Requirement;
+    let step = Requirement::TwoStepEnrolment;
+    crate::respond::signed_in_for_step(step, async |state, caller| {
         let user = service::load_user(&state, caller.user().id).await?;
         let codes = state
             .sessions
             .confirm_enrolment(&user, &caller.client, &code)
             .await?;
+        if let Some(cookie) = state
+            .sessions
+            .lift_requirement(&caller.session, step)
+            .await?
+        {
+            set_cookie(&cookie);
+        }
         Ok(RecoveryCodes { codes })
     })
     .await

@@ -13,6 +13,7 @@ mod required_step;
 mod session_timeouts;
 mod skeleton;
 mod step_up;
+mod two_step;
 
 pub use answer::Answer;
 pub use confirm::ConfirmButton;
@@ -27,3 +28,4 @@ pub use required_step::RequiredStep;
 pub use session_timeouts::SessionTimeouts;
 pub use skeleton::Skeleton;
 pub use step_up::{StepUp, StepUpProvider, use_step_up};
+pub use two_step::TwoStepCard;

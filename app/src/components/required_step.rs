@@ -4,8 +4,11 @@
 
 use leptos::prelude::*;
 
-use super::{NavBar, PasswordForm};
-use crate::{domain::input::PASSWORD_MIN_CHARS, session::Requirement};
+use super::{NavBar, PasswordForm, StepUpProvider, TwoStepCard};
+use crate::{
+    domain::input::PASSWORD_MIN_CHARS,
+    session::{Requirement, use_session},
+};
 
 #[component]
 pub fn RequiredStep(step: Requirement) -> impl IntoView {
@@ -26,5 +29,23 @@ pub fn RequiredStep(step: Requirement) -> impl IntoView {
             </main>
         }
         .into_any(),
+        Requirement::TwoStepEnrolment => {
+            let session = use_session();
+            // The session is a full one from the code on; the codes are put away first.
+            let finished = Callback::new(move |()| session.update());
+            view! {
+                <NavBar links=Vec::new() />
+                <StepUpProvider>
+                    <main class="page narrow" data-testid="required-two-step">
+                        <h1>"Set up two-step sign-in"</h1>
+                        <p>
+                            "The office asks everyone with your role to sign in with a code from an authenticator app on their phone as well as the password. Set it up to continue: it takes a minute."
+                        </p>
+                        <TwoStepCard finished />
+                    </main>
+                </StepUpProvider>
+            }
+            .into_any()
+        }
     }
 }

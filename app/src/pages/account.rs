@@ -8,7 +8,8 @@ use crate::{
         api::{end_my_other_sessions, end_my_session, my_profile, my_sessions, update_profile},
     },
     components::{
-        Answer, ConfirmButton, DeviceSessionRow, FieldError, FormErrors, PasswordForm, use_step_up,
+        Answer, ConfirmButton, DeviceSessionRow, FieldError, FormErrors, PasswordForm, TwoStepCard,
+        use_step_up,
     },
     domain::Name,
     error::ApiError,
@@ -38,7 +39,7 @@ pub fn ProfilePage() -> impl IntoView {
             </section>
             <NameForm name=p.name />
             <PasswordForm heading="Password" note="Changing it signs you out everywhere else." />
-            <super::two_step::TwoStepCard />
+            <TwoStepCard />
         </Answer>
     }
 }

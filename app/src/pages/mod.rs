@@ -6,4 +6,3 @@ pub mod client;
 pub mod home;
 pub mod not_found;
 pub mod signin;
-pub mod two_step;

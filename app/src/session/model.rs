@@ -69,6 +69,8 @@ pub enum Requirement {
     /// Choose a new password: the current one is shorter than today's minimum, or an admin
     /// generated it.
     PasswordChange,
+    /// Set up two-step sign-in: the office requires it of this role (`MFA_REQUIRED_FOR`).
+    TwoStepEnrolment,
 }
 
 impl Requirement {
@@ -76,12 +78,14 @@ impl Requirement {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::PasswordChange => "password_change",
+            Self::TwoStepEnrolment => "two_step_enrolment",
         }
     }
 
     pub fn parse(stored: &str) -> Option<Self> {
         match stored {
             "password_change" => Some(Self::PasswordChange),
+            "two_step_enrolment" => Some(Self::TwoStepEnrolment),
             _ => None,
         }
     }

@@ -330,3 +330,68 @@ async fn turning_it_off_needs_the_password_and_a_code() {
         .await;
     assert!(session_token(response.headers()).is_some());
 }
+
+#[tokio::test]
+async fn the_office_can_require_it_of_staff_whose_sessions_are_limited_to_setting_it_up() {
+    away_from_a_step_edge().await;
+    let app = TestApp::builder()
+        .env("MFA_REQUIRED_FOR", "admin")
+        .spawn()
+        .await;
+    let client = app.signed_in_as(Role::Client).await;
+    assert_eq!(
+        client.me_status().await,
+        StatusCode::OK,
+        "clients are not asked"
+    );
+
+    let admin = app.create_user(Role::Admin).await;
+    let browser = app.client();
+    let body: Value = browser
+        .sign_in_with(&admin.email, &admin.password)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["required"], "two_step_enrolment", "{body}");
+    for path in ["/api/me", "/api/admin/users", "/api/account/profile"] {
+        let (status, body) = browser.call(path, json!({"filter": {}})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+        assert_eq!(body["error"], "mfa_enrolment_required", "{path}");
+    }
+    let (status, body) = browser
+        .call(
+            "/api/account/change_password",
+            json!({"current_password": PASSWORD, "new_password": "Uskudar-Vapuru-1926"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("mfa_enrolment_required"))
+    );
+
+    let (status, setup) = browser.call("/api/account/two_step_start", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{setup}");
+    let secret = setup["secret"].as_str().unwrap().to_owned();
+    let (status, body) = browser
+        .call(
+            "/api/account/two_step_confirm",
+            json!({"code": code(&secret, -1)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The same session, no longer limited.
+    assert_eq!(browser.me_status().await, StatusCode::OK);
+    let (_, session) = browser.session().await;
+    assert!(session.get("required").is_none(), "{session}");
+
+    // From now on: the code at sign-in, and a full session.
+    let next = first_step(&app, &admin).await;
+    let (status, body) = second_step(&next, &code(&secret, 0)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.get("required").is_none(), "{body}");
+    assert_eq!(
+        next.call("/api/admin/users", json!({"filter": {}})).await.0,
+        StatusCode::OK
+    );
+}

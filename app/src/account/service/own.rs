@@ -128,7 +128,13 @@ pub async fn change_password(
             &user,
             &caller.client,
             caller.session.keep,
-            None,
+            // A password change does not stand in for a second factor the office requires.
+            state.sessions.enrolment_required(
+                &user,
+                db::second_factors::confirmed_secret(&state.db, user.id)
+                    .await?
+                    .is_some(),
+            ),
             caller.session.amr,
         )
         .await?;

@@ -2,6 +2,34 @@
 
 use std::{fmt, time::Duration};
 
+/// Whose accounts must have two-step sign-in (`MFA_REQUIRED_FOR`): without it, their sessions
+/// are limited to setting it up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MfaPolicy {
+    None,
+    Admin,
+    All,
+}
+
+impl MfaPolicy {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "none" => Some(Self::None),
+            "admin" => Some(Self::Admin),
+            "all" => Some(Self::All),
+            _ => None,
+        }
+    }
+
+    pub fn requires(self, role: crate::domain::Role) -> bool {
+        match self {
+            Self::None => false,
+            Self::Admin => role == crate::domain::Role::Admin,
+            Self::All => true,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct AuthConfig {
     /// The site's origin, e.g. `https://portal.example.com`: the issuer and audience of tokens,
@@ -17,6 +45,7 @@ pub struct AuthConfig {
     /// unavailable.
     pub mfa_key: Option<Vec<u8>>,
     pub mfa_previous_key: Option<Vec<u8>>,
+    pub mfa_required_for: MfaPolicy,
     /// How long one token is good for before the session row is checked again.
     pub token_ttl: Duration,
     /// A session with no renewal for this long has ended.
@@ -63,6 +92,7 @@ impl AuthConfig {
             next_secret: None,
             mfa_key: None,
             mfa_previous_key: None,
+            mfa_required_for: MfaPolicy::None,
             token_ttl: Duration::from_secs(5 * 60),
             idle_timeout: Duration::from_secs(30 * 60),
             idle_warning: Duration::from_secs(2 * 60),
@@ -102,6 +132,7 @@ impl fmt::Debug for AuthConfig {
                 "mfa_previous_key",
                 &self.mfa_previous_key.as_ref().map(|_| "[redacted]"),
             )
+            .field("mfa_required_for", &self.mfa_required_for)
             .field("token_ttl", &self.token_ttl)
             .field("idle_timeout", &self.idle_timeout)
             .field("idle_warning", &self.idle_warning)

@@ -89,6 +89,26 @@ pub async fn record_verification(
     Ok(result.rows_affected == 1)
 }
 
+/// A session limited to `step` becomes a full one. `false` when it was revoked, or not limited
+/// to that step.
+pub async fn lift_requirement(
+    db: &impl ConnectionTrait,
+    sid: &str,
+    step: crate::session::Requirement,
+) -> Result<bool, DbErr> {
+    let result = sessions::Entity::update_many()
+        .col_expr(
+            sessions::Column::RequiredAction,
+            Expr::value(None::<String>),
+        )
+        .filter(sessions::Column::Id.eq(sid))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .filter(sessions::Column::RequiredAction.eq(step.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// Marks one session revoked. Answers whether this call revoked it (false when it already was).
 pub async fn revoke(
     db: &impl ConnectionTrait,

@@ -382,16 +382,17 @@ impl SessionService {
         {
             self.revoke(&old.sid, "replaced by a new sign-in").await?;
         }
-        let required = required_at_sign_in(&user, &password);
+        let enrolled = db::second_factors::confirmed_secret(&self.db, user.id)
+            .await?
+            .is_some();
+        let required = required_at_sign_in(&user, &password)
+            .or_else(|| self.enrolment_required(&user, enrolled));
         if self.hasher.needs_rehash(&user.password_hash) {
             self.rehash(&user, &password).await;
         }
         // Two-step sign-in: the right password leaves a challenge for the code, not a session.
         // (Even without the key configured: a recovery code still works.)
-        if db::second_factors::confirmed_secret(&self.db, user.id)
-            .await?
-            .is_some()
-        {
+        if enrolled {
             let challenge = self
                 .issue_challenge(&user, keep_signed_in, required)
                 .await?;
@@ -419,6 +420,30 @@ impl SessionService {
             device_cookie: self.device_cookie_for(&user),
             ..started
         }))
+    }
+
+    /// Setting up two-step sign-in, when the office requires it of `user`'s role and they have
+    /// none (`MFA_REQUIRED_FOR`).
+    pub fn enrolment_required(&self, user: &users::Model, enrolled: bool) -> Option<Requirement> {
+        let role = user.role().ok()?;
+        (!enrolled && self.config.mfa_required_for.requires(role))
+            .then_some(Requirement::TwoStepEnrolment)
+    }
+
+    /// A session limited to `step`, once the step is done: limited no more. Answers the cookie of
+    /// a token that says so. (A password change needs none of this: it starts a new session.)
+    pub async fn lift_requirement(
+        &self,
+        current: &CurrentSession,
+        step: Requirement,
+    ) -> Result<Option<String>, ApiError> {
+        if current.required() != Some(step) {
+            return Ok(None);
+        }
+        if !store::lift_requirement(&self.db, &current.sid, step).await? {
+            return Err(ApiError::unauthenticated());
+        }
+        self.reissue(current).await.map(Some)
     }
 
     /// What every sign-in that made a session records: on the user (so that pruning ended

@@ -18,12 +18,20 @@ use crate::{
     session::{step_up::Sensitive, use_session},
 };
 
+/// `finished` runs once the recovery codes shown after turning it on are put away (a session
+/// limited to setting it up becomes a full one then: see `RequiredStep`).
 #[component]
-pub fn TwoStepCard() -> impl IntoView {
+pub fn TwoStepCard(#[prop(optional)] finished: Option<Callback<()>>) -> impl IntoView {
     let session = use_session();
     let status = LocalResource::new(move || async move { session.call(my_two_step()).await });
     // Shown once, after turning it on or asking for new ones.
     let codes = RwSignal::new(None::<Vec<String>>);
+    let close_codes = move || {
+        codes.set(None);
+        if let Some(finished) = finished {
+            finished.run(());
+        }
+    };
     let done = Callback::new(move |fresh: Option<RecoveryCodes>| {
         codes.set(fresh.map(|c| c.codes));
         status.refetch();
@@ -35,7 +43,7 @@ pub fn TwoStepCard() -> impl IntoView {
                 codes
                     .get()
                     .map(|list| {
-                        view! { <RecoveryCodeList codes=list on_close=move || codes.set(None) /> }
+                        view! { <RecoveryCodeList codes=list on_close=close_codes /> }
                     })
             }}
             <Answer answer=status let:s>
