@@ -113,7 +113,11 @@ pub fn StepUpProvider(children: Children) -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            match step_up.session.call(reauthenticate(typed)).await {
+            match step_up
+                .session
+                .call(reauthenticate(Some(typed), None))
+                .await
+            {
                 Ok(_) => close(true),
                 Err(e) => error.set(Some(e.message)),
             }

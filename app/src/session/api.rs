@@ -122,19 +122,31 @@ pub async fn record_activity() -> Result<Option<LiveSession>, ApiError> {
     Ok(current.map(|c| c.live(state.sessions.config().idle_warning)))
 }
 
-/// `POST /api/auth/reauth` with `{"password": …}`: step-up. The signed-in person proves who
-/// they are again; for `REAUTH_WINDOW_SECS` from now the actions that ask for it
-/// (`step_up::Sensitive`) go through. Answers the session and a renewed cookie; 400 on
-/// `password` when it is wrong (limited per session, as every re-entry of the password).
+/// `POST /api/auth/reauth` with `{"password": …}` or, with two-step sign-in on, `{"code": …}`:
+/// step-up. The signed-in person proves who they are again; for `REAUTH_WINDOW_SECS` from now
+/// the actions that ask for it (`step_up::Sensitive`) go through. Answers the session and a
+/// renewed cookie; 400 on `password` when it is wrong (limited per session, as every re-entry of
+/// the password), 401 `invalid_code` for a wrong code.
 #[server(prefix = "/api/auth", endpoint = "reauth", input = server_fn::codec::Json)]
-pub async fn reauthenticate(password: String) -> Result<LiveSession, ApiError> {
-    use crate::{session::server::guard, state::AppState};
+pub async fn reauthenticate(
+    password: Option<String>,
+    code: Option<String>,
+) -> Result<LiveSession, ApiError> {
+    use crate::{
+        session::server::{guard, service::Proof},
+        state::AppState,
+    };
     let state = AppState::current()?;
     let current = guard::auth().await?;
     let client = guard::request_client(&state)?;
+    let proof = match (password.as_deref(), code.as_deref()) {
+        (_, Some(code)) if !code.trim().is_empty() => Proof::Code(code),
+        (Some(password), _) => Proof::Password(password),
+        _ => return Err(ApiError::invalid("password", "Enter your password.")),
+    };
     let (set_cookie, current) = state
         .sessions
-        .reauthenticate(&current, &client, &password)
+        .reauthenticate(&current, &client, proof)
         .await?;
     guard::set_cookie(&set_cookie);
     Ok(current.live(state.sessions.config().idle_warning))

@@ -395,3 +395,43 @@ async fn the_office_can_require_it_of_staff_whose_sessions_are_limited_to_settin
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_step_up_takes_a_code_when_two_step_sign_in_is_on() {
+    away_from_a_step_edge().await;
+    let app = TestApp::spawn().await;
+    let enrolled = enrolled(&app).await;
+    let browser = first_step(&app, &enrolled.user).await;
+    let (status, _) = second_step(&browser, &enrolled.recovery[0]).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let reauth = |code: &str| json!({"code": code});
+    let (status, body) = browser
+        .call("/api/auth/reauth", reauth(&enrolled.recovery[0]))
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_code")),
+        "used"
+    );
+    let (status, body) = browser.call("/api/auth/reauth", reauth("12")).await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("code"))
+    );
+    let response = browser
+        .post("/api/auth/reauth", reauth(&code(&enrolled.secret, 0)))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let token = session_token(response.headers()).unwrap();
+    let row = app::session::server::store::find(&app.state.db, &sid_of(&token))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.amr.as_deref(), Some("otp"));
+
+    // Without two-step sign-in, a code is no proof.
+    let other = app.signed_in_as(Role::Client).await;
+    let (status, _) = other.call("/api/auth/reauth", reauth("123456")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}

@@ -12,7 +12,7 @@ use crate::{
     error::ApiError,
     session::{
         server::guard::{self, Caller},
-        server::service::StartedSession,
+        server::service::{Proof, StartedSession},
         step_up::Sensitive,
     },
     state::AppState,
@@ -156,7 +156,7 @@ pub async fn confirm_fresh(
         Some(password) => {
             let (set_cookie, _) = state
                 .sessions
-                .reauthenticate(&caller.session, &caller.client, password)
+                .reauthenticate(&caller.session, &caller.client, Proof::Password(password))
                 .await?;
             Ok(Some(set_cookie))
         }

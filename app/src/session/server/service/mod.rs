@@ -205,6 +205,14 @@ fn device_account(user: &users::Model) -> String {
     )
 }
 
+/// How a signed-in person proves who they are again (step-up).
+#[derive(Clone, Copy)]
+pub enum Proof<'a> {
+    Password(&'a str),
+    /// A code from the authenticator app, or a recovery code (two-step sign-in on).
+    Code(&'a str),
+}
+
 /// What a sign-in with `password` must be followed by before anything else: a new password when
 /// this one is shorter than today's minimum (it was set under older rules) or an admin generated
 /// it. (Only the length is checked here, as the rule says: the other rules for a new password
@@ -817,29 +825,43 @@ impl SessionService {
     }
 
     /// Step-up: the person behind `current` proves who they are again, with their password
-    /// (under the per-session limit of `verify_password`). Recorded on the session row (when,
-    /// and how) and in the audit log; answers the cookie of a token that says so, and the
-    /// session as it now stands: what the actions in `step_up::Sensitive` look for. A wrong
-    /// password is 400 on `password`.
+    /// (under the per-session limit of `verify_password`) or, with two-step sign-in on, a code
+    /// (under the account's code limit). Recorded on the session row (when, and how) and in the
+    /// audit log; answers the cookie of a token that says so, and the session as it now stands:
+    /// what the actions in `step_up::Sensitive` look for. A wrong password is 400 on
+    /// `password`, a wrong code 401 `invalid_code`.
     pub async fn reauthenticate(
         &self,
         current: &CurrentSession,
         client: &ClientInfo,
-        password: &str,
+        proof: Proof<'_>,
     ) -> Result<(String, CurrentSession), ApiError> {
-        let password = Password::parse(password)?;
         let user = db::users::find_by_id(&self.db, current.user().id)
             .await?
             .filter(|user| user.active)
             .ok_or_else(ApiError::unauthenticated)?;
         let event = |detail| client.event(Some(user.id), None, Some(detail));
-        if !self.verify_password(current, &user, &password).await? {
-            self.audit(AuditKind::ReauthFailed, event("wrong password"))
-                .await;
-            return Err(ApiError::invalid("password", "The password is incorrect."));
-        }
+        let amr = match proof {
+            Proof::Password(password) => {
+                let password = Password::parse(password)?;
+                if !self.verify_password(current, &user, &password).await? {
+                    self.audit(AuditKind::ReauthFailed, event("wrong password"))
+                        .await;
+                    return Err(ApiError::invalid("password", "The password is incorrect."));
+                }
+                Amr::Pwd
+            }
+            Proof::Code(typed) => {
+                let code = Code::parse(typed)?;
+                if !self.code_is_right(&user, &code).await? {
+                    self.audit(AuditKind::ReauthFailed, event("wrong code"))
+                        .await;
+                    return Err(ApiError::invalid_code());
+                }
+                code.amr()
+            }
+        };
         // Only a session that is still unrevoked is stamped: a revocation meanwhile wins.
-        let amr = Amr::Pwd;
         if !store::record_verification(&self.db, &current.sid, Utc::now(), amr).await? {
             return Err(ApiError::unauthenticated());
         }

@@ -70,7 +70,7 @@ impl Code {
         })
     }
 
-    fn amr(&self) -> Amr {
+    pub(super) fn amr(&self) -> Amr {
         match self {
             Self::Totp(_) => Amr::Otp,
             Self::Recovery(_) => Amr::Recovery,
@@ -344,6 +344,35 @@ impl SessionService {
         Ok(codes)
     }
 
+    /// Whether `code` is the signed-in `user`'s (used up when it is), under the account's code
+    /// limit. 409 when two-step sign-in is not on.
+    pub(super) async fn code_is_right(
+        &self,
+        user: &users::Model,
+        code: &Code,
+    ) -> Result<bool, ApiError> {
+        let (sealed, last_step) = factors::confirmed_secret(&self.db, user.id)
+            .await?
+            .ok_or_else(|| {
+                ApiError::conflict("Two-step sign-in is not on for this account: use the password.")
+            })?;
+        let attempt = self
+            .limits
+            .begin_code(user.id)
+            .await?
+            .map_err(|limited| ApiError::too_many_requests(limited.retry_after))?;
+        let accepted = self
+            .check_code(user, &sealed, last_step, code, Utc::now())
+            .await;
+        let outcome = match &accepted {
+            Ok(true) => Outcome::Correct,
+            Ok(false) => Outcome::Wrong,
+            Err(_) => Outcome::NotChecked,
+        };
+        self.limits.finish(attempt, outcome).await?;
+        accepted
+    }
+
     /// Checks the password and a code (from the app, or a recovery code) before turning
     /// two-step sign-in off or making new recovery codes.
     async fn confirm_owner(
@@ -355,27 +384,16 @@ impl SessionService {
     ) -> Result<(), ApiError> {
         let password = Password::parse(password)?;
         let code = Code::parse(typed)?;
-        let (sealed, last_step) = factors::confirmed_secret(&self.db, user.id)
+        if factors::confirmed_secret(&self.db, user.id)
             .await?
-            .ok_or_else(|| ApiError::conflict("Two-step sign-in is not on."))?;
+            .is_none()
+        {
+            return Err(ApiError::conflict("Two-step sign-in is not on."));
+        }
         if !self.verify_password(current, user, &password).await? {
             return Err(ApiError::invalid("password", "The password is incorrect."));
         }
-        let attempt = self
-            .limits
-            .begin_code(user.id)
-            .await?
-            .map_err(|limited| ApiError::too_many_requests(limited.retry_after))?;
-        let accepted = self
-            .check_code(user, &sealed, last_step, &code, Utc::now())
-            .await;
-        let outcome = match &accepted {
-            Ok(true) => Outcome::Correct,
-            Ok(false) => Outcome::Wrong,
-            Err(_) => Outcome::NotChecked,
-        };
-        self.limits.finish(attempt, outcome).await?;
-        if accepted? {
+        if self.code_is_right(user, &code).await? {
             Ok(())
         } else {
             Err(ApiError::invalid_code())
