@@ -60,6 +60,16 @@ enum Command {
     },
     /// Create the demo accounts (README, "Demo accounts") unless they exist.
     SeedDemo,
+    /// Turn off an account's two-step sign-in (a sole admin who lost their phone and recovery
+    /// codes) and end every session of theirs. Audited.
+    ResetMfa {
+        #[arg(long)]
+        email: String,
+    },
+    /// Seal every two-step sign-in secret again under MFA_ENCRYPTION_KEY, after a rotation
+    /// (the old key set as MFA_ENCRYPTION_KEY_PREVIOUS). Exits 1 when some secret opened under
+    /// neither key (its owner must set two-step sign-in up again).
+    MfaRekey,
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,6 +134,8 @@ pub async fn run(cli: Cli) -> ExitCode {
             create_user(&config, &email, &name, role.into()).await
         }
         Command::SeedDemo => seed_demo(&config).await,
+        Command::ResetMfa { email } => reset_mfa(&config, &email).await,
+        Command::MfaRekey => mfa_rekey(&config).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -335,6 +347,55 @@ fn read_new_password() -> Result<String, String> {
         return Err("the two passwords differ".into());
     }
     Ok(first)
+}
+
+async fn reset_mfa(config: &Config, email: &str) -> Result<(), String> {
+    let email = Email::parse(email).map_err(|e| format!("--email: {}", e.message))?;
+    let (state, _) = startup::open_state(config, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    let user = db::users::find_by_email(&state.db, &email)
+        .await
+        .map_err(|e| format!("database error: {e}"))?
+        .ok_or_else(|| format!("no account has the email {email}"))?;
+    let reset = state
+        .sessions
+        .reset_two_step(user.id, "from the command line")
+        .await
+        .map_err(|e| e.message)?;
+    if reset {
+        println!(
+            "Two-step sign-in is off for {email}; every session of theirs has ended. They sign in \
+             with the password and can set it up again."
+        );
+        Ok(())
+    } else {
+        Err(format!("two-step sign-in is not on for {email}"))
+    }
+}
+
+async fn mfa_rekey(config: &Config) -> Result<(), String> {
+    let (state, _) = startup::open_state(config, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (resealed, lost) = state
+        .sessions
+        .reseal_second_factors()
+        .await
+        .map_err(|e| e.message)?;
+    println!("Sealed {resealed} account(s) again under the current key.");
+    if lost.is_empty() {
+        Ok(())
+    } else {
+        let ids: Vec<String> = lost.iter().map(ToString::to_string).collect();
+        Err(format!(
+            "{} account(s) have a secret sealed under a key this server does not have (user ids \
+             {}): set MFA_ENCRYPTION_KEY_PREVIOUS to the old key and run this again, or reset \
+             them with `server reset-mfa`",
+            lost.len(),
+            ids.join(", ")
+        ))
+    }
 }
 
 async fn seed_demo(config: &Config) -> Result<(), String> {

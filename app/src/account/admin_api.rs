@@ -107,6 +107,29 @@ pub async fn end_user_sessions(user_id: i64) -> Result<usize, ApiError> {
     .await
 }
 
+/// `POST /api/admin/reset_two_step` with `{"user_id": …}` (step-up): turns off the user's
+/// two-step sign-in (a lost phone, no recovery codes left) and ends every session of theirs;
+/// they sign in with the password and may set it up again. 409 when it is not on.
+#[server(prefix = "/api/admin", endpoint = "reset_two_step", input = Json)]
+pub async fn reset_two_step(user_id: i64) -> Result<(), ApiError> {
+    crate::respond::with_role_fresh(
+        Role::Admin,
+        Sensitive::ResetTwoStep,
+        async |state, admin| {
+            service::load_user(&state, user_id).await?;
+            let by = format!("by user #{}", admin.user().id);
+            if state.sessions.reset_two_step(user_id, &by).await? {
+                Ok(())
+            } else {
+                Err(ApiError::conflict(
+                    "Two-step sign-in is not on for this account.",
+                ))
+            }
+        },
+    )
+    .await
+}
+
 /// `POST /api/admin/audit` with `{"filter": {"user_id", "kind", "before"}}`: newest first, a
 /// page at a time; the answer's `next` is the `before` of the next page.
 #[server(prefix = "/api/admin", endpoint = "audit", input = Json)]

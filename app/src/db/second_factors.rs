@@ -31,6 +31,27 @@ pub async fn confirmed_secret(
         .and_then(|row| Some((row.secret?, row.last_step))))
 }
 
+/// Every row (the key rotation goes through them all; an office has a few hundred at most).
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<second_factors::Model>, DbErr> {
+    second_factors::Entity::find().all(db).await
+}
+
+/// The row's sealed values, sealed again under another key.
+pub async fn replace_sealed(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    secret: Option<String>,
+    pending: Option<String>,
+) -> Result<(), DbErr> {
+    second_factors::Entity::update_many()
+        .col_expr(second_factors::Column::Secret, Expr::value(secret))
+        .col_expr(second_factors::Column::PendingSecret, Expr::value(pending))
+        .filter(second_factors::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Keeps `sealed` as the secret being enrolled (replacing one shown before).
 pub async fn set_pending(
     db: &impl ConnectionTrait,

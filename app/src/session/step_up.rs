@@ -21,6 +21,8 @@ pub enum Sensitive {
     EndOwnSessions,
     /// A person sets up two-step sign-in.
     SetUpTwoStep,
+    /// An admin turns off someone's two-step sign-in (a lost phone).
+    ResetTwoStep,
 }
 
 impl Sensitive {
@@ -34,6 +36,7 @@ impl Sensitive {
             Self::EndUserSessions => "end someone else's sessions",
             Self::EndOwnSessions => "end your sessions",
             Self::SetUpTwoStep => "set up two-step sign-in",
+            Self::ResetTwoStep => "reset someone's two-step sign-in",
         }
     }
 }

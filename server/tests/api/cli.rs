@@ -278,3 +278,85 @@ async fn rows_from_before_the_search_column_are_backfilled_after_the_migration()
         app::db::users::search_text(&user.name, &user.email)
     );
 }
+
+#[tokio::test]
+async fn reset_mfa_and_mfa_rekey_look_after_the_second_factors() {
+    use app::session::server::mfa::secret_box::SecretBox;
+    use sha2::{Digest, Sha256};
+    const OLD: &str = "Old-key-Zq8Lw3xTn5Vb0Ka7Rc2Yh9Jd4Uf6Mg1";
+    const NEW: &str = "New-key-Pr4Hs8Kt1Wm6Xc3Vb9Nd2Qf7Lg5Jz0";
+    let cli = Cli::new();
+    let (ok, out) = cli.run(&["migrate"], "", &[]);
+    assert!(ok, "{out}");
+    let (ok, out) = cli.run(
+        &[
+            "create-user",
+            "--email",
+            "yonetici@example.com",
+            "--name",
+            "Yönetici",
+            "--role",
+            "admin",
+        ],
+        "Ankara-Mali-2026\n",
+        &[],
+    );
+    assert!(ok, "{out}");
+    // Two-step sign-in on, its secret sealed under the old key (as a server with it would).
+    let db = sea_orm::Database::connect(cli.database_url())
+        .await
+        .unwrap();
+    let email = app::domain::Email::parse("yonetici@example.com").unwrap();
+    let user = app::db::users::find_by_email(&db, &email)
+        .await
+        .unwrap()
+        .unwrap();
+    let old = SecretBox::new(&Sha256::digest(OLD).into(), None);
+    let sealed = old.seal(user.id, b"12345678901234567890");
+    app::db::second_factors::set_pending(&db, user.id, &sealed, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert!(
+        app::db::second_factors::confirm(&db, user.id, &sealed, 1, &[], chrono::Utc::now())
+            .await
+            .unwrap()
+    );
+
+    // A key that cannot open it: the command says whose, and fails.
+    let (ok, out) = cli.run(&["mfa-rekey"], "", &[("MFA_ENCRYPTION_KEY", NEW)]);
+    assert!(
+        !ok && out.contains(&format!("user ids {}", user.id)),
+        "{out}"
+    );
+    // With the old key as the previous one: sealed again, and it opens under the new key alone.
+    let rotating = [
+        ("MFA_ENCRYPTION_KEY", NEW),
+        ("MFA_ENCRYPTION_KEY_PREVIOUS", OLD),
+    ];
+    let (ok, out) = cli.run(&["mfa-rekey"], "", &rotating);
+    assert!(ok && out.contains("Sealed 1 account(s)"), "{out}");
+    let resealed = app::db::second_factors::find(&db, user.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .secret
+        .unwrap();
+    let new = SecretBox::new(&Sha256::digest(NEW).into(), None);
+    assert_eq!(
+        new.open(user.id, &resealed).unwrap(),
+        b"12345678901234567890"
+    );
+
+    let (ok, out) = cli.run(&["reset-mfa", "--email", "YONETICI@example.com"], "", &[]);
+    assert!(ok, "{out}");
+    assert!(
+        app::db::second_factors::find(&db, user.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (ok, out) = cli.run(&["reset-mfa", "--email", "yonetici@example.com"], "", &[]);
+    assert!(!ok && out.contains("not on"), "{out}");
+    let (ok, out) = cli.run(&["reset-mfa", "--email", "nobody@example.com"], "", &[]);
+    assert!(!ok && out.contains("no account"), "{out}");
+}

@@ -435,3 +435,39 @@ async fn a_step_up_takes_a_code_when_two_step_sign_in_is_on() {
     let (status, _) = other.call("/api/auth/reauth", reauth("123456")).await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn an_admin_resets_a_lost_phone_and_every_session_of_that_person_ends() {
+    let app = TestApp::spawn().await;
+    let enrolled = enrolled(&app).await;
+    let browser = first_step(&app, &enrolled.user).await;
+    assert_eq!(
+        second_step(&browser, &enrolled.recovery[0]).await.0,
+        StatusCode::OK
+    );
+    let reset = json!({"user_id": enrolled.user.id});
+    let (status, _) = browser
+        .call("/api/admin/reset_two_step", reset.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not for clients");
+
+    let admin = app.signed_in_as(Role::Admin).await;
+    let (status, body) = admin.call("/api/admin/reset_two_step", reset.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        browser.me_status().await,
+        StatusCode::UNAUTHORIZED,
+        "their sessions ended"
+    );
+    let response = app
+        .client()
+        .sign_in_with(&enrolled.user.email, &enrolled.user.password)
+        .await;
+    assert!(
+        session_token(response.headers()).is_some(),
+        "the password alone again"
+    );
+    let (status, _) = admin.call("/api/admin/reset_two_step", reset).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(count_events(&app, "two_step_disabled").await, 1);
+}

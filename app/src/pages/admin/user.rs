@@ -7,8 +7,8 @@ use crate::{
     account::{
         DeviceSession, UserRow,
         admin_api::{
-            end_user_session, end_user_sessions, get_user, set_user_active, set_user_role,
-            user_sessions,
+            end_user_session, end_user_sessions, get_user, reset_two_step, set_user_active,
+            set_user_role, user_sessions,
         },
     },
     components::{Answer, ConfirmButton, DeviceSessionRow, use_step_up},
@@ -111,6 +111,17 @@ fn UserCard(user: UserRow, report: Report) -> impl IntoView {
             }));
         });
     });
+    let reset = Callback::new(move |()| {
+        spawn_local(async move {
+            let done = step_up
+                .call(Sensitive::ResetTwoStep, || reset_two_step(id))
+                .await;
+            report.run(done.map(|()| {
+                "Two-step sign-in is off for this account; every session of theirs has ended."
+                    .into()
+            }));
+        });
+    });
     let set_role = Callback::new(move |()| {
         spawn_local(async move {
             let changed = step_up
@@ -147,6 +158,11 @@ fn UserCard(user: UserRow, report: Report) -> impl IntoView {
                         other_role.as_str(),
                     )
                     on_confirm=set_role
+                />
+                <ConfirmButton
+                    label="Reset two-step sign-in".to_owned()
+                    question="Turn off their two-step sign-in and end their sessions?".to_owned()
+                    on_confirm=reset
                 />
             </div>
         </section>

@@ -444,4 +444,58 @@ impl SessionService {
         .await;
         Ok(codes)
     }
+
+    /// Turns two-step sign-in off for someone who lost their phone and recovery codes: by an
+    /// admin (`by` says who, for the audit log) or from the command line. Every session of theirs
+    /// ends. `false` when it was not on.
+    pub async fn reset_two_step(&self, user_id: i64, by: &str) -> Result<bool, ApiError> {
+        if !factors::remove(&self.db, user_id).await? {
+            return Ok(false);
+        }
+        self.revoke_all_for_user(user_id, None, "two-step sign-in reset")
+            .await?;
+        let detail = format!("reset {by}");
+        let event = crate::db::audit::Event {
+            user_id: Some(user_id),
+            detail: Some(&detail),
+            ..crate::db::audit::Event::default()
+        };
+        self.audit(AuditKind::TwoStepDisabled, event).await;
+        Ok(true)
+    }
+
+    /// Seals every second factor's secret again under the current key (after a rotation, with
+    /// the old key as `MFA_ENCRYPTION_KEY_PREVIOUS`): answers how many were sealed again, and
+    /// the users whose secret opened under no key this server has (they must re-enrol).
+    pub async fn reseal_second_factors(&self) -> Result<(u64, Vec<i64>), ApiError> {
+        let keys = self.mfa_keys()?;
+        let mut resealed = 0;
+        let mut lost = Vec::new();
+        for row in factors::all(&self.db).await? {
+            let mut changed = false;
+            let mut reseal = |sealed: Option<String>| -> Option<String> {
+                let sealed = sealed?;
+                if !keys.needs_reseal(&sealed) {
+                    return Some(sealed);
+                }
+                match keys.open(row.user_id, &sealed) {
+                    Ok(plain) => {
+                        changed = true;
+                        Some(keys.seal(row.user_id, &plain))
+                    }
+                    Err(_) => Some(sealed),
+                }
+            };
+            let secret = reseal(row.secret.clone());
+            let pending = reseal(row.pending_secret.clone());
+            if secret.as_ref().is_some_and(|s| keys.needs_reseal(s)) {
+                lost.push(row.user_id);
+            }
+            if changed {
+                factors::replace_sealed(&self.db, row.user_id, secret, pending).await?;
+                resealed += 1;
+            }
+        }
+        Ok((resealed, lost))
+    }
 }
