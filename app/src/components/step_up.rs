@@ -1,6 +1,7 @@
 //! Step-up in the page: an action of `step_up::Sensitive` is made through `StepUp::call`; when
-//! the server refuses it with `403 reauth_required`, a modal dialog asks for the password
-//! (`POST /api/auth/reauth`) and, once it is confirmed, the action is made again. Cancelled, the
+//! the server refuses it with `403 reauth_required`, a modal dialog asks for the password, or a
+//! code with two-step sign-in on (`POST /api/auth/reauth`), and, once it is confirmed, the
+//! action is made again. Cancelled, the
 //! action is not made and the page says so. The server decides either way: the dialog is how the
 //! person gets through, not the check.
 
@@ -99,30 +100,48 @@ pub fn StepUpProvider(children: Children) -> impl IntoView {
             dialog.close();
         }
     });
+    // With two-step sign-in on, a code from the app (or a recovery code) proves it as well.
+    let with_code = RwSignal::new(false);
     let close = move |confirmed: bool| {
         password.set(String::new());
+        with_code.set(false);
         error.set(None);
         step_up.answer(confirmed);
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed = password.get_untracked();
+        let code = with_code.get_untracked();
         if typed.is_empty() {
-            error.set(Some("Enter your password.".into()));
+            let ask = if code {
+                "Enter the code."
+            } else {
+                "Enter your password."
+            };
+            error.set(Some(ask.into()));
             return;
         }
         busy.set(true);
         spawn_local(async move {
-            match step_up
-                .session
-                .call(reauthenticate(Some(typed), None))
-                .await
-            {
+            let proof = if code {
+                reauthenticate(None, Some(typed))
+            } else {
+                reauthenticate(Some(typed), None)
+            };
+            match step_up.session.call(proof).await {
                 Ok(_) => close(true),
                 Err(e) => error.set(Some(e.message)),
             }
             busy.set(false);
         });
+    };
+    let switch = move |_| {
+        with_code.update(|c| *c = !*c);
+        password.set(String::new());
+        error.set(None);
+        if let Some(field) = field.get_untracked() {
+            let _ = field.focus();
+        }
     };
     view! {
         <dialog
@@ -140,21 +159,29 @@ pub fn StepUpProvider(children: Children) -> impl IntoView {
             <h2 id="step-up-title">"Confirm it's you"</h2>
             <p id="step-up-text">
                 {move || {
+                    let what = if with_code.get() {
+                        "a code from your authenticator app"
+                    } else {
+                        "your password again"
+                    };
                     step_up
                         .asking
                         .get()
-                        .map(|action| {
-                            format!("To {}, enter your password again.", action.describe())
-                        })
+                        .map(|action| format!("To {}, enter {what}.", action.describe()))
                 }}
             </p>
             <form on:submit=submit novalidate=true>
                 <div class="field">
-                    <label for="step-up-password">"Your password"</label>
+                    <label for="step-up-password">
+                        {move || if with_code.get() { "Code" } else { "Your password" }}
+                    </label>
                     <input
                         id="step-up-password"
-                        type="password"
-                        autocomplete="current-password"
+                        type=move || if with_code.get() { "text" } else { "password" }
+                        inputmode=move || if with_code.get() { "numeric" } else { "text" }
+                        autocomplete=move || {
+                            if with_code.get() { "one-time-code" } else { "current-password" }
+                        }
                         node_ref=field
                         prop:value=password
                         on:input=move |ev| password.set(event_target_value(&ev))
@@ -171,6 +198,11 @@ pub fn StepUpProvider(children: Children) -> impl IntoView {
                     </button>
                     <button class="button secondary" type="button" on:click=move |_| close(false)>
                         "Cancel"
+                    </button>
+                    <button class="button ghost" type="button" on:click=switch>
+                        {move || {
+                            if with_code.get() { "Use my password" } else { "Use a code instead" }
+                        }}
                     </button>
                 </div>
             </form>

@@ -265,6 +265,8 @@ fn RecoveryCodeList(codes: Vec<String>, on_close: impl Fn() + 'static) -> impl I
         "SMMM Portal recovery codes\nEach works once, in place of the app's code.\n\n{}\n",
         codes.join("\n")
     );
+    let copy_text = text.clone();
+    let copied = RwSignal::new(false);
     let href = format!(
         "data:text/plain;charset=utf-8,{}",
         text.replace('%', "%25")
@@ -294,6 +296,19 @@ fn RecoveryCodeList(codes: Vec<String>, on_close: impl Fn() + 'static) -> impl I
                 <a class="button secondary" href=href download="smmm-portal-recovery-codes.txt">
                     "Download (.txt)"
                 </a>
+                <button
+                    class="button secondary"
+                    type="button"
+                    on:click=move |_| {
+                        let written = window().navigator().clipboard().write_text(&copy_text);
+                        spawn_local(async move {
+                            let done = wasm_bindgen_futures::JsFuture::from(written).await;
+                            copied.set(done.is_ok());
+                        });
+                    }
+                >
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
                 <button class="button" type="button" on:click=move |_| on_close()>
                     "I have saved them"
                 </button>
