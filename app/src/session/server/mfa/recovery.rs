@@ -44,6 +44,15 @@ pub fn digest(normalised: &str) -> String {
         .collect()
 }
 
+/// The digests stored for codes as `generate` made them.
+pub fn digests(codes: &[String]) -> Vec<String> {
+    codes
+        .iter()
+        .filter_map(|c| normalise(c))
+        .map(|c| digest(&c))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -325,11 +325,7 @@ impl SessionService {
             return Err(ApiError::invalid_code());
         };
         let codes = recovery::generate();
-        let digests: Vec<String> = codes
-            .iter()
-            .filter_map(|c| recovery::normalise(c))
-            .map(|c| recovery::digest(&c))
-            .collect();
+        let digests = recovery::digests(&codes);
         let step = i64::try_from(step).unwrap_or(i64::MAX);
         if !factors::confirm(&self.db, user.id, &pending, step, &digests, Utc::now()).await? {
             return Err(ApiError::conflict(
@@ -431,11 +427,7 @@ impl SessionService {
     ) -> Result<Vec<String>, ApiError> {
         self.confirm_owner(current, user, password, code).await?;
         let codes = recovery::generate();
-        let digests: Vec<String> = codes
-            .iter()
-            .filter_map(|c| recovery::normalise(c))
-            .map(|c| recovery::digest(&c))
-            .collect();
+        let digests = recovery::digests(&codes);
         factors::replace_recovery_codes(&self.db, user.id, &digests).await?;
         self.audit(
             AuditKind::RecoveryCodesRenewed,
