@@ -85,6 +85,7 @@ test("a client turns on two-step sign-in, then signs in with a code and with a r
   await page.getByLabel("Recovery code").fill(recovery.toUpperCase());
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByTestId("welcome")).toBeVisible();
+  await expect(page.getByTestId("recovery-codes-left")).toContainText("9 are left");
   await page.getByRole("link", { name: "Profile" }).click();
   await expect(page.getByTestId("two-step-on")).toContainText("9 recovery codes left");
 });

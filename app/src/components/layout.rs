@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
-use super::{NavBar, NavLink, RoleGate, StepUpProvider};
+use super::{NavBar, NavLink, RecoveryCodesNotice, RoleGate, StepUpProvider};
 use crate::domain::Role;
 
 /// The frame of a role's area (`/admin/*`, `/client/*`): the gate, the navigation bar, then
@@ -13,6 +13,7 @@ pub fn AreaLayout(role: Role, links: Vec<NavLink>) -> impl IntoView {
             <NavBar links=links.clone() />
             <StepUpProvider>
                 <main class="page">
+                    <RecoveryCodesNotice profile=role.profile() />
                     <Outlet />
                 </main>
             </StepUpProvider>

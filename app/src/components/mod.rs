@@ -28,4 +28,4 @@ pub use required_step::RequiredStep;
 pub use session_timeouts::SessionTimeouts;
 pub use skeleton::Skeleton;
 pub use step_up::{StepUp, StepUpProvider, use_step_up};
-pub use two_step::TwoStepCard;
+pub use two_step::{RecoveryCodesNotice, TwoStepCard};

@@ -316,3 +316,29 @@ fn RecoveryCodeList(codes: Vec<String>, on_close: impl Fn() + 'static) -> impl I
         </div>
     }
 }
+
+/// Once, after a sign-in with a recovery code: how many are left, and where to make new ones.
+#[component]
+pub fn RecoveryCodesNotice(profile: &'static str) -> impl IntoView {
+    let left = RwSignal::new(crate::session::recovery_notice::take());
+    move || {
+        left.get().map(|n| {
+            let text = match n {
+                0 => "You signed in with your last recovery code. Make new ones now.".to_owned(),
+                1 => "You signed in with a recovery code: 1 is left.".to_owned(),
+                n => format!("You signed in with a recovery code: {n} are left."),
+            };
+            view! {
+                <div class="notice recovery-left" role="status" data-testid="recovery-codes-left">
+                    <span>{text}</span>
+                    " "
+                    <a href=profile>"New recovery codes"</a>
+                    " "
+                    <button class="button ghost" type="button" on:click=move |_| left.set(None)>
+                        "Dismiss"
+                    </button>
+                </div>
+            }
+        })
+    }
+}

@@ -35,6 +35,14 @@ impl Role {
         }
     }
 
+    /// The person's own profile page in their area.
+    pub const fn profile(self) -> &'static str {
+        match self {
+            Self::Admin => "/admin/profile",
+            Self::Client => "/client/profile",
+        }
+    }
+
     pub const fn label(self) -> &'static str {
         match self {
             Self::Admin => "Staff",

@@ -12,6 +12,8 @@ mod events;
 #[cfg(feature = "csr")]
 pub mod locks;
 pub mod model;
+#[cfg(feature = "csr")]
+pub mod recovery_notice;
 pub mod redirect;
 #[cfg(feature = "ssr")]
 pub mod server;

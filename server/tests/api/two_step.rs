@@ -471,3 +471,46 @@ async fn an_admin_resets_a_lost_phone_and_every_session_of_that_person_ends() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(count_events(&app, "two_step_disabled").await, 1);
 }
+
+#[tokio::test]
+async fn the_edges_of_a_codes_window_and_of_a_challenges_life_on_a_moved_clock() {
+    away_from_a_step_edge().await;
+    let app = TestApp::spawn().await;
+    let enrolled = enrolled(&app).await; // used: the step before now
+    let clock = &app.state.sessions.config().clock;
+    let step = i64::try_from(totp::STEP_SECS).unwrap();
+
+    // The server two steps ahead of the phone: the phone's code now is too old, the next
+    // one (one step behind the server) still goes.
+    clock.set_offset(2 * step);
+    let browser = first_step(&app, &enrolled.user).await;
+    let (status, body) = second_step(&browser, &code(&enrolled.secret, 0)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_code"))
+    );
+    let (status, body) = second_step(&browser, &code(&enrolled.secret, 1)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The server one step behind the phone's next code: one ahead goes, two ahead does not.
+    clock.set_offset(step);
+    let browser = first_step(&app, &enrolled.user).await;
+    let (status, body) = second_step(&browser, &code(&enrolled.secret, 3)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_code"))
+    );
+    let (status, body) = second_step(&browser, &code(&enrolled.secret, 2)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // A challenge lives 5 minutes: a second later it is over, whatever the code.
+    clock.set_offset(0);
+    let browser = first_step(&app, &enrolled.user).await;
+    clock.set_offset(5 * 60 + 1);
+    let (status, body) = second_step(&browser, &enrolled.recovery[0]).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("sign_in_expired"))
+    );
+    clock.set_offset(0);
+}

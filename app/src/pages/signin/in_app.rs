@@ -274,7 +274,11 @@ fn CodeForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> imp
         pending.set(true);
         spawn_local(async move {
             match session.verify_code(code.get_untracked()).await {
-                Ok(_) => {}
+                Ok((_, left)) => {
+                    if let Some(left) = left {
+                        crate::session::recovery_notice::note(left);
+                    }
+                }
                 // The challenge is over: back to the password, saying why.
                 Err(error) if error.error == ErrorCode::SignInExpired => {
                     expired.set(Some(error.message));

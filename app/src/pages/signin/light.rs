@@ -410,7 +410,15 @@ impl Page {
             page.pending.set(false);
             page.code.set_pending(false);
             match answer {
-                Ok(CodeSignIn { live, .. }) => page.signed_in(live),
+                Ok(CodeSignIn {
+                    live,
+                    recovery_codes_left,
+                }) => {
+                    if let Some(left) = recovery_codes_left {
+                        crate::session::recovery_notice::note(left);
+                    }
+                    page.signed_in(live);
+                }
                 // The challenge is over: back to the password, saying why.
                 Err(error) if error.error == ErrorCode::SignInExpired => {
                     page.back_to_password(Some(&error.message));

@@ -2,6 +2,27 @@
 
 use std::{fmt, time::Duration};
 
+/// The time two-step sign-in reads (a code's 30-second window, a challenge's 5 minutes): the
+/// system's clock, moved by an offset only tests set (through `AuthConfig::clock`, never the
+/// environment), to stand at the edges of those windows.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_secs: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let offset = self.offset_secs.load(std::sync::atomic::Ordering::Relaxed);
+        chrono::Utc::now() + chrono::Duration::seconds(offset)
+    }
+
+    /// Moves this clock `secs` from the system's (tests only).
+    pub fn set_offset(&self, secs: i64) {
+        self.offset_secs
+            .store(secs, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Whose accounts must have two-step sign-in (`MFA_REQUIRED_FOR`): without it, their sessions
 /// are limited to setting it up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +67,8 @@ pub struct AuthConfig {
     pub mfa_key: Option<Vec<u8>>,
     pub mfa_previous_key: Option<Vec<u8>>,
     pub mfa_required_for: MfaPolicy,
+    /// What two-step sign-in takes as now.
+    pub clock: Clock,
     /// How long one token is good for before the session row is checked again.
     pub token_ttl: Duration,
     /// A session with no renewal for this long has ended.
@@ -93,6 +116,7 @@ impl AuthConfig {
             mfa_key: None,
             mfa_previous_key: None,
             mfa_required_for: MfaPolicy::None,
+            clock: Clock::default(),
             token_ttl: Duration::from_secs(5 * 60),
             idle_timeout: Duration::from_secs(30 * 60),
             idle_warning: Duration::from_secs(2 * 60),

@@ -128,7 +128,7 @@ impl SessionService {
         required: Option<Requirement>,
     ) -> Result<Challenge, ApiError> {
         let id = store::new_session_id();
-        let now = Utc::now();
+        let now = self.config.clock.now();
         let expires = now + to_chrono(CHALLENGE_TTL);
         factors::create_challenge(
             &self.db,
@@ -152,7 +152,7 @@ impl SessionService {
     /// The second step: the code for the challenge the request carries makes the session.
     pub async fn verify_code(&self, request: CodeRequest<'_>) -> Result<CodeSignedIn, ApiError> {
         let code = Code::parse(request.code)?;
-        let now = Utc::now();
+        let now = self.config.clock.now();
         let challenge = match request.challenge {
             Some(id) => factors::open_challenge(&self.db, id, now).await?,
             None => None,
@@ -185,7 +185,7 @@ impl SessionService {
                 &self.db,
                 &challenge.id,
                 CHALLENGE_MAX_FAILURES,
-                Utc::now(),
+                self.config.clock.now(),
             )
             .await?;
             let detail = match &code {
@@ -202,7 +202,7 @@ impl SessionService {
             });
         }
         // The code is used up either way; the challenge must still be there to be used.
-        if !factors::consume_challenge(&self.db, &challenge.id, Utc::now()).await? {
+        if !factors::consume_challenge(&self.db, &challenge.id, self.config.clock.now()).await? {
             return Err(ApiError::sign_in_expired());
         }
         let required = challenge
@@ -289,7 +289,13 @@ impl SessionService {
         let secret = totp::new_secret();
         let otpauth_uri = totp::otpauth_uri(&secret, &user.email).ok_or_else(ApiError::internal)?;
         let qr_svg = totp::qr_svg(&otpauth_uri).ok_or_else(ApiError::internal)?;
-        factors::set_pending(&self.db, user.id, &keys.seal(user.id, &secret), Utc::now()).await?;
+        factors::set_pending(
+            &self.db,
+            user.id,
+            &keys.seal(user.id, &secret),
+            self.config.clock.now(),
+        )
+        .await?;
         Ok(Enrolment {
             secret: totp::secret_for_typing(&secret),
             otpauth_uri,
@@ -320,14 +326,23 @@ impl SessionService {
                 )
             })?;
         let secret = self.open_secret(user.id, &pending)?;
-        let unix = u64::try_from(Utc::now().timestamp()).unwrap_or_default();
+        let unix = u64::try_from(self.config.clock.now().timestamp()).unwrap_or_default();
         let Some(step) = totp::accepted_step(&secret, &digits, unix, None) else {
             return Err(ApiError::invalid_code());
         };
         let codes = recovery::generate();
         let digests = recovery::digests(&codes);
         let step = i64::try_from(step).unwrap_or(i64::MAX);
-        if !factors::confirm(&self.db, user.id, &pending, step, &digests, Utc::now()).await? {
+        if !factors::confirm(
+            &self.db,
+            user.id,
+            &pending,
+            step,
+            &digests,
+            self.config.clock.now(),
+        )
+        .await?
+        {
             return Err(ApiError::conflict(
                 "The setup changed meanwhile (another tab?). Start again.",
             ));
@@ -358,7 +373,7 @@ impl SessionService {
             .await?
             .map_err(|limited| ApiError::too_many_requests(limited.retry_after))?;
         let accepted = self
-            .check_code(user, &sealed, last_step, code, Utc::now())
+            .check_code(user, &sealed, last_step, code, self.config.clock.now())
             .await;
         let outcome = match &accepted {
             Ok(true) => Outcome::Correct,
