@@ -117,6 +117,11 @@ pub async fn reset_two_step(user_id: i64) -> Result<(), ApiError> {
         Sensitive::ResetTwoStep,
         async |state, admin| {
             service::load_user(&state, user_id).await?;
+            if user_id == admin.user().id {
+                return Err(ApiError::conflict(
+                    "Turn your own two-step sign-in off from your profile, with your password and a code.",
+                ));
+            }
             let by = format!("by user #{}", admin.user().id);
             if state.sessions.reset_two_step(user_id, &by).await? {
                 Ok(())

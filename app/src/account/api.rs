@@ -173,11 +173,9 @@ pub async fn two_step_confirm(code: String) -> Result<RecoveryCodes, ApiError> {
             .sessions
             .confirm_enrolment(&user, &caller.client, &code)
             .await?;
-        if let Some(cookie) = state
-            .sessions
-            .lift_requirement(&caller.session, step)
-            .await?
-        {
+        // Two-step sign-in is on now: its codes are shown whatever happens to this session
+        // (ended meanwhile, it is found out by its next call).
+        if let Ok(Some(cookie)) = state.sessions.lift_requirement(&caller.session, step).await {
             set_cookie(&cookie);
         }
         Ok(RecoveryCodes { codes })

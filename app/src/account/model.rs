@@ -30,18 +30,30 @@ pub struct TwoStepStatus {
 }
 
 /// What the authenticator app needs, shown once while setting up: the QR code (SVG), the
-/// `otpauth://` URI it encodes, and the secret to type by hand.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `otpauth://` URI it encodes, and the secret to type by hand. Its `Debug` shows none of them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoStepSetup {
     pub otpauth_uri: String,
     pub secret: String,
     pub qr_svg: String,
 }
 
-/// New recovery codes, shown this once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// New recovery codes, shown this once. Its `Debug` shows how many, not which.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCodes {
     pub codes: Vec<String>,
+}
+
+impl std::fmt::Debug for TwoStepSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TwoStepSetup(***)")
+    }
+}
+
+impl std::fmt::Debug for RecoveryCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RecoveryCodes({} codes)", self.codes.len())
+    }
 }
 
 /// One signed-in device.

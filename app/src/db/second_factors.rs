@@ -36,20 +36,30 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<second_factors::Model>
     second_factors::Entity::find().all(db).await
 }
 
-/// The row's sealed values, sealed again under another key.
+/// The row's sealed values, sealed again under another key: only if they are still `before`
+/// (an enrolment finished meanwhile wins; the next run seals it). Answers whether it was.
 pub async fn replace_sealed(
     db: &impl ConnectionTrait,
-    user_id: i64,
+    before: &second_factors::Model,
     secret: Option<String>,
     pending: Option<String>,
-) -> Result<(), DbErr> {
-    second_factors::Entity::update_many()
+) -> Result<bool, DbErr> {
+    let same = |column: second_factors::Column, value: &Option<String>| match value {
+        Some(value) => column.eq(value.clone()),
+        None => column.is_null(),
+    };
+    let updated = second_factors::Entity::update_many()
         .col_expr(second_factors::Column::Secret, Expr::value(secret))
         .col_expr(second_factors::Column::PendingSecret, Expr::value(pending))
-        .filter(second_factors::Column::UserId.eq(user_id))
+        .filter(second_factors::Column::UserId.eq(before.user_id))
+        .filter(same(second_factors::Column::Secret, &before.secret))
+        .filter(same(
+            second_factors::Column::PendingSecret,
+            &before.pending_secret,
+        ))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(updated.rows_affected == 1)
 }
 
 /// Keeps `sealed` as the secret being enrolled (replacing one shown before).
@@ -206,6 +216,7 @@ pub struct NewChallenge<'a> {
     pub expires_at: DateTime<Utc>,
     pub keep_signed_in: bool,
     pub required_action: Option<&'a str>,
+    pub password_changed_at: DateTime<Utc>,
 }
 
 pub async fn create_challenge(
@@ -221,6 +232,7 @@ pub async fn create_challenge(
         failures: Set(0),
         keep_signed_in: Set(new.keep_signed_in),
         required_action: Set(new.required_action.map(str::to_owned)),
+        password_changed_at: Set(new.password_changed_at),
     }
     .insert(db)
     .await?;
@@ -254,14 +266,18 @@ pub async fn fail_challenge(
         .filter(sign_in_challenges::Column::Id.eq(id))
         .exec(db)
         .await?;
-    let voided = sign_in_challenges::Entity::update_many()
+    sign_in_challenges::Entity::update_many()
         .col_expr(sign_in_challenges::Column::UsedAt, Expr::value(now))
         .filter(sign_in_challenges::Column::Id.eq(id))
         .filter(sign_in_challenges::Column::UsedAt.is_null())
         .filter(sign_in_challenges::Column::Failures.gte(max))
         .exec(db)
         .await?;
-    Ok(voided.rows_affected == 1)
+    // Whoever voided it, every failure from then on hears that it is void.
+    Ok(sign_in_challenges::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .is_none_or(|c| c.failures >= max))
 }
 
 /// Uses the challenge: `false` when it was used, voided or expired meanwhile.

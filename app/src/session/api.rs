@@ -137,7 +137,10 @@ pub async fn reauthenticate(
         state::AppState,
     };
     let state = AppState::current()?;
-    let current = guard::auth().await?;
+    // Also from a session limited to setting up two-step sign-in: its setup asks for a fresh
+    // proof, and a session older than the window must be able to give one.
+    let step = crate::session::Requirement::TwoStepEnrolment;
+    let current = guard::auth_allowing(Some(step)).await?;
     let client = guard::request_client(&state)?;
     let proof = match (password.as_deref(), code.as_deref()) {
         (_, Some(code)) if !code.trim().is_empty() => Proof::Code(code),

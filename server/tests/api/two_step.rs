@@ -370,6 +370,11 @@ async fn the_office_can_require_it_of_staff_whose_sessions_are_limited_to_settin
         (StatusCode::FORBIDDEN, Some("mfa_enrolment_required"))
     );
 
+    // A limited session may still give a fresh proof (its setup asks for one).
+    let (status, body) = browser
+        .call("/api/auth/reauth", json!({"password": PASSWORD}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let (status, setup) = browser.call("/api/account/two_step_start", json!({})).await;
     assert_eq!(status, StatusCode::OK, "{setup}");
     let secret = setup["secret"].as_str().unwrap().to_owned();
@@ -380,6 +385,20 @@ async fn the_office_can_require_it_of_staff_whose_sessions_are_limited_to_settin
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // What the office requires, its owner cannot turn off.
+    let codes: Vec<String> = body["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    let (status, _) = browser
+        .call(
+            "/api/account/two_step_disable",
+            json!({"password": PASSWORD, "code": codes[0]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
     // The same session, no longer limited.
     assert_eq!(browser.me_status().await, StatusCode::OK);
     let (_, session) = browser.session().await;
@@ -469,6 +488,13 @@ async fn an_admin_resets_a_lost_phone_and_every_session_of_that_person_ends() {
     );
     let (status, _) = admin.call("/api/admin/reset_two_step", reset).await;
     assert_eq!(status, StatusCode::CONFLICT);
+    let own = json!({"user_id": admin.user().id});
+    let (status, _) = admin.call("/api/admin/reset_two_step", own).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "not one's own: the profile asks for a code"
+    );
     assert_eq!(count_events(&app, "two_step_disabled").await, 1);
 }
 
@@ -513,4 +539,48 @@ async fn the_edges_of_a_codes_window_and_of_a_challenges_life_on_a_moved_clock()
         (StatusCode::UNAUTHORIZED, Some("sign_in_expired"))
     );
     clock.set_offset(0);
+}
+
+#[tokio::test]
+async fn a_password_change_between_the_steps_voids_the_challenge_and_setup_guesses_are_limited() {
+    use sea_orm::sea_query::Expr;
+    let app = TestApp::spawn().await;
+    let enrolled = enrolled(&app).await;
+    let browser = first_step(&app, &enrolled.user).await;
+    let changed = app::db::users::update_active_user(
+        &app.state.db,
+        enrolled.user.id,
+        vec![(
+            app::db::entities::users::Column::PasswordChangedAt,
+            Expr::value(chrono::Utc::now()),
+        )],
+    )
+    .await
+    .unwrap();
+    assert!(changed);
+    let (status, body) = second_step(&browser, &enrolled.recovery[0]).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("sign_in_expired"))
+    );
+
+    // Someone holding a session cannot guess a pending setup's code for long.
+    let other = app.signed_in_as(Role::Client).await;
+    let (status, _) = other.call("/api/account/two_step_start", json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut statuses = Vec::new();
+    for guess in 0..11 {
+        let (status, _) = other
+            .call(
+                "/api/account/two_step_confirm",
+                json!({"code": format!("{guess:06}")}),
+            )
+            .await;
+        statuses.push(status);
+    }
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
 }

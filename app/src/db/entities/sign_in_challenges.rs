@@ -18,6 +18,8 @@ pub struct Model {
     /// What the session will be limited to (see `session::Requirement`), decided with the
     /// password.
     pub required_action: Option<String>,
+    /// The user's `password_changed_at` when the password was checked.
+    pub password_changed_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

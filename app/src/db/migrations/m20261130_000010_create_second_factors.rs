@@ -44,6 +44,8 @@ enum SignInChallenges {
     Failures,
     KeepSignedIn,
     RequiredAction,
+    /// The user's `password_changed_at` when the password was checked: a change since voids it.
+    PasswordChangedAt,
 }
 
 #[async_trait::async_trait]
@@ -173,6 +175,11 @@ impl MigrationTrait for Migration {
                         ColumnDef::new(SignInChallenges::RequiredAction)
                             .string_len(32)
                             .null(),
+                    )
+                    .col(
+                        ColumnDef::new(SignInChallenges::PasswordChangedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
                     )
                     .foreign_key(&mut user_fk("sign_in_challenges"))
                     .to_owned(),

@@ -473,7 +473,10 @@ impl SessionService {
             tracing::warn!(%err, "could not record the sign-in on the user");
         }
         let detail = match (required, started.session.amr) {
-            (Some(_), _) => Some("limited to choosing a new password"),
+            (Some(Requirement::PasswordChange), _) => Some("limited to choosing a new password"),
+            (Some(Requirement::TwoStepEnrolment), _) => {
+                Some("limited to setting up two-step sign-in")
+            }
             (None, Amr::Otp) => Some("with a code"),
             (None, Amr::Recovery) => Some("with a recovery code"),
             (None, Amr::Pwd) => None,
@@ -853,7 +856,7 @@ impl SessionService {
             }
             Proof::Code(typed) => {
                 let code = Code::parse(typed)?;
-                if !self.code_is_right(&user, &code).await? {
+                if !self.code_is_right(&user, client, &code).await? {
                     self.audit(AuditKind::ReauthFailed, event("wrong code"))
                         .await;
                     return Err(ApiError::invalid_code());

@@ -26,6 +26,8 @@ use crate::{
 
 /// How long the second step may take.
 pub const CHALLENGE_TTL: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+/// How long a setup's secret waits for the code that confirms it.
+const PENDING_TTL: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 /// Wrong codes one challenge takes before it is void.
 const CHALLENGE_MAX_FAILURES: i32 = 5;
 
@@ -78,8 +80,9 @@ impl Code {
     }
 }
 
-/// What enrolment shows once: the secret as a QR code, as a URI and typed by hand.
-#[derive(Debug, Clone)]
+/// What enrolment shows once: the secret as a QR code, as a URI and typed by hand. (Its
+/// `Debug` shows none of them.)
+#[derive(Clone)]
 pub struct Enrolment {
     pub otpauth_uri: String,
     pub secret: String,
@@ -99,6 +102,12 @@ pub struct CodeRequest<'a> {
 pub struct CodeSignedIn {
     pub started: StartedSession,
     pub recovery_codes_left: Option<u64>,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Enrolment(***)")
+    }
 }
 
 impl SessionService {
@@ -139,6 +148,7 @@ impl SessionService {
                 expires_at: expires,
                 keep_signed_in,
                 required_action: required.map(Requirement::as_str),
+                password_changed_at: user.password_changed_at,
             },
         )
         .await?;
@@ -161,18 +171,16 @@ impl SessionService {
         let user = db::users::find_by_id(&self.db, challenge.user_id)
             .await?
             .filter(|u| {
-                u.active && u.role().is_ok() && u.password_changed_at <= challenge.created_at
+                u.active
+                    && u.role().is_ok()
+                    && u.password_changed_at == challenge.password_changed_at
             })
             .ok_or_else(ApiError::sign_in_expired)?;
         let (sealed, last_step) = factors::confirmed_secret(&self.db, user.id)
             .await?
             .ok_or_else(ApiError::sign_in_expired)?;
 
-        let attempt = self
-            .limits
-            .begin_code(user.id)
-            .await?
-            .map_err(|limited| ApiError::too_many_requests(limited.retry_after))?;
+        let attempt = self.begin_code_limited(&user, request.client).await?;
         let accepted = self.check_code(&user, &sealed, last_step, &code, now).await;
         let outcome = match &accepted {
             Ok(true) => Outcome::Correct,
@@ -205,10 +213,11 @@ impl SessionService {
         if !factors::consume_challenge(&self.db, &challenge.id, self.config.clock.now()).await? {
             return Err(ApiError::sign_in_expired());
         }
-        let required = challenge
-            .required_action
-            .as_deref()
-            .and_then(Requirement::parse);
+        // A requirement this build cannot read is never widened to a full session.
+        let required = match challenge.required_action.as_deref() {
+            None => None,
+            Some(stored) => Some(Requirement::parse(stored).ok_or_else(ApiError::sign_in_expired)?),
+        };
         let started = self
             .start_session(
                 &user,
@@ -218,17 +227,25 @@ impl SessionService {
                 code.amr(),
             )
             .await?;
+        // A password change, deactivation, role change or reset that ran meanwhile revoked the
+        // user's sessions before this one existed: look again, and end it if so.
+        let now_user = db::users::find_by_id(&self.db, user.id).await?;
+        let unchanged = now_user.as_ref().is_some_and(|u| {
+            u.active && u.role == user.role && u.password_changed_at == user.password_changed_at
+        }) && factors::confirmed_secret(&self.db, user.id)
+            .await?
+            .is_some();
+        if !unchanged {
+            self.revoke(&started.session.sid, "account changed during sign-in")
+                .await?;
+            return Err(ApiError::sign_in_expired());
+        }
         let recovery_codes_left = match code {
-            Code::Recovery(_) => Some(factors::recovery_codes_left(&self.db, user.id).await?),
+            Code::Recovery(_) => Some(self.audit_recovery_code_used(&user, request.client).await?),
             Code::Totp(_) => None,
         };
         self.finish_sign_in(&user, request.client, &started, required)
             .await;
-        if let Some(left) = recovery_codes_left {
-            let detail = format!("recovery code used, {left} left");
-            let event = request.client.event(Some(user.id), None, Some(&detail));
-            self.audit(AuditKind::RecoveryCodeUsed, event).await;
-        }
         Ok(CodeSignedIn {
             started: StartedSession {
                 device_cookie: self.device_cookie_for(&user),
@@ -317,17 +334,31 @@ impl SessionService {
                 "Enter the 6-digit code your authenticator app shows now.",
             ));
         };
+        let now = self.config.clock.now();
+        // A setup left for longer is over: its QR code may have been seen by others since.
         let pending = factors::find(&self.db, user.id)
             .await?
-            .and_then(|row| row.pending_secret)
+            .and_then(|row| match (row.pending_secret, row.pending_at) {
+                (Some(secret), Some(at)) if now - at <= to_chrono(PENDING_TTL) => Some(secret),
+                _ => None,
+            })
             .ok_or_else(|| {
                 ApiError::conflict(
-                    "Start again: the setup was not found, or it was finished already.",
+                    "Start again: the setup was not found, it took too long, or it was finished already.",
                 )
             })?;
         let secret = self.open_secret(user.id, &pending)?;
-        let unix = u64::try_from(self.config.clock.now().timestamp()).unwrap_or_default();
-        let Some(step) = totp::accepted_step(&secret, &digits, unix, None) else {
+        let unix = u64::try_from(now.timestamp()).unwrap_or_default();
+        // Under the account's code limit: a stolen session must not guess the pending secret.
+        let attempt = self.begin_code_limited(user, client).await?;
+        let step = totp::accepted_step(&secret, &digits, unix, None);
+        let outcome = if step.is_some() {
+            Outcome::Correct
+        } else {
+            Outcome::Wrong
+        };
+        self.limits.finish(attempt, outcome).await?;
+        let Some(step) = step else {
             return Err(ApiError::invalid_code());
         };
         let codes = recovery::generate();
@@ -360,6 +391,7 @@ impl SessionService {
     pub(super) async fn code_is_right(
         &self,
         user: &users::Model,
+        client: &ClientInfo,
         code: &Code,
     ) -> Result<bool, ApiError> {
         let (sealed, last_step) = factors::confirmed_secret(&self.db, user.id)
@@ -367,11 +399,7 @@ impl SessionService {
             .ok_or_else(|| {
                 ApiError::conflict("Two-step sign-in is not on for this account: use the password.")
             })?;
-        let attempt = self
-            .limits
-            .begin_code(user.id)
-            .await?
-            .map_err(|limited| ApiError::too_many_requests(limited.retry_after))?;
+        let attempt = self.begin_code_limited(user, client).await?;
         let accepted = self
             .check_code(user, &sealed, last_step, code, self.config.clock.now())
             .await;
@@ -381,7 +409,43 @@ impl SessionService {
             Err(_) => Outcome::NotChecked,
         };
         self.limits.finish(attempt, outcome).await?;
+        if matches!(accepted, Ok(true)) && matches!(code, Code::Recovery(_)) {
+            self.audit_recovery_code_used(user, client).await?;
+        }
         accepted
+    }
+
+    /// A recovery code was used: audited with the count left, which is answered.
+    async fn audit_recovery_code_used(
+        &self,
+        user: &users::Model,
+        client: &ClientInfo,
+    ) -> Result<u64, ApiError> {
+        let left = factors::recovery_codes_left(&self.db, user.id).await?;
+        let detail = format!("recovery code used, {left} left");
+        let event = client.event(Some(user.id), None, Some(&detail));
+        self.audit(AuditKind::RecoveryCodeUsed, event).await;
+        Ok(left)
+    }
+
+    /// Counts an attempt at a code for `user`'s account (10 wrong an hour): refused with 429,
+    /// and the limit's first refusal audited as a lockout, as the password's are.
+    async fn begin_code_limited(
+        &self,
+        user: &users::Model,
+        client: &ClientInfo,
+    ) -> Result<crate::session::server::sign_in_limits::Attempt, ApiError> {
+        match self.limits.begin_code(user.id).await? {
+            Ok(attempt) => Ok(attempt),
+            Err(limited) => {
+                for what in &limited.newly_limited {
+                    let detail = format!("limited per {what}");
+                    let event = client.event(Some(user.id), None, Some(&detail));
+                    self.audit(AuditKind::SignInLocked, event).await;
+                }
+                Err(ApiError::too_many_requests(limited.retry_after))
+            }
+        }
     }
 
     /// Checks the password and a code (from the app, or a recovery code) before turning
@@ -390,6 +454,7 @@ impl SessionService {
         &self,
         current: &super::CurrentSession,
         user: &users::Model,
+        client: &ClientInfo,
         password: &str,
         typed: &str,
     ) -> Result<(), ApiError> {
@@ -401,12 +466,17 @@ impl SessionService {
         {
             return Err(ApiError::conflict("Two-step sign-in is not on."));
         }
+        let failed = |detail| client.event(Some(user.id), None, Some(detail));
         if !self.verify_password(current, user, &password).await? {
+            self.audit(AuditKind::ReauthFailed, failed("wrong password"))
+                .await;
             return Err(ApiError::invalid("password", "The password is incorrect."));
         }
-        if self.code_is_right(user, &code).await? {
+        if self.code_is_right(user, client, &code).await? {
             Ok(())
         } else {
+            self.audit(AuditKind::CodeFailed, failed("wrong or used code"))
+                .await;
             Err(ApiError::invalid_code())
         }
     }
@@ -420,7 +490,17 @@ impl SessionService {
         password: &str,
         code: &str,
     ) -> Result<(), ApiError> {
-        self.confirm_owner(current, user, password, code).await?;
+        // What the office requires cannot be turned off by its owner (an admin can reset it).
+        if user
+            .role()
+            .is_ok_and(|role| self.config.mfa_required_for.requires(role))
+        {
+            return Err(ApiError::conflict(
+                "The office requires two-step sign-in for your account, so it cannot be turned off. For a new phone, ask an admin to reset it, then set it up again.",
+            ));
+        }
+        self.confirm_owner(current, user, client, password, code)
+            .await?;
         factors::remove(&self.db, user.id).await?;
         self.audit(
             AuditKind::TwoStepDisabled,
@@ -440,7 +520,8 @@ impl SessionService {
         password: &str,
         code: &str,
     ) -> Result<Vec<String>, ApiError> {
-        self.confirm_owner(current, user, password, code).await?;
+        self.confirm_owner(current, user, client, password, code)
+            .await?;
         let codes = recovery::generate();
         let digests = recovery::digests(&codes);
         factors::replace_recovery_codes(&self.db, user.id, &digests).await?;
@@ -498,8 +579,7 @@ impl SessionService {
             if secret.as_ref().is_some_and(|s| keys.needs_reseal(s)) {
                 lost.push(row.user_id);
             }
-            if changed {
-                factors::replace_sealed(&self.db, row.user_id, secret, pending).await?;
+            if changed && factors::replace_sealed(&self.db, &row, secret, pending).await? {
                 resealed += 1;
             }
         }
