@@ -10,8 +10,10 @@ import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const BUDGET_GZIP = 107_000;
-// 373,220 bytes when the performance issue was done, plus 10 %.
-const APP_BUDGET_GZIP = 410_542;
+// 373,220 bytes when the performance issue was done; 423,540 once the app gained two-step
+// sign-in, the step-up dialog, the forced password change and the strength meter (raised
+// knowingly: those screens are the growth); plus 10 %.
+const APP_BUDGET_GZIP = 465_894;
 const dist = process.argv[2] ?? "dist";
 
 function sizes(path) {
