@@ -113,6 +113,17 @@ pub enum Outcome {
     NotChecked,
 }
 
+impl Outcome {
+    /// The outcome of a check that answered whether it matched, or could not run.
+    pub fn of<E>(checked: &Result<bool, E>) -> Self {
+        match checked {
+            Ok(true) => Self::Correct,
+            Ok(false) => Self::Wrong,
+            Err(_) => Self::NotChecked,
+        }
+    }
+}
+
 /// A refused attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limited {

@@ -913,12 +913,7 @@ impl SessionService {
             .hasher
             .verify(password, Some(&user.password_hash))
             .await;
-        let outcome = match checked {
-            Ok(true) => Outcome::Correct,
-            Ok(false) => Outcome::Wrong,
-            Err(_) => Outcome::NotChecked,
-        };
-        self.limits.finish(attempt, outcome).await?;
+        self.limits.finish(attempt, Outcome::of(&checked)).await?;
         checked
     }
 

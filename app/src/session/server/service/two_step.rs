@@ -180,15 +180,10 @@ impl SessionService {
             .await?
             .ok_or_else(ApiError::sign_in_expired)?;
 
-        let attempt = self.begin_code_limited(&user, request.client).await?;
-        let accepted = self.check_code(&user, &sealed, last_step, &code, now).await;
-        let outcome = match &accepted {
-            Ok(true) => Outcome::Correct,
-            Ok(false) => Outcome::Wrong,
-            Err(_) => Outcome::NotChecked,
-        };
-        self.limits.finish(attempt, outcome).await?;
-        if !accepted? {
+        let accepted = self
+            .check_code_limited(&user, request.client, (&sealed, last_step), &code, now)
+            .await?;
+        if !accepted {
             let voided = factors::fail_challenge(
                 &self.db,
                 &challenge.id,
@@ -399,19 +394,29 @@ impl SessionService {
             .ok_or_else(|| {
                 ApiError::conflict("Two-step sign-in is not on for this account: use the password.")
             })?;
-        let attempt = self.begin_code_limited(user, client).await?;
+        let now = self.config.clock.now();
         let accepted = self
-            .check_code(user, &sealed, last_step, code, self.config.clock.now())
-            .await;
-        let outcome = match &accepted {
-            Ok(true) => Outcome::Correct,
-            Ok(false) => Outcome::Wrong,
-            Err(_) => Outcome::NotChecked,
-        };
-        self.limits.finish(attempt, outcome).await?;
-        if matches!(accepted, Ok(true)) && matches!(code, Code::Recovery(_)) {
+            .check_code_limited(user, client, (&sealed, last_step), code, now)
+            .await?;
+        if accepted && matches!(code, Code::Recovery(_)) {
             self.audit_recovery_code_used(user, client).await?;
         }
+        Ok(accepted)
+    }
+
+    /// `check_code` under the account's code limit (10 wrong an hour): the one way a code is
+    /// checked, at sign-in as in a step-up or a change to the second factor.
+    async fn check_code_limited(
+        &self,
+        user: &users::Model,
+        client: &ClientInfo,
+        (sealed, last_step): (&str, Option<i64>),
+        code: &Code,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ApiError> {
+        let attempt = self.begin_code_limited(user, client).await?;
+        let accepted = self.check_code(user, sealed, last_step, code, now).await;
+        self.limits.finish(attempt, Outcome::of(&accepted)).await?;
         accepted
     }
 
