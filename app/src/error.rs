@@ -28,6 +28,9 @@ pub enum ErrorCode {
     /// The second step came too late: its challenge expired, was used or voided, or the account
     /// changed since the password (401): sign in again.
     SignInExpired,
+    /// A link from an email (password reset, invitation, email change) that cannot be used: it
+    /// is malformed, used, expired, voided by a newer one, or for something else (400).
+    InvalidLink,
     /// Signed in, but not allowed (403).
     Forbidden,
     /// A state-changing request from another site (403).
@@ -56,7 +59,7 @@ impl ErrorCode {
     /// The HTTP status this code is answered with.
     pub const fn status(self) -> u16 {
         match self {
-            Self::InvalidInput => 400,
+            Self::InvalidInput | Self::InvalidLink => 400,
             Self::Unauthenticated
             | Self::InvalidCredentials
             | Self::InvalidCode
@@ -133,6 +136,15 @@ impl ApiError {
         Self::new(
             ErrorCode::SignInExpired,
             "This sign-in has expired. Enter your email and password again.",
+        )
+    }
+
+    /// The one answer for every link that cannot be used, whatever the reason: nothing tells a
+    /// guesser whether a token ever existed.
+    pub fn invalid_link() -> Self {
+        Self::new(
+            ErrorCode::InvalidLink,
+            "This link can no longer be used: it was used already, it expired, or a newer one replaced it. Ask for a new one.",
         )
     }
 

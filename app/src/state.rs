@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::session::server::SessionService;
+use crate::{mail::Mailer, session::server::SessionService};
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub sessions: Arc<SessionService>,
+    pub mail: Arc<Mailer>,
 }
 
 impl AppState {

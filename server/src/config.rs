@@ -11,6 +11,7 @@ use std::{
 
 use app::{
     db::DbOptions,
+    mail::{Delivery, MailSettings},
     session::server::{AuthConfig, config::MfaPolicy},
 };
 
@@ -48,6 +49,8 @@ pub struct Config {
     pub retention_interval: Duration,
     /// Where Prometheus scrapes `/metrics` (`METRICS_BIND`); `None`: no metrics listener.
     pub metrics_bind: Option<SocketAddr>,
+    /// Outgoing mail: SMTP, the development outbox folder, or none.
+    pub mail: MailSettings,
 }
 
 impl fmt::Debug for Config {
@@ -421,10 +424,13 @@ impl Config {
             ));
         }
 
+        let mail = mail_settings(source, production, data_dir, &auth.public_origin)?;
+
         Ok(Self {
             env,
             bind,
             db,
+            mail,
             auth,
             session_retention: Duration::from_secs(session_days * DAY),
             audit_retention: (audit_days > 0).then(|| Duration::from_secs(audit_days * DAY)),
@@ -450,6 +456,82 @@ impl Config {
     pub fn sqlite_dir(&self) -> Option<PathBuf> {
         self.db.sqlite_file()?.parent().map(Path::to_path_buf)
     }
+}
+
+/// `SMTP_URL`, `MAIL_FROM`, `MAIL_DISABLED` and the queue's settings. Production needs SMTP
+/// (or mail turned off on purpose); development without it writes `.eml` files to
+/// `data/outbox/`.
+fn mail_settings(
+    source: &impl Source,
+    production: bool,
+    data_dir: &Path,
+    public_origin: &str,
+) -> Result<MailSettings, ConfigError> {
+    let disabled = match source.get("MAIL_DISABLED").as_deref().map(str::trim) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(problem(
+                "MAIL_DISABLED",
+                format!("expected true or false, got '{other}'"),
+            ));
+        }
+    };
+    let smtp_url = source.get("SMTP_URL").map(|url| url.trim().to_owned());
+    let delivery = match smtp_url {
+        Some(_) if disabled => {
+            return Err(problem(
+                "MAIL_DISABLED",
+                "is true while SMTP_URL is set: unset one of them",
+            ));
+        }
+        Some(url) => {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(problem(
+                    "SMTP_URL",
+                    format!(
+                        "expected smtp://host:587?tls=required or smtps://user:password@host:465, got '{}'",
+                        redact_url(&url)
+                    ),
+                ));
+            }
+            Delivery::Smtp { url }
+        }
+        None if disabled => Delivery::Disabled,
+        None if production => {
+            return Err(problem(
+                "SMTP_URL",
+                "required in production, so password reset and invitation emails leave the                  server (e.g. smtps://user:password@mail.example.com:465); set                  MAIL_DISABLED=true to run without email",
+            ));
+        }
+        None => Delivery::Folder(data_dir.join("outbox")),
+    };
+    let mut mail = MailSettings::new(delivery, public_origin);
+    match source.get("MAIL_FROM") {
+        Some(from) => mail.from = from.trim().to_owned(),
+        None if production && !disabled => {
+            return Err(problem(
+                "MAIL_FROM",
+                "required in production with SMTP_URL: the sender, e.g. 'SMMM Ofisi <portal@ofis.example>'",
+            ));
+        }
+        None => {}
+    }
+    if !app::mail::is_mailbox(&mail.from) {
+        return Err(problem(
+            "MAIL_FROM",
+            format!(
+                "expected an address such as 'SMMM Ofisi <portal@ofis.example>', got '{}'",
+                mail.from
+            ),
+        ));
+    }
+    mail.max_attempts = at_least_one(source, "MAIL_MAX_ATTEMPTS", 8)?;
+    mail.retry_base = seconds(source, "MAIL_RETRY_SECS", 30)?;
+    mail.send_timeout = seconds(source, "MAIL_SEND_TIMEOUT_SECS", 20)?;
+    mail.resets_per_account = at_least_one(source, "RESET_MAX_PER_ACCOUNT", 3)?;
+    mail.resets_per_address = at_least_one(source, "RESET_MAX_PER_ADDRESS", 20)?;
+    Ok(mail)
 }
 
 fn parse<T: FromStr>(
@@ -700,6 +782,8 @@ mod tests {
             ("APP_ENV", "production"),
             ("PUBLIC_URL", "https://p.example.com"),
             ("SESSION_SECRET", SECRET),
+            ("SMTP_URL", "smtp://127.0.0.1:2525"),
+            ("MAIL_FROM", "Portal <portal@example.com>"),
         ];
         let with = |extra: &[(&'static str, &'static str)]| {
             let env: std::collections::HashMap<String, String> = production
@@ -769,6 +853,64 @@ mod tests {
     }
 
     #[test]
+    fn production_needs_smtp_or_mail_turned_off_and_development_writes_an_outbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = [
+            ("APP_ENV", "production"),
+            ("PUBLIC_URL", "https://portal.example.com"),
+            ("SESSION_SECRET", SECRET),
+        ];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let env: std::collections::HashMap<String, String> = base
+                .iter()
+                .chain(extra)
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            Config::from_source(&env, dir.path())
+        };
+        let err = with(&[]).err().unwrap();
+        assert_eq!(err.variable, "SMTP_URL", "{err}");
+        assert!(err.problem.contains("MAIL_DISABLED=true"), "{err}");
+        let smtp = (
+            "SMTP_URL",
+            "smtps://portal:hunter2-secret@mail.example.com:465",
+        );
+        assert_eq!(with(&[smtp]).err().unwrap().variable, "MAIL_FROM");
+        let from = ("MAIL_FROM", "SMMM Ofisi <portal@ofis.example>");
+        let config = with(&[smtp, from]).unwrap();
+        assert!(matches!(config.mail.delivery, Delivery::Smtp { .. }));
+        assert!(
+            !format!("{:?}", config.mail).contains("hunter2"),
+            "never the password"
+        );
+        let bad = with(&[("SMTP_URL", "https://mail.example.com:hunter2@x"), from])
+            .err()
+            .unwrap();
+        assert_eq!(bad.variable, "SMTP_URL");
+        assert!(!bad.problem.contains("hunter2"), "{bad}");
+        assert_eq!(
+            with(&[smtp, ("MAIL_FROM", "not an address")])
+                .err()
+                .unwrap()
+                .variable,
+            "MAIL_FROM"
+        );
+        assert_eq!(
+            with(&[smtp, from, ("MAIL_DISABLED", "true")])
+                .err()
+                .unwrap()
+                .variable,
+            "MAIL_DISABLED"
+        );
+        let off = with(&[("MAIL_DISABLED", "true")]).unwrap();
+        assert!(matches!(off.mail.delivery, Delivery::Disabled));
+        let development = Config::from_source(&[("SESSION_SECRET", SECRET)], dir.path()).unwrap();
+        assert!(
+            matches!(&development.mail.delivery, Delivery::Folder(d) if d == &dir.path().join("outbox"))
+        );
+    }
+
+    #[test]
     fn production_refuses_secrets_a_person_made_up_and_keeps_random_ones() {
         let dir = tempfile::tempdir().unwrap();
         let production = |secret: &str| {
@@ -777,6 +919,7 @@ mod tests {
                     ("APP_ENV", "production"),
                     ("PUBLIC_URL", "https://portal.example.com"),
                     ("SESSION_SECRET", secret),
+                    ("MAIL_DISABLED", "true"),
                 ],
                 dir.path(),
             )

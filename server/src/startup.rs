@@ -9,7 +9,7 @@ use std::{
     },
 };
 
-use app::{db, session::server::SessionService, state::AppState};
+use app::{db, mail::Mailer, session::server::SessionService, state::AppState};
 use axum::{
     Router,
     extract::DefaultBodyLimit,
@@ -46,6 +46,8 @@ pub enum StartError {
     SchemaBehind(Vec<String>),
     #[error("could not set up sessions: {0}")]
     Sessions(#[from] app::session::server::service::SetupError),
+    #[error("could not set up mail: {0}")]
+    Mail(#[from] app::mail::MailSetupError),
     #[error("could not listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
 }
@@ -74,6 +76,7 @@ impl Application {
             tracing::warn!(%err, "could not read recent revocations at start");
         }
         state.sessions.spawn_background_tasks();
+        state.mail.spawn_worker();
         let policy = state
             .sessions
             .retention_policy(config.session_retention, config.audit_retention);
@@ -217,7 +220,9 @@ pub async fn open_state(
         Err(err) => return Err(err),
     };
     let sessions = Arc::new(SessionService::new(db.clone(), config.auth.clone())?);
-    Ok((AppState { db, sessions }, checked))
+    let mail = Arc::new(Mailer::new(db.clone(), config.mail.clone())?);
+    sessions.set_mailer(mail.clone());
+    Ok((AppState { db, sessions, mail }, checked))
 }
 
 /// Development: migrates. Production: refuses a schema older than this build.
@@ -297,6 +302,7 @@ fn server(
         .layer(DefaultBodyLimit::max(limit));
 
     let session_cookie = state.sessions.cookie().clone();
+    let mail_enabled = state.mail.enabled();
     let probes = Router::new()
         .route(health::LIVEZ, get(health::livez))
         .route(health::READYZ, get(health::readyz))
@@ -320,7 +326,11 @@ fn server(
         .fallback_service(
             ServiceBuilder::new()
                 .layer(middleware::from_fn(static_files::cache_headers))
-                .service(static_files::service(&config.dist_dir, session_cookie)),
+                .service(static_files::service(
+                    &config.dist_dir,
+                    session_cookie,
+                    mail_enabled,
+                )),
         )
         .layer(CompressionLayer::new().br(true).gzip(true));
     // The edge goes around the router as a whole, before any routing (see `http::edge`).

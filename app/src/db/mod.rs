@@ -1,9 +1,11 @@
 //! The database: connecting (SQLite or PostgreSQL, chosen by the URL), migrations, entities,
 //! and the audit log.
 
+pub mod account_links;
 pub mod audit;
 pub mod entities;
 pub mod migrations;
+pub mod outgoing_mail;
 pub mod retention;
 pub mod schema;
 pub mod second_factors;

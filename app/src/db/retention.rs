@@ -1,7 +1,9 @@
 //! Retention: what the tables would otherwise keep forever. Every `interval` (10 minutes), in
 //! batches, it deletes the session rows that ended more than `sessions_after` ago, the audit
 //! events older than `audit_after` (when the office set one) and the sign-in counters nobody
-//! touched for `counters_after`, and the two-step sign-in challenges a day after their end.
+//! touched for `counters_after`, the two-step sign-in challenges a day after their end, the
+//! account links (reset, invitation, email change) a week after theirs, and the mail queue's
+//! rows a week after they were sent or given up.
 //!
 //! On PostgreSQL one instance does it at a time: the run holds an advisory lock on a connection
 //! of its own (which also has no `statement_timeout`: a first run on a large table may take a
@@ -44,6 +46,8 @@ pub struct Pruned {
     pub audit_events: u64,
     pub signin_counters: u64,
     pub sign_in_challenges: u64,
+    pub account_links: u64,
+    pub mail: u64,
 }
 
 /// Deletes what `policy` no longer keeps, as of `now`, in batches.
@@ -78,6 +82,10 @@ pub async fn prune(
     // A two-step challenge is good for minutes; a day after its end it tells nothing more.
     pruned.sign_in_challenges =
         super::second_factors::prune_challenges(db, now - chrono::Duration::days(1)).await?;
+    // A link's row answers "was this link used?" for a week after its end; then nothing.
+    let week_ago = now - chrono::Duration::days(7);
+    pruned.account_links = super::account_links::prune(db, week_ago).await?;
+    pruned.mail = super::outgoing_mail::prune(db, week_ago).await?;
     Ok(pruned)
 }
 
@@ -192,6 +200,8 @@ impl RetentionJob {
                             audit_events = pruned.audit_events,
                             signin_counters = pruned.signin_counters,
                             sign_in_challenges = pruned.sign_in_challenges,
+                            account_links = pruned.account_links,
+                            mail = pruned.mail,
                             "retention: old rows deleted"
                         );
                     }

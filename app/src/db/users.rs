@@ -116,19 +116,30 @@ pub async fn create(
     password_hash: String,
     role: Role,
 ) -> Result<users::Model, CreateUserError> {
-    insert(db, email, name, password_hash, role, false).await
+    let new = NewUser {
+        email,
+        name,
+        password_hash,
+        role,
+        must_change_password: false,
+        invited: false,
+    };
+    insert(db, new).await
 }
 
-/// `create`, the owner made to choose their own password at the first sign-in when
-/// `must_change_password`.
+/// Inserts `new`: `create`, or an admin's creation (a first password, or an invitation).
 async fn insert(
     db: &impl ConnectionTrait,
-    email: &Email,
-    name: &Name,
-    password_hash: String,
-    role: Role,
-    must_change_password: bool,
+    new: NewUser<'_>,
 ) -> Result<users::Model, CreateUserError> {
+    let NewUser {
+        email,
+        name,
+        password_hash,
+        role,
+        must_change_password,
+        invited,
+    } = new;
     if find_by_email(db, email).await?.is_some() {
         return Err(CreateUserError::DuplicateEmail);
     }
@@ -145,6 +156,7 @@ async fn insert(
         version: Set(0),
         search_text: Set(search_text(name.as_ref(), email.as_ref())),
         must_change_password: Set(must_change_password),
+        invited_at: Set(invited.then_some(now)),
         ..Default::default()
     }
     .insert(db)
@@ -157,7 +169,7 @@ async fn insert(
     }
 }
 
-fn is_unique_violation(err: &DbErr) -> bool {
+pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(
         err.sql_err(),
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
@@ -221,6 +233,8 @@ pub struct NewUser<'a> {
     pub role: Role,
     /// The owner chooses their own password at the first sign-in.
     pub must_change_password: bool,
+    /// The owner is sent an invitation to choose their password (the hash is of random bytes).
+    pub invited: bool,
 }
 
 /// Creates a user on an admin's behalf (see `check_actor`).
@@ -233,15 +247,7 @@ pub async fn create_by_admin(
     if !check_actor(&txn, actor).await? {
         return Err(AdminCreateError::ActorGone);
     }
-    let user = insert(
-        &txn,
-        new.email,
-        new.name,
-        new.password_hash,
-        new.role,
-        new.must_change_password,
-    )
-    .await?;
+    let user = insert(&txn, new).await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -336,6 +342,27 @@ pub async fn update_active_user(
             Expr::col(users::Column::Version).add(1),
         )
         .filter(users::Column::Id.eq(id))
+        .filter(users::Column::Active.eq(true));
+    for (column, value) in changes {
+        update = update.col_expr(column, value);
+    }
+    Ok(update.exec(db).await?.rows_affected == 1)
+}
+
+/// `update_active_user`, only while the row is still at `version` (an admin's edit against
+/// what they saw).
+pub async fn update_active_user_at_version(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: i64,
+    changes: Vec<(users::Column, sea_orm::sea_query::SimpleExpr)>,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::Expr;
+    let mut update = users::Entity::update_many()
+        .col_expr(users::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(users::Column::Version, Expr::value(version + 1))
+        .filter(users::Column::Id.eq(id))
+        .filter(users::Column::Version.eq(version))
         .filter(users::Column::Active.eq(true));
     for (column, value) in changes {
         update = update.col_expr(column, value);

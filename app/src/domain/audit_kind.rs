@@ -29,6 +29,17 @@ pub enum AuditKind {
     TwoStepEnabled,
     TwoStepDisabled,
     RecoveryCodesRenewed,
+    /// Account recovery: a reset link sent (by request or by staff) and used; an invitation
+    /// sent, accepted or revoked; an email change asked for and confirmed.
+    PasswordResetRequested,
+    PasswordReset,
+    InvitationSent,
+    InvitationAccepted,
+    InvitationRevoked,
+    EmailChangeRequested,
+    EmailChanged,
+    /// A message the mail worker gave up on (the SMTP server refused it, or never answered).
+    MailFailed,
     /// A name this version does not know: a row written by a newer version or by hand, or a
     /// filter asking for nonsense. Never recorded.
     #[serde(other)]
@@ -37,7 +48,7 @@ pub enum AuditKind {
 
 impl AuditKind {
     /// Every kind that is recorded, in the order the filter offers them.
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 27] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignInLocked,
@@ -57,6 +68,14 @@ impl AuditKind {
         Self::TwoStepEnabled,
         Self::TwoStepDisabled,
         Self::RecoveryCodesRenewed,
+        Self::PasswordResetRequested,
+        Self::PasswordReset,
+        Self::InvitationSent,
+        Self::InvitationAccepted,
+        Self::InvitationRevoked,
+        Self::EmailChangeRequested,
+        Self::EmailChanged,
+        Self::MailFailed,
     ];
 
     /// The stored and wire name.
@@ -81,6 +100,14 @@ impl AuditKind {
             Self::TwoStepEnabled => "two_step_enabled",
             Self::TwoStepDisabled => "two_step_disabled",
             Self::RecoveryCodesRenewed => "recovery_codes_renewed",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordReset => "password_reset",
+            Self::InvitationSent => "invitation_sent",
+            Self::InvitationAccepted => "invitation_accepted",
+            Self::InvitationRevoked => "invitation_revoked",
+            Self::EmailChangeRequested => "email_change_requested",
+            Self::EmailChanged => "email_changed",
+            Self::MailFailed => "mail_failed",
             Self::Other => "other",
         }
     }
@@ -107,6 +134,14 @@ impl AuditKind {
             Self::TwoStepEnabled => "Two-step sign-in on",
             Self::TwoStepDisabled => "Two-step sign-in off",
             Self::RecoveryCodesRenewed => "New recovery codes",
+            Self::PasswordResetRequested => "Reset link sent",
+            Self::PasswordReset => "Password reset",
+            Self::InvitationSent => "Invitation sent",
+            Self::InvitationAccepted => "Invitation accepted",
+            Self::InvitationRevoked => "Invitation revoked",
+            Self::EmailChangeRequested => "Email change asked",
+            Self::EmailChanged => "Email changed",
+            Self::MailFailed => "Email not delivered",
             Self::Other => "Other",
         }
     }

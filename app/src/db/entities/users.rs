@@ -36,6 +36,9 @@ pub struct Model {
     /// Set when an admin created the account with a generated password: its owner chooses
     /// their own at the next sign-in.
     pub must_change_password: bool,
+    /// Set while the account waits for its owner to accept an invitation and choose a password
+    /// (its stored hash is of random bytes nobody knows).
+    pub invited_at: Option<DateTimeUtc>,
 }
 
 impl std::fmt::Debug for Model {

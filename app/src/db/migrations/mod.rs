@@ -13,6 +13,7 @@ mod m20261130_000007_keep_sign_ins_on_users;
 mod m20261130_000008_add_required_actions;
 mod m20261130_000009_add_session_verification;
 mod m20261130_000010_create_second_factors;
+mod m20261201_000011_create_account_links_and_mail;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_add_required_actions::Migration),
             Box::new(m20261130_000009_add_session_verification::Migration),
             Box::new(m20261130_000010_create_second_factors::Migration),
+            Box::new(m20261201_000011_create_account_links_and_mail::Migration),
         ]
     }
 }

@@ -327,6 +327,49 @@ impl SignInLimits {
         }
     }
 
+    /// Counts one request of `who` (a client address, grouped as the sign-in's are, or an
+    /// account id) under `scope` (password reset requests, say): at most `max` in `window`,
+    /// then refused with the seconds until the window ends. Every request counts, not only
+    /// failures: these are requests that send mail.
+    pub async fn count_request(
+        &self,
+        scope: &str,
+        who: Option<&str>,
+        max: u32,
+        window: Duration,
+    ) -> Result<Result<(), u64>, DbErr> {
+        let key = format!(
+            "{scope}:{}",
+            who.map_or_else(|| "unknown".to_owned(), address_group)
+        );
+        let now = now_ms();
+        let window = millis(window);
+        if counters::begin_fixed(&self.db, &key, now, window, i64::from(max), millis(STALE)).await?
+        {
+            counters::finish(&self.db, &key, now, true).await?;
+            return Ok(Ok(()));
+        }
+        let ends = counters::counter(&self.db, &key)
+            .await?
+            .map_or(now + 1000, |c| c.window_start_ms + window);
+        Ok(Err(
+            u64::try_from((ends - now).max(1000)).map_or(1, |ms| ms.div_ceil(1000))
+        ))
+    }
+
+    /// Whether the wrong codes counted for `user_id` have just filled the hour's budget: true
+    /// for the failure that filled it, so the owner is told once.
+    pub async fn code_budget_just_filled(&self, user_id: i64) -> Result<bool, DbErr> {
+        Ok(counters::counter(&self.db, &format!("c:{user_id}"))
+            .await?
+            .is_some_and(|c| c.failures == CODE_MAX_FAILURES))
+    }
+
+    /// How long code entry stays stopped once the budget is full, at most.
+    pub fn code_pause(&self) -> Duration {
+        CODE_WINDOW
+    }
+
     /// How long a counter nobody touches is kept: two windows, and at least a day (an
     /// account's delay must outlive its quiet window). The retention job deletes it after.
     pub fn counters_kept_for(&self) -> Duration {

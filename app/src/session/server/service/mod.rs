@@ -159,6 +159,8 @@ pub struct SessionService {
     denylist: Arc<Denylist>,
     watcher: Arc<RevocationWatcher>,
     limits: SignInLimits,
+    /// Set once at start-up (`set_mailer`): the session layer's own messages (code entry paused).
+    mailer: std::sync::OnceLock<Arc<crate::mail::Mailer>>,
     device: DeviceCookie,
     /// The key of the second factors' secrets; `None` when none is configured.
     mfa: Option<SecretBox>,
@@ -282,6 +284,7 @@ impl SessionService {
                 config.revocation_poll,
             )),
             limits: SignInLimits::new(db.clone(), &config),
+            mailer: std::sync::OnceLock::new(),
             device: DeviceCookie::new(config.secure_cookies()),
             mfa: config.mfa_key.as_deref().map(|key| {
                 let previous = config.mfa_previous_key.as_deref().map(aead_key);
@@ -292,6 +295,16 @@ impl SessionService {
             config,
             db,
         })
+    }
+
+    /// Gives the session layer the mailer (once; a second call changes nothing).
+    pub fn set_mailer(&self, mailer: Arc<crate::mail::Mailer>) {
+        let _ = self.mailer.set(mailer);
+    }
+
+    /// The sign-in counters, for the other limits kept in them (reset requests).
+    pub fn limits(&self) -> &SignInLimits {
+        &self.limits
     }
 
     pub fn config(&self) -> &AuthConfig {

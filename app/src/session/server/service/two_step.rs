@@ -416,8 +416,25 @@ impl SessionService {
     ) -> Result<bool, ApiError> {
         let attempt = self.begin_code_limited(user, client).await?;
         let accepted = self.check_code(user, sealed, last_step, code, now).await;
-        self.limits.finish(attempt, Outcome::of(&accepted)).await?;
+        let outcome = Outcome::of(&accepted);
+        self.limits.finish(attempt, outcome).await?;
+        if outcome == Outcome::Wrong && self.limits.code_budget_just_filled(user.id).await? {
+            self.tell_code_entry_paused(user).await;
+        }
         accepted
+    }
+
+    /// The wrong code that filled the account's hour stops code entry: the owner is told by
+    /// email (whoever typed the codes has the password). A failure to queue it is logged only.
+    async fn tell_code_entry_paused(&self, user: &users::Model) {
+        let Some(mailer) = self.mailer.get() else {
+            return;
+        };
+        let minutes = self.limits.code_pause().as_secs().div_ceil(60);
+        let letter = crate::mail::letters::code_entry_paused(&user.name, minutes);
+        if let Err(err) = mailer.send(&letter, &user.email, Some(user.id)).await {
+            tracing::warn!(%err, user_id = user.id, "could not queue the code lockout email");
+        }
     }
 
     /// A recovery code was used: audited with the count left, which is answered.
