@@ -57,6 +57,7 @@ portal() { # portal <podman run options…> -- <server arguments…>
   podman run --network=host \
     -e PUBLIC_URL=https://portal.example.com -e SESSION_SECRET="$SECRET" \
     -e DATABASE_URL="$PG_URL" -e DATABASE_SCHEMA="$SCHEMA" -e BCRYPT_COST=10 \
+    -e SMTP_URL=smtp://127.0.0.1:2525 -e MAIL_FROM="SMMM Portal <portal@example.com>" \
     "${opts[@]}" "$IMAGE" "$@"
 }
 

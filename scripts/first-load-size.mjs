@@ -11,9 +11,11 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const BUDGET_GZIP = 107_000;
 // 373,220 bytes when the performance issue was done; 423,540 once the app gained two-step
-// sign-in, the step-up dialog, the forced password change and the strength meter (raised
-// knowingly: those screens are the growth); plus 10 %.
-const APP_BUDGET_GZIP = 465_894;
+// sign-in, the step-up dialog, the forced password change and the strength meter; 467,894 once
+// it gained account recovery (the forgot-password, reset, invitation and email confirmation
+// pages, and the staff's account care and invitation controls). Each raise made knowingly:
+// those screens are the growth. Plus 10 %.
+const APP_BUDGET_GZIP = 514_683;
 const dist = process.argv[2] ?? "dist";
 
 function sizes(path) {
@@ -28,7 +30,9 @@ function firstLoad(shell) {
   const html = readFileSync(join(dist, shell), "utf8");
   const refs = new Set();
   for (const match of html.matchAll(/(?:href|src|module_or_path:)\s*=?\s*['"](\/[^'"]+)['"]/g)) {
-    refs.add(match[1].split(/[?#]/)[0]);
+    const ref = match[1].split(/[?#]/)[0];
+    // A file (`/main-….css`, `/favicon.svg`), not a link to another page (`/auth/forgot`).
+    if (/\.[a-z0-9]+$/i.test(ref)) refs.add(ref);
   }
   return [shell, ...[...refs].map((ref) => ref.slice(1))];
 }

@@ -5,12 +5,15 @@
 #   scripts/install-tools.sh build   wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt (npm binaryen),
 #                                    leptosfmt (formats `view!` macros)
 #   scripts/install-tools.sh test    the above, plus Debian Chromium, nginx, systemd-analyze,
-#                                    podman (runc, debootstrap, podman-compose) and Playwright
+#                                    podman (runc, debootstrap, podman-compose), Playwright, and
+#                                    aiosmtpd (PyPI, in .tools/smtp): the tests' SMTP server
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION="0.21.14" # 0.22 needs a newer rustc than this machine's
 LEPTOSFMT_VERSION="0.1.33"
+# The tests' real SMTP server (issue: mail), from PyPI, in a virtualenv of the project's own.
+AIOSMTPD_VERSION="1.4.6"
 # wasm-bindgen-cli must match the wasm-bindgen the lockfile resolved, to the patch.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
@@ -71,8 +74,16 @@ install_test_tools() {
   fi
 }
 
+install_smtp_sink() {
+  if ! .tools/smtp/bin/python -c "import aiosmtpd" >/dev/null 2>&1; then
+    say "installing aiosmtpd $AIOSMTPD_VERSION from PyPI into .tools/smtp (the tests' SMTP server)"
+    python3 -m venv .tools/smtp
+    .tools/smtp/bin/pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+}
+
 case "${1:-build}" in
   build) install_build_tools ;;
-  test) install_build_tools; install_test_tools ;;
+  test) install_build_tools; install_test_tools; install_smtp_sink ;;
   *) echo "usage: $0 [build|test]" >&2; exit 2 ;;
 esac

@@ -14,6 +14,7 @@ use crate::{
         client::{ClientDashboard, ClientLayout},
         home::Home,
         not_found::NotFound,
+        recovery::{ConfirmEmailPage, ForgotPasswordPage, InvitePage, ResetPasswordPage},
         signin::SignInPage,
     },
     session::SessionProvider,
@@ -29,6 +30,10 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=Home />
                         <Route path=path!("/auth/signin") view=SignInPage />
+                        <Route path=path!("/auth/forgot") view=ForgotPasswordPage />
+                        <Route path=path!("/auth/reset") view=ResetPasswordPage />
+                        <Route path=path!("/auth/invite") view=InvitePage />
+                        <Route path=path!("/auth/confirm-email") view=ConfirmEmailPage />
                         <ParentRoute path=path!("/admin") view=AdminLayout>
                             <Route path=path!("") view=AdminDashboard />
                             <Route path=path!("users") view=UsersPage />

@@ -119,6 +119,8 @@ test("an admin creates a client, who then signs in", async ({ page, browser }) =
   const email = `new-${Date.now()}@example.com`;
   await page.getByLabel("Name", { exact: true }).fill("Yeni Müşteri");
   await page.getByLabel("Email", { exact: true }).fill(email);
+  // An invitation is the default where mail works; this office hands over a password.
+  await page.getByTestId("access-password").check();
   await page.getByRole("button", { name: "Create client" }).click();
   await expect(page.getByTestId("created-client")).toContainText(email);
   const password = (await page.getByTestId("generated-password").textContent())!.trim();

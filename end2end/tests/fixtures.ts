@@ -1,5 +1,6 @@
 import { type Page, type BrowserContext, expect, test as base } from "@playwright/test";
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 
 /** The demo accounts the server seeds into its fresh database (README, "Demo accounts"). */
 export const ADMIN = { email: "admin@smmm.example", password: "demo-admin-pass-2026", name: "Demo Admin" };
@@ -60,3 +61,46 @@ export const test = base.extend<{ noPageErrors: void }>({
   ],
 });
 export { expect };
+
+/** Decodes one MIME part's body by its Content-Transfer-Encoding. */
+function decodePart(headers: string, body: string): string {
+  const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === "base64") return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  if (encoding === "quoted-printable") {
+    const bytes = body
+      .replace(/=\r?\n/g, "")
+      .replace(/=([0-9A-F]{2})/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+    return Buffer.from(bytes, "latin1").toString("utf8");
+  }
+  return body;
+}
+
+/**
+ * The text part of the newest email to `to` in the development outbox (`DATA_DIR/outbox`, where
+ * a server without SMTP_URL writes mail as .eml files), waiting for it to arrive.
+ */
+export async function outboxMail(to: string, kind: string): Promise<string> {
+  const dir = join(process.env.E2E_DATA_DIR!, "outbox");
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(`-${kind}.eml`)).sort().reverse() : [];
+    for (const file of files) {
+      const raw = readFileSync(join(dir, file), "utf8");
+      const [head] = raw.split(/\r?\n\r?\n/, 1);
+      if (!new RegExp(`^To:.*${to.replace(/[.+]/g, "\\$&")}`, "mi").test(head)) continue;
+      const plain = raw.split(/\r?\n--/).find((part) => /content-type:\s*text\/plain/i.test(part));
+      if (!plain) continue;
+      const split = plain.search(/\r?\n\r?\n/);
+      return decodePart(plain.slice(0, split), plain.slice(split).trim());
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no ${kind} email to ${to} in ${dir}`);
+}
+
+/** The portal link to `path` (fragment included) in an email's text. */
+export function linkIn(text: string, path: string): string {
+  const link = text.split(/\s+/).find((word) => word.startsWith("http") && word.includes(`${path}#token=`));
+  if (!link) throw new Error(`no ${path} link in:\n${text}`);
+  return link;
+}

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 use super::model::{
-    AuditFilter, AuditLogPage, CreatedUser, DeviceSession, Page, UserFilter, UserRow,
+    AuditFilter, AuditLogPage, CreatedUser, DeviceSession, InvitationLink, Page, UserFilter,
+    UserRow,
 };
 use crate::{domain::Role, error::ApiError};
 
@@ -25,30 +26,90 @@ pub async fn list_users(filter: UserFilter) -> Result<Page<UserRow>, ApiError> {
     .await
 }
 
-/// `POST /api/admin/user` with `{"user_id": …}`.
+/// `POST /api/admin/user` with `{"user_id": …}`: the row, with a pending invitation's end
+/// and a pending email change.
 #[server(prefix = "/api/admin", endpoint = "user", input = Json)]
 pub async fn get_user(user_id: i64) -> Result<UserRow, ApiError> {
     crate::respond::with_role(Role::Admin, async |state, _| {
-        UserRow::try_from(&service::load_user(&state, user_id).await?)
+        staff::user_detail(&state, user_id).await
     })
     .await
 }
 
-/// `POST /api/admin/create_client` with `{"name", "email", "password": null | …}`. Without a
-/// password one is generated and returned once.
+/// `POST /api/admin/create_client` with `{"name", "email", "password": null | …, "invite":
+/// false}`. `invite: true` emails an invitation (its link is answered too, to copy); else
+/// without a password one is generated and returned once.
 #[server(prefix = "/api/admin", endpoint = "create_client", input = Json)]
 pub async fn create_client(
     name: String,
     email: String,
     password: Option<String>,
+    invite: Option<bool>,
 ) -> Result<CreatedUser, ApiError> {
     crate::respond::with_role_fresh(
         Role::Admin,
         Sensitive::CreateAccount,
         async |state, admin| {
-            staff::create_client(&state, &admin, &name, &email, password.as_deref()).await
+            let access = match (invite.unwrap_or(false), password.as_deref()) {
+                (true, Some(p)) if !p.is_empty() => {
+                    return Err(ApiError::invalid(
+                        "password",
+                        "Either invite the client or give a password, not both.",
+                    ));
+                }
+                (true, _) => staff::FirstAccess::Invitation,
+                (false, Some(p)) if !p.is_empty() => staff::FirstAccess::Password(p),
+                (false, _) => staff::FirstAccess::Generated,
+            };
+            staff::create_client(&state, &admin, &name, &email, access).await
         },
     )
+    .await
+}
+
+/// `POST /api/admin/update_user` with `{"user_id", "version", "name", "email"}` (step-up): the
+/// name changes at once; a new email only once the link sent to it is followed (the old
+/// address gets a notice). Answers the user as `user` does.
+#[server(prefix = "/api/admin", endpoint = "update_user", input = Json)]
+pub async fn update_user(
+    user_id: i64,
+    version: i64,
+    name: String,
+    email: String,
+) -> Result<UserRow, ApiError> {
+    crate::respond::with_role_fresh(Role::Admin, Sensitive::AccountCare, async |state, admin| {
+        staff::update_user(&state, &admin, user_id, version, &name, &email).await
+    })
+    .await
+}
+
+/// `POST /api/admin/send_reset_link` with `{"user_id"}` (step-up): emails the user a password
+/// reset link.
+#[server(prefix = "/api/admin", endpoint = "send_reset_link", input = Json)]
+pub async fn send_reset_link(user_id: i64) -> Result<(), ApiError> {
+    crate::respond::with_role_fresh(Role::Admin, Sensitive::AccountCare, async |state, admin| {
+        staff::send_reset_link(&state, &admin, user_id).await
+    })
+    .await
+}
+
+/// `POST /api/admin/send_invitation` with `{"user_id"}` (step-up): a new invitation for an
+/// account that has not accepted one; the old link stops working.
+#[server(prefix = "/api/admin", endpoint = "send_invitation", input = Json)]
+pub async fn send_invitation(user_id: i64) -> Result<InvitationLink, ApiError> {
+    crate::respond::with_role_fresh(Role::Admin, Sensitive::AccountCare, async |state, admin| {
+        staff::send_invitation(&state, &admin, user_id).await
+    })
+    .await
+}
+
+/// `POST /api/admin/revoke_invitation` with `{"user_id"}` (step-up): the pending invitation
+/// link stops working.
+#[server(prefix = "/api/admin", endpoint = "revoke_invitation", input = Json)]
+pub async fn revoke_invitation(user_id: i64) -> Result<(), ApiError> {
+    crate::respond::with_role_fresh(Role::Admin, Sensitive::AccountCare, async |state, admin| {
+        staff::revoke_invitation(&state, &admin, user_id).await
+    })
     .await
 }
 

@@ -4,6 +4,7 @@
 pub mod admin_api;
 pub mod api;
 pub mod model;
+pub mod recovery_api;
 #[cfg(feature = "ssr")]
 mod service;
 

@@ -81,6 +81,17 @@ pub struct UserRow {
     /// Incremented by every change: a change made against an older version is refused (409),
     /// so one admin's change is never silently applied over another's.
     pub version: i64,
+    /// Waiting for its owner to accept an invitation (no password chosen yet).
+    #[serde(default)]
+    pub invited: bool,
+    #[serde(default)]
+    pub last_sign_in_at: Option<String>,
+    /// The user detail only (`None` in lists): a pending invitation link's end, and an email
+    /// change waiting for its confirmation.
+    #[serde(default)]
+    pub invitation_expires_at: Option<String>,
+    #[serde(default)]
+    pub pending_email: Option<String>,
 }
 
 /// Which users to list.
@@ -122,6 +133,47 @@ impl<T> Page<T> {
 pub struct CreatedUser {
     pub user: UserRow,
     pub generated_password: Option<String>,
+    /// An invitation's link, to send another way too (a messaging app); emailed already.
+    #[serde(default)]
+    pub invitation: Option<InvitationLink>,
+}
+
+/// An invitation link staff may copy, and when it stops working.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationLink {
+    pub link: String,
+    pub expires_at: String,
+}
+
+/// Written by hand: the link opens an account.
+impl std::fmt::Debug for InvitationLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "InvitationLink(until {})", self.expires_at)
+    }
+}
+
+/// What the portal offers that needs mail (`MAIL_DISABLED=true` turns both off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailFeatures {
+    pub password_reset: bool,
+    pub invitations: bool,
+}
+
+/// What a live link is for and whose it is, for the page it opens to greet its owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    /// `reset`, `invite` or `email_change`.
+    pub purpose: String,
+    pub name: String,
+    /// The account's address; for an email change, the new one.
+    pub email: String,
+    pub expires_at: String,
+}
+
+/// The one answer to a reset request, whoever asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetRequested {
+    pub message: String,
 }
 
 /// Which audit events to list.

@@ -2,6 +2,7 @@
 
 mod answer;
 mod confirm;
+mod copy;
 mod device_session;
 mod field_error;
 mod gate;
@@ -17,13 +18,14 @@ mod two_step;
 
 pub use answer::Answer;
 pub use confirm::ConfirmButton;
+pub use copy::CopyButton;
 pub use device_session::DeviceSessionRow;
 pub use field_error::{FieldError, FormErrors};
 pub use gate::RoleGate;
 pub use layout::AreaLayout;
 pub use navbar::{NavBar, NavLink};
 pub use pager::{CursorPager, Pager};
-pub use password_form::PasswordForm;
+pub use password_form::{PasswordForm, StrengthMeter, strength_feedback};
 pub use required_step::RequiredStep;
 pub use session_timeouts::SessionTimeouts;
 pub use skeleton::Skeleton;

@@ -24,7 +24,7 @@ pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView 
     let errors = FormErrors::new(&["current_password", "new_password", "repeat_password"]);
     let done = RwSignal::new(false);
     let pending = RwSignal::new(false);
-    let strength = strength_feedback(new);
+    let strength = strength_feedback(new, |typed| password_strength(typed, None, None));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         done.set(false);
@@ -131,9 +131,17 @@ fn placed(error: ApiError) -> ApiError {
     ApiError { field, ..error }
 }
 
-/// The server's estimate of `password` (zxcvbn stays out of the browser), asked for once the
-/// typing pauses, and only for a password the local rules already accept; `None` otherwise.
-fn strength_feedback(password: RwSignal<String>) -> RwSignal<Option<PasswordStrength>> {
+/// The server's estimate of `password` (zxcvbn stays out of the browser), asked for by `ask`
+/// once the typing pauses, and only for a password the local rules already accept; `None`
+/// otherwise.
+pub fn strength_feedback<Ask, Asking>(
+    password: RwSignal<String>,
+    ask: Ask,
+) -> RwSignal<Option<PasswordStrength>>
+where
+    Ask: Fn(String) -> Asking + Copy + 'static,
+    Asking: std::future::Future<Output = Result<PasswordStrength, ApiError>> + 'static,
+{
     let strength = RwSignal::new(None);
     let timer = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
@@ -147,7 +155,7 @@ fn strength_feedback(password: RwSignal<String>) -> RwSignal<Option<PasswordStre
         }
         let ask = move || {
             spawn_local(async move {
-                let answer = password_strength(typed.clone(), None, None).await;
+                let answer = ask(typed.clone()).await;
                 // Only if it is still what the field holds: answers can cross.
                 if let Ok(answer) = answer
                     && password.get_untracked() == typed
@@ -163,7 +171,7 @@ fn strength_feedback(password: RwSignal<String>) -> RwSignal<Option<PasswordStre
 
 /// The estimate as a meter and a sentence.
 #[component]
-fn StrengthMeter(strength: RwSignal<Option<PasswordStrength>>) -> impl IntoView {
+pub fn StrengthMeter(strength: RwSignal<Option<PasswordStrength>>) -> impl IntoView {
     move || {
         strength.get().map(|s| {
             let label = match s.score {

@@ -5,4 +5,5 @@ pub mod admin;
 pub mod client;
 pub mod home;
 pub mod not_found;
+pub mod recovery;
 pub mod signin;

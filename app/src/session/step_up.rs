@@ -23,6 +23,9 @@ pub enum Sensitive {
     SetUpTwoStep,
     /// An admin turns off someone's two-step sign-in (a lost phone).
     ResetTwoStep,
+    /// An admin edits someone's name or email, or sends them a password reset link or an
+    /// invitation (or revokes one): each is a way into that account.
+    AccountCare,
 }
 
 impl Sensitive {
@@ -37,6 +40,7 @@ impl Sensitive {
             Self::EndOwnSessions => "end your sessions",
             Self::SetUpTwoStep => "set up two-step sign-in",
             Self::ResetTwoStep => "reset someone's two-step sign-in",
+            Self::AccountCare => "change someone's account or send them a link",
         }
     }
 }

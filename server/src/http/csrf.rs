@@ -34,6 +34,12 @@ impl AllowedOrigin {
         let Some(origin) = headers.get(header::ORIGIN) else {
             return true;
         };
+        // A page served with `Referrer-Policy: no-referrer` (the reset, invitation and email
+        // pages) makes the browser send `Origin: null` even to its own site; the browser's own
+        // `Sec-Fetch-Site`, which no page can set, then says where it came from.
+        if origin.as_bytes() == b"null" && fetch_site == "same-origin" {
+            return true;
+        }
         let Ok(origin) = origin.to_str() else {
             return false;
         };
@@ -101,5 +107,13 @@ mod tests {
         ])));
         assert!(!allowed.permits(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(!allowed.permits(&headers(&[("origin", "null")])));
+        assert!(!allowed.permits(&headers(&[
+            ("origin", "null"),
+            ("sec-fetch-site", "cross-site")
+        ])));
+        assert!(allowed.permits(&headers(&[
+            ("origin", "null"),
+            ("sec-fetch-site", "same-origin")
+        ])));
     }
 }

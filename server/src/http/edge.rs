@@ -197,6 +197,12 @@ impl Edge {
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
+        if !api_call && crate::http::security::opens_a_link(seen.uri.path()) {
+            response.headers_mut().insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            );
+        }
         self.security.add_to(&mut response, api_call);
         request_log::finish(seen, api_route, &mut response);
         response

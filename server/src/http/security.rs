@@ -86,6 +86,15 @@ impl SecurityHeaders {
     }
 }
 
+/// The pages an emailed link opens, with its token in the fragment: they send no `Referer` at
+/// all (`Referrer-Policy: no-referrer`), so nothing of the page's address leaves it.
+pub fn opens_a_link(path: &str) -> bool {
+    matches!(
+        path.trim_end_matches('/'),
+        "/auth/reset" | "/auth/invite" | "/auth/confirm-email"
+    )
+}
+
 /// SHA-256 (base64) of the body of every `<script>` without a `src`.
 fn inline_script_hashes(html: &str) -> Vec<String> {
     let mut hashes = Vec::new();

@@ -39,19 +39,33 @@ pub fn shells(dist: &Path) -> Vec<PathBuf> {
 }
 
 /// Serves the `.br`/`.gz` files `scripts/precompress.mjs` wrote when the browser accepts them.
-/// `cookie` names the session cookie, for `send_signed_out_to_sign_in`.
-pub fn service(dist: &Path, cookie: SessionCookie) -> Router {
+/// `cookie` names the session cookie, for `send_signed_out_to_sign_in`. Without mail
+/// (`mail_enabled` false) the light page is served without its "Forgot your password?" link:
+/// taken out here, so the page's WASM need not ask.
+pub fn service(dist: &Path, cookie: SessionCookie, mail_enabled: bool) -> Router {
     let app_shell = shell(dist.join(APP_SHELL));
     let light = dist.join(SIGNIN_SHELL);
-    // A build without the light entry (or an old dist/) still works: the full app signs in too.
-    let first_load = if light.is_file() {
-        shell(light)
-    } else {
-        app_shell.clone()
-    };
     let mut router = Router::new();
-    for path in FIRST_LOAD_PATHS {
-        router = router.route_service(path, first_load.clone());
+    let without_mail = (!mail_enabled)
+        .then(|| std::fs::read_to_string(&light).ok())
+        .flatten();
+    if let Some(html) = without_mail {
+        let page = axum::response::Html(without_forgot_link(&html));
+        for path in FIRST_LOAD_PATHS {
+            let page = page.clone();
+            router = router.route(path, axum::routing::get(move || async move { page }));
+        }
+    } else {
+        // A build without the light entry (or an old dist/) still works: the full app signs in
+        // too.
+        let first_load = if light.is_file() {
+            shell(light)
+        } else {
+            app_shell.clone()
+        };
+        for path in FIRST_LOAD_PATHS {
+            router = router.route_service(path, first_load.clone());
+        }
     }
     router
         .fallback_service(
@@ -155,6 +169,18 @@ async fn send_signed_out_to_sign_in(
         .headers_mut()
         .append(header::VARY, HeaderValue::from_static("cookie"));
     response
+}
+
+/// The light page's markup without the paragraph holding `id="forgot-link"`.
+fn without_forgot_link(html: &str) -> String {
+    let Some(link) = html.find("id=\"forgot-link\"") else {
+        return html.to_owned();
+    };
+    let start = html[..link].rfind("<p").unwrap_or(link);
+    let end = html[link..]
+        .find("</p>")
+        .map_or(link, |i| link + i + "</p>".len());
+    format!("{}{}", &html[..start], &html[end..])
 }
 
 fn shell(path: PathBuf) -> ServeFile {

@@ -193,6 +193,8 @@ const PRODUCTION: &[(&str, &str)] = &[
     ("SESSION_SECRET", "k3Jx9-aQ2mV7pL0sZ8wT4nB6cR1yU5eH"),
     ("BCRYPT_COST", "10"),
     ("PORT", "0"),
+    ("SMTP_URL", "smtp://127.0.0.1:2525"),
+    ("MAIL_FROM", "SMMM Portal <portal@example.com>"),
 ];
 
 #[test]

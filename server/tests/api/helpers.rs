@@ -35,6 +35,8 @@ pub const HASHED_ASSET: &str = "/app-0123456789abcdef.js";
 pub const APP_SHELL_HTML: &str =
     "<!doctype html><title>SMMM Portal</title><script type=\"module\">load('app')</script>";
 pub const SIGNIN_SHELL_HTML: &str = "<!doctype html><title>Sign in · SMMM Portal</title>\
+     <form id=\"signin-form\"></form><p class=\"form-foot\"><a id=\"forgot-link\" \
+     href=\"/auth/forgot\">Forgot your password?</a></p>\
      <script type=\"module\">load('signin')</script>";
 
 /// Which engine this run tests against.

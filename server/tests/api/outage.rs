@@ -208,6 +208,7 @@ fn start_production(dir: &std::path::Path, database: &OwnDatabase) -> (Process, 
             ("SESSION_SECRET", "k3Jx9-aQ2mV7pL0sZ8wT4nB6cR1yU5eH"),
             ("DATABASE_URL", &url),
             ("LOG_LEVEL", "info"),
+            ("MAIL_DISABLED", "true"),
         ],
     )
 }

@@ -3,6 +3,7 @@
 //! what comes back (a cookie, say). Services never reach into the request themselves.
 
 pub mod own;
+pub mod recovery;
 pub mod staff;
 
 use chrono::Utc;
@@ -63,6 +64,10 @@ impl TryFrom<&users::Model> for UserRow {
             active: user.active,
             created_at: rfc3339(user.created_at),
             version: user.version,
+            invited: user.invited_at.is_some(),
+            last_sign_in_at: user.last_sign_in_at.map(rfc3339),
+            invitation_expires_at: None,
+            pending_email: None,
         })
     }
 }

@@ -1,18 +1,27 @@
 //! What staff do to other people's accounts: create clients, change a role or the active flag,
 //! list users and read the audit log. The callers are checked as `Role::Admin` by `admin_api`.
 
+use chrono::Utc;
 use rand::Rng;
+use sea_orm::{TransactionTrait, sea_query::Expr};
 
-use super::{PER_PAGE, check_page, load_user, record};
+use super::{PER_PAGE, check_page, load_user, record, recovery};
 use crate::{
-    account::model::{AuditFilter, AuditLogPage, CreatedUser, Page, UserFilter, UserRow},
+    account::model::{
+        AuditFilter, AuditLogPage, CreatedUser, InvitationLink, Page, UserFilter, UserRow,
+    },
     dashboard::queries::audit_entries,
     db::{
-        self, audit,
+        self,
+        account_links::{self, Purpose},
+        audit,
+        entities::users,
+        rfc3339,
         users::{AdminCreateError, ChangeError, CreateUserError, UserChange},
     },
     domain::{AuditKind, Email, Name, Password, Role, strength},
-    error::ApiError,
+    error::{ApiError, ErrorCode},
+    mail::letters,
     session::server::guard::Caller,
     state::AppState,
 };
@@ -32,30 +41,52 @@ fn random_password() -> String {
         .join("-")
 }
 
-/// A new client account; without a password one is generated and returned once.
+/// How a new client gets into their account.
+pub enum FirstAccess<'a> {
+    /// The admin typed a password for them.
+    Password(&'a str),
+    /// A password is generated and shown once; its owner replaces it at the first sign-in.
+    Generated,
+    /// An email invites them to choose their own (the link is also shown, to send another way).
+    Invitation,
+}
+
+/// A new client account.
 pub async fn create_client(
     state: &AppState,
     admin: &Caller,
     raw_name: &str,
     raw_email: &str,
-    raw_password: Option<&str>,
+    access: FirstAccess<'_>,
 ) -> Result<CreatedUser, ApiError> {
     let name = Name::parse(raw_name)?;
     let email = Email::parse(raw_email)?;
-    let (password, generated) = match raw_password.filter(|p| !p.is_empty()) {
-        Some(raw) => {
+    let (password, generated) = match access {
+        FirstAccess::Password(raw) => {
             let password = Password::parse_new(raw, Some(&email))?;
             strength::check(&password, strength::Owner::of(&name, &email))?;
             (password, None)
         }
-        None => {
+        FirstAccess::Generated => {
             let generated = random_password();
             (
                 Password::parse_new(&generated, Some(&email))?,
                 Some(generated),
             )
         }
+        FirstAccess::Invitation => {
+            if !state.mail.enabled() {
+                return Err(ApiError::invalid(
+                    "invite",
+                    "This portal sends no email: give the client a password instead.",
+                ));
+            }
+            // Nobody knows this one: the account opens only through the invitation.
+            let unknowable = format!("{}{}", random_password(), random_password());
+            (Password::parse_new(&unknowable, Some(&email))?, None)
+        }
     };
+    let invited = matches!(access, FirstAccess::Invitation);
     let hash = state.sessions.hasher().hash(&password).await?;
     // A generated password is only a first one: its owner chooses their own at the first
     // sign-in (a session limited to that until it is done).
@@ -65,6 +96,7 @@ pub async fn create_client(
         password_hash: hash,
         role: Role::Client,
         must_change_password: generated.is_some(),
+        invited,
     };
     let created = db::users::create_by_admin(&state.db, admin.actor(), new);
     let user = match created.await {
@@ -80,10 +112,252 @@ pub async fn create_client(
     };
     let detail = format!("created by user #{}", admin.user().id);
     record(state, admin, AuditKind::UserCreated, user.id, Some(&detail)).await;
+    let invitation = if invited {
+        Some(invite(state, admin, &user).await?)
+    } else {
+        None
+    };
     Ok(CreatedUser {
         user: UserRow::try_from(&user)?,
         generated_password: generated,
+        invitation,
     })
+}
+
+/// Emails `user` a new invitation link (voiding the one before) and answers it for staff to
+/// copy.
+async fn invite(
+    state: &AppState,
+    admin: &Caller,
+    user: &users::Model,
+) -> Result<InvitationLink, ApiError> {
+    let txn = state.db.begin().await?;
+    let (token, expires_at) =
+        recovery::store_link(&txn, user.id, Purpose::Invite, None, Some(admin.user().id)).await?;
+    let link = state.mail.link(recovery::INVITE_PATH, &token);
+    let letter = letters::invitation(&user.name, &user.email, &link, recovery::INVITE_DAYS);
+    state
+        .mail
+        .queue(&txn, &letter, &user.email, Some(user.id))
+        .await?;
+    txn.commit().await?;
+    state.mail.wake();
+    let detail = format!("by user #{}", admin.user().id);
+    record(
+        state,
+        admin,
+        AuditKind::InvitationSent,
+        user.id,
+        Some(&detail),
+    )
+    .await;
+    Ok(InvitationLink {
+        link,
+        expires_at: rfc3339(expires_at),
+    })
+}
+
+/// An active account still waiting for its invitation to be accepted, or 409.
+async fn invited_user(state: &AppState, user_id: i64) -> Result<users::Model, ApiError> {
+    let user = load_user(state, user_id).await?;
+    if !user.active {
+        return Err(ApiError::conflict(
+            "This account is deactivated. Reactivate it first.",
+        ));
+    }
+    if user.invited_at.is_none() {
+        return Err(ApiError::conflict(
+            "This person has already chosen a password. Send a password reset link instead.",
+        ));
+    }
+    Ok(user)
+}
+
+/// A new invitation for an account that has not accepted one (the old link stops working).
+pub async fn send_invitation(
+    state: &AppState,
+    admin: &Caller,
+    user_id: i64,
+) -> Result<InvitationLink, ApiError> {
+    recovery::require_mail(state)?;
+    let user = invited_user(state, user_id).await?;
+    invite(state, admin, &user).await
+}
+
+/// Voids the pending invitation link; 409 when there is none.
+pub async fn revoke_invitation(
+    state: &AppState,
+    admin: &Caller,
+    user_id: i64,
+) -> Result<(), ApiError> {
+    let user = invited_user(state, user_id).await?;
+    let voided = account_links::void(&state.db, user.id, &[Purpose::Invite], Utc::now()).await?;
+    if voided == 0 {
+        return Err(ApiError::conflict(
+            "No invitation link is waiting for this account.",
+        ));
+    }
+    let detail = format!("by user #{}", admin.user().id);
+    record(
+        state,
+        admin,
+        AuditKind::InvitationRevoked,
+        user.id,
+        Some(&detail),
+    )
+    .await;
+    Ok(())
+}
+
+/// Emails the user a password reset link, as "Forgot password?" would.
+pub async fn send_reset_link(
+    state: &AppState,
+    admin: &Caller,
+    user_id: i64,
+) -> Result<(), ApiError> {
+    recovery::require_mail(state)?;
+    let user = load_user(state, user_id).await?;
+    if !user.active {
+        return Err(ApiError::conflict(
+            "This account is deactivated. Reactivate it first.",
+        ));
+    }
+    if user.invited_at.is_some() {
+        return Err(ApiError::conflict(
+            "This person has not accepted the invitation yet. Send a new invitation instead.",
+        ));
+    }
+    let email = Email::parse(&user.email)?;
+    if recovery::send_reset_link(state, &admin.client, &email, Some(admin.user().id)).await? {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::TooManyRequests,
+            "Several reset links went to this account in the last hour. Ask the person to use the newest one, or try again later.",
+        ))
+    }
+}
+
+/// The user detail: the row, and what is pending for it (an invitation, an email change).
+pub async fn user_detail(state: &AppState, user_id: i64) -> Result<UserRow, ApiError> {
+    let user = load_user(state, user_id).await?;
+    let now = Utc::now();
+    let mut row = UserRow::try_from(&user)?;
+    row.invitation_expires_at = account_links::pending(&state.db, user.id, Purpose::Invite, now)
+        .await?
+        .map(|link| rfc3339(link.expires_at));
+    row.pending_email = account_links::pending(&state.db, user.id, Purpose::EmailChange, now)
+        .await?
+        .and_then(|link| link.new_email);
+    Ok(row)
+}
+
+/// Staff correct a user's name (at once) and email (only once the new address confirms: a
+/// link goes to it, a notice to the old one). Against the `version` the admin saw.
+pub async fn update_user(
+    state: &AppState,
+    admin: &Caller,
+    user_id: i64,
+    version: i64,
+    raw_name: &str,
+    raw_email: &str,
+) -> Result<UserRow, ApiError> {
+    let name = Name::parse(raw_name)?;
+    let email = Email::parse(raw_email)?;
+    let user = load_user(state, user_id).await?;
+    if !user.active {
+        return Err(ApiError::conflict(
+            "This account is deactivated. Reactivate it first.",
+        ));
+    }
+    if user.version != version {
+        return Err(stale());
+    }
+    let email_changes = email.as_ref() != user.email;
+    if email_changes {
+        recovery::require_mail(state).map_err(|_| {
+            ApiError::invalid(
+                "email",
+                "An email address changes only through a link sent to the new address, and this portal sends no email.",
+            )
+        })?;
+        if db::users::find_by_email(&state.db, &email).await?.is_some() {
+            return Err(ApiError::invalid(
+                "email",
+                "An account with this email already exists.",
+            ));
+        }
+    }
+    let by = format!("by user #{}", admin.user().id);
+    if name.as_ref() != user.name {
+        let renamed = db::users::update_active_user_at_version(
+            &state.db,
+            user.id,
+            version,
+            vec![
+                (users::Column::Name, Expr::value(name.as_ref())),
+                (
+                    users::Column::SearchText,
+                    Expr::value(db::users::search_text(name.as_ref(), &user.email)),
+                ),
+            ],
+        )
+        .await?;
+        if !renamed {
+            return Err(stale());
+        }
+        let detail = format!("name changed {by}");
+        record(
+            state,
+            admin,
+            AuditKind::ProfileUpdated,
+            user.id,
+            Some(&detail),
+        )
+        .await;
+    }
+    if email_changes {
+        let txn = state.db.begin().await?;
+        let (token, _) = recovery::store_link(
+            &txn,
+            user.id,
+            Purpose::EmailChange,
+            Some(email.as_ref()),
+            Some(admin.user().id),
+        )
+        .await?;
+        let link = state.mail.link(recovery::CONFIRM_EMAIL_PATH, &token);
+        let name = name.as_ref();
+        let confirmation =
+            letters::email_change_confirmation(name, &link, recovery::EMAIL_CHANGE_HOURS);
+        state
+            .mail
+            .queue(&txn, &confirmation, email.as_ref(), Some(user.id))
+            .await?;
+        let notice = letters::email_change_notice(name, email.as_ref());
+        state
+            .mail
+            .queue(&txn, &notice, &user.email, Some(user.id))
+            .await?;
+        txn.commit().await?;
+        state.mail.wake();
+        let detail = format!("to {} {by}", email.as_ref());
+        record(
+            state,
+            admin,
+            AuditKind::EmailChangeRequested,
+            user.id,
+            Some(&detail),
+        )
+        .await;
+    }
+    user_detail(state, user.id).await
+}
+
+fn stale() -> ApiError {
+    ApiError::conflict(
+        "This account was changed by someone else in the meantime. Reload it and try again.",
+    )
 }
 
 /// An admin's change of a user's role or active flag; either ends every session of the user.
@@ -100,9 +374,7 @@ pub async fn change_user(
         .map_err(|err| match err {
             ChangeError::ActorGone => ApiError::unauthenticated(),
             ChangeError::NotFound => ApiError::not_found(),
-            ChangeError::Stale => ApiError::conflict(
-                "This account was changed by someone else in the meantime. Reload it and try again.",
-            ),
+            ChangeError::Stale => stale(),
             ChangeError::LastAdmin => ApiError::conflict(
                 "This would leave the office without an active admin. Make another user an admin first.",
             ),
@@ -121,6 +393,10 @@ pub async fn change_user(
             .sessions
             .revoke_all_for_user(user_id, None, reason)
             .await?;
+    }
+    if active_changed && !user.active {
+        let every = [Purpose::Reset, Purpose::Invite, Purpose::EmailChange];
+        recovery::void_links_after_change(state, user_id, &every).await;
     }
     let detail = format!("by user #{}", admin.user().id);
     if role_changed {

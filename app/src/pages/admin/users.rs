@@ -5,10 +5,11 @@ use leptos_router::components::A;
 
 use crate::{
     account::{
-        Page, UserFilter, UserRow,
+        InvitationLink, Page, UserFilter, UserRow,
         admin_api::{create_client, list_users},
+        recovery_api::get_mail_features,
     },
-    components::{Answer, FieldError, FormErrors, Pager, use_step_up},
+    components::{Answer, CopyButton, FieldError, FormErrors, Pager, use_step_up},
     domain::{Email, Name, Password, Role},
     format::local_time,
     session::{step_up::Sensitive, use_session},
@@ -129,7 +130,19 @@ fn UserTable(
                                     </td>
                                     <td>{u.email}</td>
                                     <td>{u.role.as_str()}</td>
-                                    <td>{if u.active { "Active" } else { "Deactivated" }}</td>
+                                    <td>
+                                        {if u.active { "Active" } else { "Deactivated" }}
+                                        {u
+                                            .invited
+                                            .then(|| {
+                                                view! {
+                                                    " "
+                                                    <span class="badge" data-testid="invited-badge">
+                                                        "Invited"
+                                                    </span>
+                                                }
+                                            })}
+                                    </td>
                                     <td>{local_time(&u.created_at)}</td>
                                 </tr>
                             }
@@ -143,22 +156,43 @@ fn UserTable(
     .into_any()
 }
 
+/// What creating a client answered, to show once.
+#[derive(Clone)]
+struct Created {
+    email: String,
+    generated_password: Option<String>,
+    invitation: Option<InvitationLink>,
+}
+
 #[component]
 fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
     let step_up = use_step_up();
+    let features = LocalResource::new(get_mail_features);
+    let mail_on = move || {
+        features
+            .get()
+            .is_some_and(|answer| answer.is_ok_and(|f| f.invitations))
+    };
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let errors = FormErrors::new(&["name", "email", "password"]);
-    let created = RwSignal::new(None::<(String, Option<String>)>);
+    // An invitation is the default wherever mail works: nobody hands over a password.
+    let invite = RwSignal::new(true);
+    let inviting = move || invite.get() && mail_on();
+    let errors = FormErrors::new(&["name", "email", "password", "invite"]);
+    let created = RwSignal::new(None::<Created>);
     let pending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         created.set(None);
+        let by_invitation = invite.get_untracked()
+            && features
+                .get_untracked()
+                .is_some_and(|answer| answer.is_ok_and(|f| f.invitations));
         let checked = Name::parse(&name.get_untracked())
             .and_then(|_| Email::parse(&email.get_untracked()))
             .and_then(|e| match password.get_untracked() {
-                p if p.is_empty() => Ok(()),
+                p if p.is_empty() || by_invitation => Ok(()),
                 p => Password::parse_new(&p, Some(&e)).map(|_| ()),
             });
         if let Err(e) = checked {
@@ -167,13 +201,24 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
         }
         errors.clear();
         pending.set(true);
-        let typed = Some(password.get_untracked()).filter(|p| !p.is_empty());
+        let typed = Some(password.get_untracked()).filter(|p| !p.is_empty() && !by_invitation);
         let (new_name, new_email) = (name.get_untracked(), email.get_untracked());
         spawn_local(async move {
-            let make = || create_client(new_name.clone(), new_email.clone(), typed.clone());
+            let make = || {
+                create_client(
+                    new_name.clone(),
+                    new_email.clone(),
+                    typed.clone(),
+                    Some(by_invitation),
+                )
+            };
             match step_up.call(Sensitive::CreateAccount, make).await {
                 Ok(c) => {
-                    created.set(Some((c.user.email, c.generated_password)));
+                    created.set(Some(Created {
+                        email: c.user.email,
+                        generated_password: c.generated_password,
+                        invitation: c.invitation,
+                    }));
                     for field in [name, email, password] {
                         field.set(String::new());
                     }
@@ -208,40 +253,89 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
                     />
                     <FieldError errors field="email" />
                 </div>
-                <div class="field">
-                    <label for="new-password">"Password (leave empty to generate one)"</label>
-                    <input
-                        id="new-password"
-                        type="password"
-                        autocomplete="new-password"
-                        prop:value=password
-                        on:input=move |ev| password.set(event_target_value(&ev))
-                    />
-                    <FieldError errors field="password" />
-                </div>
+                <Show when=mail_on>
+                    <fieldset class="field choice">
+                        <legend>"How the client gets in"</legend>
+                        <label>
+                            <input
+                                type="radio"
+                                name="access"
+                                data-testid="access-invite"
+                                prop:checked=invite
+                                on:change=move |_| invite.set(true)
+                            />
+                            " Email an invitation: they choose their own password"
+                        </label>
+                        <label>
+                            <input
+                                type="radio"
+                                name="access"
+                                data-testid="access-password"
+                                prop:checked=move || !invite.get()
+                                on:change=move |_| invite.set(false)
+                            />
+                            " Give them a password now"
+                        </label>
+                        <FieldError errors field="invite" />
+                    </fieldset>
+                </Show>
+                <Show when=move || !inviting()>
+                    <div class="field">
+                        <label for="new-password">"Password (leave empty to generate one)"</label>
+                        <input
+                            id="new-password"
+                            type="password"
+                            autocomplete="new-password"
+                            prop:value=password
+                            on:input=move |ev| password.set(event_target_value(&ev))
+                        />
+                        <FieldError errors field="password" />
+                    </div>
+                </Show>
                 <p class="form-message" role="status" aria-live="polite">
                     {move || errors.form_message()}
                 </p>
                 <button class="button" type="submit" disabled=pending>
-                    "Create client"
+                    {move || if inviting() { "Create and invite" } else { "Create client" }}
                 </button>
             </form>
             {move || {
                 created
                     .get()
-                    .map(|(email, generated)| {
+                    .map(|c| {
                         view! {
                             <div class="notice" role="status" data-testid="created-client">
-                                <p>{format!("Created {email}.")}</p>
-                                {generated
+                                <p>{format!("Created {}.", c.email)}</p>
+                                {c
+                                    .generated_password
                                     .map(|p| {
                                         view! {
                                             <p>
                                                 "Their password (shown only now): "
-                                                <code data-testid="generated-password">{p}</code>
+                                                <code data-testid="generated-password">{p.clone()}</code>
+                                                " " <CopyButton text=p />
                                             </p>
                                             <p class="muted">
                                                 "They choose their own at their first sign-in."
+                                            </p>
+                                        }
+                                    })}
+                                {c
+                                    .invitation
+                                    .map(|i| {
+                                        view! {
+                                            <p>
+                                                "An invitation is on its way to them by email. To send it another way too (a message), copy the link: "
+                                                <CopyButton text=i.link.clone() test_id="copy-invitation" />
+                                            </p>
+                                            <p class="link-box">
+                                                <code data-testid="invitation-link">{i.link}</code>
+                                            </p>
+                                            <p class="muted">
+                                                {format!(
+                                                    "It works once, until {}.",
+                                                    local_time(&i.expires_at),
+                                                )}
                                             </p>
                                         }
                                     })}

@@ -69,6 +69,8 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
     let keep_signed_in = RwSignal::new(false);
     let errors = FormErrors::new(&["email", "password"]);
     let pending = RwSignal::new(false);
+    // Whether this portal sends email (the forgot-password link needs it).
+    let mail = LocalResource::new(crate::account::recovery_api::get_mail_features);
     let email_input = NodeRef::<leptos::html::Input>::new();
     let password_input = NodeRef::<leptos::html::Input>::new();
 
@@ -236,6 +238,15 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </form>
+                <Show when=move || {
+                    mail.get().is_none_or(|answer| answer.is_ok_and(|f| f.password_reset))
+                }>
+                    <p class="form-foot">
+                        <a href="/auth/forgot" data-testid="forgot-link">
+                            "Forgot your password?"
+                        </a>
+                    </p>
+                </Show>
             </section>
         </main>
     }

@@ -1,0 +1,433 @@
+//! A way back in: the single-use links a password reset, an invitation and an email change send
+//! by email, and what following one does. The token (256 random bits) is only ever in the
+//! email and the link's fragment; the database keeps its SHA-256. Every link that cannot be used
+//! gets the same answer (`ApiError::invalid_link`), and none gives a session: the person signs
+//! in afterwards, where the second step still applies.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::{ConnectionTrait, TransactionTrait, sea_query::Expr};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    account::model::{LinkInfo, ResetRequested},
+    db::{
+        self,
+        account_links::{self, NewLink, Purpose},
+        entities::users,
+    },
+    domain::{AuditKind, Email, Password, strength},
+    error::ApiError,
+    mail::letters,
+    session::server::request::ClientInfo,
+    state::AppState,
+};
+
+/// How long each kind of link works.
+pub const RESET_MINUTES: i64 = 30;
+pub const INVITE_DAYS: i64 = 7;
+pub const EMAIL_CHANGE_HOURS: i64 = 24;
+
+/// The pages the links open (the token goes in the fragment).
+pub const RESET_PATH: &str = "/auth/reset";
+pub const INVITE_PATH: &str = "/auth/invite";
+pub const CONFIRM_EMAIL_PATH: &str = "/auth/confirm-email";
+
+/// A new token and the digest stored for it.
+pub(super) fn new_token() -> (String, String) {
+    let mut bytes = [0_u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let digest = digest(&token);
+    (token, digest)
+}
+
+fn digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The digest of a token as typed or pasted; anything that is not one of ours is refused the
+/// way a used one is.
+fn digest_of_typed(token: &str) -> Result<String, ApiError> {
+    let token = token.trim();
+    let well_formed = token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if well_formed {
+        Ok(digest(token))
+    } else {
+        Err(ApiError::invalid_link())
+    }
+}
+
+/// Stores a new link (voiding the user's earlier ones of its purpose) in `db`, which should be
+/// the transaction that also queues its email. Answers the token and when it ends.
+pub(super) async fn store_link(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    purpose: Purpose,
+    new_email: Option<&str>,
+    created_by: Option<i64>,
+) -> Result<(String, DateTime<Utc>), ApiError> {
+    let now = Utc::now();
+    let expires_at = now
+        + match purpose {
+            Purpose::Reset => Duration::minutes(RESET_MINUTES),
+            Purpose::Invite => Duration::days(INVITE_DAYS),
+            Purpose::EmailChange => Duration::hours(EMAIL_CHANGE_HOURS),
+        };
+    let (token, token_digest) = new_token();
+    let new = NewLink {
+        user_id,
+        purpose,
+        token_digest: &token_digest,
+        new_email,
+        expires_at,
+        created_by,
+    };
+    account_links::replace(db, new, now).await?;
+    Ok((token, expires_at))
+}
+
+/// Mail must be on for anything here.
+pub(super) fn require_mail(state: &AppState) -> Result<(), ApiError> {
+    if state.mail.enabled() {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            crate::error::ErrorCode::Forbidden,
+            "This portal sends no email, so links cannot be sent. Please contact your accounting office.",
+        ))
+    }
+}
+
+/// `POST /api/auth/request_reset`. Answers at once, the same for every address: the lookup,
+/// the limit per account and the email happen after the answer, in the background, so neither
+/// the answer nor its timing says whether an account exists. Only the per-address limit (20
+/// an hour, the same for everyone) is checked before.
+pub async fn request_reset(
+    state: &AppState,
+    client: &ClientInfo,
+    raw_email: &str,
+) -> Result<ResetRequested, ApiError> {
+    require_mail(state)?;
+    let email = Email::parse(raw_email)?;
+    let per_address = state.mail.settings().resets_per_address;
+    let counted = state
+        .sessions
+        .limits()
+        .count_request(
+            "reset",
+            client.addr.as_deref(),
+            per_address,
+            std::time::Duration::from_secs(3600),
+        )
+        .await?;
+    if let Err(retry_after) = counted {
+        return Err(ApiError::too_many_requests(retry_after));
+    }
+    let state = state.clone();
+    let client = client.clone();
+    tokio::spawn(async move {
+        if let Err(err) = send_reset_link(&state, &client, &email, None).await {
+            tracing::warn!(error = %err.message, "could not prepare a password reset email");
+        }
+    });
+    Ok(ResetRequested {
+        message: format!(
+            "If an account uses this address, an email with a link to choose a new password is on its way. The link works for {RESET_MINUTES} minutes."
+        ),
+    })
+}
+
+/// Sends `email`'s account a reset link, when it is an active account that has not had too
+/// many this hour. `by`: the admin who asked for it (staff send links too).
+pub(super) async fn send_reset_link(
+    state: &AppState,
+    client: &ClientInfo,
+    email: &Email,
+    by: Option<i64>,
+) -> Result<bool, ApiError> {
+    let Some(user) = db::users::find_by_email(&state.db, email).await? else {
+        tracing::debug!("password reset asked for an address with no account");
+        return Ok(false);
+    };
+    if !user.active {
+        tracing::debug!(
+            user_id = user.id,
+            "password reset asked for a deactivated account"
+        );
+        return Ok(false);
+    }
+    // Counted in the shared counters (one atomic statement), so requests racing on several
+    // instances cannot send more than the hour's few.
+    let per_account = state.mail.settings().resets_per_account;
+    let counted = state
+        .sessions
+        .limits()
+        .count_request(
+            "reset-account",
+            Some(&user.id.to_string()),
+            per_account,
+            std::time::Duration::from_secs(3600),
+        )
+        .await?;
+    if counted.is_err() {
+        tracing::info!(
+            user_id = user.id,
+            "password reset emails for this account are at their hourly limit"
+        );
+        return Ok(false);
+    }
+    let txn = state.db.begin().await?;
+    let (token, _) = store_link(&txn, user.id, Purpose::Reset, None, by).await?;
+    let link = state.mail.link(RESET_PATH, &token);
+    let letter = letters::password_reset(&user.name, &link, RESET_MINUTES);
+    state
+        .mail
+        .queue(&txn, &letter, &user.email, Some(user.id))
+        .await?;
+    txn.commit().await?;
+    state.mail.wake();
+    let detail = by.map(|id| format!("by user #{id}"));
+    let event = client.event(Some(user.id), None, detail.as_deref());
+    state
+        .sessions
+        .audit(AuditKind::PasswordResetRequested, event)
+        .await;
+    Ok(true)
+}
+
+/// `POST /api/auth/reset_password` (`Purpose::Reset`) and `POST /api/auth/accept_invite`
+/// (`Purpose::Invite`): sets the password the link's owner chose, uses the link, voids their
+/// other reset and invitation links, and ends every session of theirs.
+pub async fn set_password_by_link(
+    state: &AppState,
+    client: &ClientInfo,
+    purpose: Purpose,
+    token: &str,
+    new_password: &str,
+) -> Result<(), ApiError> {
+    let token_digest = digest_of_typed(token)?;
+    let link = account_links::find_live(&state.db, &token_digest, purpose, Utc::now())
+        .await?
+        .ok_or_else(ApiError::invalid_link)?;
+    let user = db::users::find_by_id(&state.db, link.user_id)
+        .await?
+        .filter(|user| user.active)
+        .ok_or_else(ApiError::invalid_link)?;
+    // The policy of every other password, checked before the link is used: a weak password
+    // leaves the link working for a better one.
+    let email = Email::parse(&user.email)?;
+    let owner = strength::Owner {
+        name: Some(&user.name),
+        email: Some(email.as_ref()),
+    };
+    let new = Password::parse_new(new_password, Some(&email))
+        .and_then(|new| strength::check(&new, owner).map(|()| new))
+        .map_err(|e| ApiError {
+            field: Some("new_password".into()),
+            ..e
+        })?;
+    let hash = state.sessions.hasher().hash(&new).await?;
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    if !account_links::consume(&txn, link.id, now).await? {
+        return Err(ApiError::invalid_link());
+    }
+    let changed = db::users::update_active_user(
+        &txn,
+        user.id,
+        vec![
+            (users::Column::PasswordHash, Expr::value(hash)),
+            (users::Column::PasswordChangedAt, Expr::value(now)),
+            (users::Column::MustChangePassword, Expr::value(false)),
+            (
+                users::Column::InvitedAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            ),
+        ],
+    )
+    .await?;
+    if !changed {
+        return Err(ApiError::invalid_link());
+    }
+    account_links::void(&txn, user.id, &[Purpose::Reset, Purpose::Invite], now).await?;
+    txn.commit().await?;
+    let reason = match purpose {
+        Purpose::Invite => "invitation accepted",
+        _ => "password reset",
+    };
+    state
+        .sessions
+        .revoke_all_for_user(user.id, None, reason)
+        .await?;
+    let kind = match purpose {
+        Purpose::Invite => AuditKind::InvitationAccepted,
+        _ => AuditKind::PasswordReset,
+    };
+    state
+        .sessions
+        .audit(kind, client.event(Some(user.id), None, None))
+        .await;
+    Ok(())
+}
+
+/// A live link and its active owner, or the one neutral refusal.
+async fn live_link(
+    state: &AppState,
+    token: &str,
+) -> Result<(db::entities::account_links::Model, users::Model), ApiError> {
+    let token_digest = digest_of_typed(token)?;
+    let link = account_links::find_live_any(&state.db, &token_digest, Utc::now())
+        .await?
+        .ok_or_else(ApiError::invalid_link)?;
+    let user = db::users::find_by_id(&state.db, link.user_id)
+        .await?
+        .filter(|user| user.active)
+        .ok_or_else(ApiError::invalid_link)?;
+    Ok((link, user))
+}
+
+/// `POST /api/auth/check_link`: what a live link is for, and whose: the page it opens says
+/// "choose a password for Ayşe" or that the link is dead before anything is typed.
+pub async fn check_link(state: &AppState, token: &str) -> Result<LinkInfo, ApiError> {
+    let (link, user) = live_link(state, token).await?;
+    Ok(LinkInfo {
+        email: link.new_email.clone().unwrap_or_else(|| user.email.clone()),
+        purpose: link.purpose,
+        name: user.name,
+        expires_at: db::rfc3339(link.expires_at),
+    })
+}
+
+/// `POST /api/auth/link_strength`: the password's strength for the form of a reset or
+/// invitation link (its owner's name and email count as known words).
+pub async fn link_strength(
+    state: &AppState,
+    token: &str,
+    password: &str,
+) -> Result<strength::PasswordStrength, ApiError> {
+    let (link, user) = live_link(state, token).await?;
+    if Purpose::parse(&link.purpose) == Some(Purpose::EmailChange) {
+        return Err(ApiError::invalid_link());
+    }
+    let password = Password::parse(password)?;
+    let owner = strength::Owner {
+        name: Some(&user.name),
+        email: Some(&user.email),
+    };
+    Ok(strength::assess(password.expose(), owner))
+}
+
+/// `POST /api/auth/confirm_email`: moves the account to the address the link was sent to,
+/// unless another account has taken it meanwhile (409). Voids the user's other links.
+pub async fn confirm_email(
+    state: &AppState,
+    client: &ClientInfo,
+    token: &str,
+) -> Result<String, ApiError> {
+    let token_digest = digest_of_typed(token)?;
+    let now = Utc::now();
+    let link = account_links::find_live(&state.db, &token_digest, Purpose::EmailChange, now)
+        .await?
+        .ok_or_else(ApiError::invalid_link)?;
+    let user = db::users::find_by_id(&state.db, link.user_id)
+        .await?
+        .filter(|user| user.active)
+        .ok_or_else(ApiError::invalid_link)?;
+    let new_email = Email::parse(link.new_email.as_deref().unwrap_or_default())
+        .map_err(|_| ApiError::invalid_link())?;
+    let taken = || {
+        ApiError::conflict(
+            "Another account uses this address now, so the change cannot be made. Please contact your accounting office.",
+        )
+    };
+    if db::users::find_by_email(&state.db, &new_email)
+        .await?
+        .is_some_and(|other| other.id != user.id)
+    {
+        return Err(taken());
+    }
+    let txn = state.db.begin().await?;
+    if !account_links::consume(&txn, link.id, now).await? {
+        return Err(ApiError::invalid_link());
+    }
+    let changed = db::users::update_active_user(
+        &txn,
+        user.id,
+        vec![
+            (users::Column::Email, Expr::value(new_email.as_ref())),
+            (
+                users::Column::SearchText,
+                Expr::value(db::users::search_text(&user.name, new_email.as_ref())),
+            ),
+        ],
+    )
+    .await;
+    let changed = match changed {
+        Ok(changed) => changed,
+        // Taken between the check and the update: the unique index decides.
+        Err(err) if db::users::is_unique_violation(&err) => return Err(taken()),
+        Err(err) => return Err(err.into()),
+    };
+    if !changed {
+        return Err(ApiError::invalid_link());
+    }
+    account_links::void(
+        &txn,
+        user.id,
+        &[Purpose::Reset, Purpose::Invite, Purpose::EmailChange],
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    let detail = format!("{} → {}", user.email, new_email.as_ref());
+    state
+        .sessions
+        .audit(
+            AuditKind::EmailChanged,
+            client.event(Some(user.id), None, Some(&detail)),
+        )
+        .await;
+    Ok(new_email.as_ref().to_owned())
+}
+
+/// Voids every pending link of `user_id` that a password change, an email change or a
+/// deactivation makes wrong. A failure is logged: the change itself stands.
+pub async fn void_links_after_change(state: &AppState, user_id: i64, purposes: &[Purpose]) {
+    if let Err(err) = account_links::void(&state.db, user_id, purposes, Utc::now()).await {
+        tracing::warn!(%err, user_id, "could not void the user's pending links");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_256_bits_and_only_their_digest_is_kept() {
+        let (token, stored) = new_token();
+        assert_eq!(token.len(), 43);
+        assert_eq!(stored.len(), 64);
+        assert_ne!(token, stored);
+        assert_eq!(digest_of_typed(&token).ok(), Some(stored));
+        assert_ne!(new_token().0, token);
+    }
+
+    #[test]
+    fn anything_else_is_the_one_invalid_link() {
+        for typed in ["", "abc", &"a".repeat(44), &format!("{}!", "a".repeat(42))] {
+            let err = digest_of_typed(typed).err();
+            assert_eq!(
+                err.map(|e| e.error),
+                Some(crate::error::ErrorCode::InvalidLink)
+            );
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! A "Copy" button for a value staff pass on another way (an invitation link, a password).
+
+use leptos::{prelude::*, task::spawn_local};
+
+#[component]
+pub fn CopyButton(
+    /// What goes to the clipboard.
+    text: String,
+    #[prop(optional)] test_id: &'static str,
+) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    view! {
+        <button
+            class="button ghost"
+            type="button"
+            data-testid=test_id
+            on:click=move |_| {
+                let written = window().navigator().clipboard().write_text(&text);
+                spawn_local(async move {
+                    let done = wasm_bindgen_futures::JsFuture::from(written).await;
+                    copied.set(done.is_ok());
+                });
+            }
+        >
+            {move || if copied.get() { "Copied" } else { "Copy" }}
+        </button>
+    }
+}
