@@ -7,11 +7,12 @@ pub fn CopyButton(
     /// What goes to the clipboard.
     text: String,
     #[prop(optional)] test_id: &'static str,
+    #[prop(default = "button ghost")] class: &'static str,
 ) -> impl IntoView {
     let copied = RwSignal::new(false);
     view! {
         <button
-            class="button ghost"
+            class=class
             type="button"
             data-testid=test_id
             on:click=move |_| {

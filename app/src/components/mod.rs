@@ -25,7 +25,9 @@ pub use gate::RoleGate;
 pub use layout::AreaLayout;
 pub use navbar::{NavBar, NavLink};
 pub use pager::{CursorPager, Pager};
-pub use password_form::{PasswordForm, StrengthMeter, strength_feedback};
+pub use password_form::{
+    PasswordForm, StrengthMeter, new_password_errors, placed, strength_feedback,
+};
 pub use required_step::RequiredStep;
 pub use session_timeouts::SessionTimeouts;
 pub use skeleton::Skeleton;

@@ -35,14 +35,10 @@ pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView 
                 "Enter your current password.",
             ));
         }
-        if let Err(e) = Password::parse_new(&new.get_untracked(), None) {
-            found.push(ApiError::invalid("new_password", e.message));
-        } else if new.get_untracked() != repeat.get_untracked() {
-            found.push(ApiError::invalid(
-                "repeat_password",
-                "The two new passwords differ.",
-            ));
-        }
+        found.extend(new_password_errors(
+            &new.get_untracked(),
+            &repeat.get_untracked(),
+        ));
         errors.set(found);
         if !errors.is_empty_untracked() {
             return;
@@ -122,8 +118,23 @@ pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView 
     }
 }
 
+/// What the browser can tell of a new password typed twice, before anything is sent: the
+/// length rules (`new_password`), then whether the two agree (`repeat_password`).
+pub fn new_password_errors(new: &str, repeat: &str) -> Option<ApiError> {
+    if let Err(e) = Password::parse_new(new, None) {
+        Some(ApiError::invalid("new_password", e.message))
+    } else if new != repeat {
+        Some(ApiError::invalid(
+            "repeat_password",
+            "The two new passwords differ.",
+        ))
+    } else {
+        None
+    }
+}
+
 /// Where the server's error shows in the password form: its `password` is the new one.
-fn placed(error: ApiError) -> ApiError {
+pub fn placed(error: ApiError) -> ApiError {
     let field = match error.field.as_deref() {
         Some("password") => Some("new_password".to_owned()),
         _ => error.field.clone(),

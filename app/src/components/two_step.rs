@@ -12,7 +12,7 @@ use crate::{
             two_step_start,
         },
     },
-    components::{Answer, FieldError, FormErrors, use_step_up},
+    components::{Answer, CopyButton, FieldError, FormErrors, use_step_up},
     error::ApiError,
     format::local_time,
     session::{step_up::Sensitive, use_session},
@@ -266,7 +266,6 @@ fn RecoveryCodeList(codes: Vec<String>, on_close: impl Fn() + 'static) -> impl I
         codes.join("\n")
     );
     let copy_text = text.clone();
-    let copied = RwSignal::new(false);
     let href = format!(
         "data:text/plain;charset=utf-8,{}",
         text.replace('%', "%25")
@@ -296,19 +295,7 @@ fn RecoveryCodeList(codes: Vec<String>, on_close: impl Fn() + 'static) -> impl I
                 <a class="button secondary" href=href download="smmm-portal-recovery-codes.txt">
                     "Download (.txt)"
                 </a>
-                <button
-                    class="button secondary"
-                    type="button"
-                    on:click=move |_| {
-                        let written = window().navigator().clipboard().write_text(&copy_text);
-                        spawn_local(async move {
-                            let done = wasm_bindgen_futures::JsFuture::from(written).await;
-                            copied.set(done.is_ok());
-                        });
-                    }
-                >
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
+                <CopyButton text=copy_text class="button secondary" />
                 <button class="button" type="button" on:click=move |_| on_close()>
                     "I have saved them"
                 </button>

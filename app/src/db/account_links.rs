@@ -10,6 +10,9 @@ use sea_orm::{
 
 use super::entities::account_links::{self, Column as C, Entity as Links};
 
+/// A stored link.
+pub type Link = account_links::Model;
+
 /// What a link does. A link of one purpose is never taken for another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -60,23 +63,6 @@ pub async fn replace(
     }
     .insert(db)
     .await
-}
-
-/// The link with this digest and purpose, while it may still be used.
-pub async fn find_live(
-    db: &impl ConnectionTrait,
-    token_digest: &str,
-    purpose: Purpose,
-    now: DateTime<Utc>,
-) -> Result<Option<account_links::Model>, DbErr> {
-    Links::find()
-        .filter(C::TokenDigest.eq(token_digest))
-        .filter(C::Purpose.eq(purpose.as_str()))
-        .filter(C::UsedAt.is_null())
-        .filter(C::VoidedAt.is_null())
-        .filter(C::ExpiresAt.gt(now))
-        .one(db)
-        .await
 }
 
 /// The link with this digest, whatever its purpose, while it may still be used.

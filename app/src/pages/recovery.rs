@@ -13,8 +13,11 @@ use crate::{
             request_reset, reset_password,
         },
     },
-    components::{FieldError, FormErrors, Skeleton, StrengthMeter, strength_feedback},
-    domain::{Email, Password, input::PASSWORD_MIN_CHARS},
+    components::{
+        FieldError, FormErrors, Skeleton, StrengthMeter, new_password_errors, placed,
+        strength_feedback,
+    },
+    domain::{Email, input::PASSWORD_MIN_CHARS},
     error::{ApiError, ErrorCode},
 };
 
@@ -28,6 +31,19 @@ fn take_token() -> Option<String> {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
     (!token.is_empty()).then_some(token)
+}
+
+/// What the server says of the page's link (`check_link`): no token at all is a dead link.
+fn link_resource(token: StoredValue<Option<String>>) -> LocalResource<Result<LinkInfo, ApiError>> {
+    LocalResource::new(move || {
+        let token = token.get_value();
+        async move {
+            match token {
+                Some(token) => check_link(token).await,
+                None => Err(ApiError::invalid_link()),
+            }
+        }
+    })
 }
 
 /// A card with the sign-in page's look.
@@ -211,15 +227,7 @@ pub fn InvitePage() -> impl IntoView {
 #[component]
 fn SetPasswordPage(invite: bool) -> impl IntoView {
     let token = StoredValue::new(take_token());
-    let link = LocalResource::new(move || {
-        let token = token.get_value();
-        async move {
-            match token {
-                Some(token) => check_link(token).await,
-                None => Err(ApiError::invalid_link()),
-            }
-        }
-    });
+    let link = link_resource(token);
     let title = if invite {
         "Welcome to SMMM Portal"
     } else {
@@ -266,16 +274,10 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
         if pending.get_untracked() {
             return;
         }
-        let mut found = Vec::new();
-        if let Err(e) = Password::parse_new(&new.get_untracked(), None) {
-            found.push(ApiError::invalid("new_password", e.message));
-        } else if new.get_untracked() != repeat.get_untracked() {
-            found.push(ApiError::invalid(
-                "repeat_password",
-                "The two passwords differ.",
-            ));
-        }
-        errors.set(found);
+        errors.set(new_password_errors(
+            &new.get_untracked(),
+            &repeat.get_untracked(),
+        ));
         if !errors.is_empty_untracked() {
             return;
         }
@@ -290,13 +292,7 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
             match answer {
                 Ok(()) => done.set(true),
                 Err(e) if e.error == ErrorCode::InvalidLink => dead.set(Some(e.message)),
-                Err(e) => {
-                    let field = match e.field.as_deref() {
-                        Some("password") => Some("new_password".to_owned()),
-                        _ => e.field.clone(),
-                    };
-                    errors.set([ApiError { field, ..e }]);
-                }
+                Err(e) => errors.set([placed(e)]),
             }
             pending.set(false);
         });
@@ -383,15 +379,7 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
     let token = StoredValue::new(take_token());
-    let link = LocalResource::new(move || {
-        let token = token.get_value();
-        async move {
-            match token {
-                Some(token) => check_link(token).await,
-                None => Err(ApiError::invalid_link()),
-            }
-        }
-    });
+    let link = link_resource(token);
     let pending = RwSignal::new(false);
     let outcome = RwSignal::new(None::<Result<String, ApiError>>);
     let confirm = move |_| {

@@ -30,6 +30,26 @@ fn check_page(page: u64) -> Result<u64, ApiError> {
     Ok(page.max(1))
 }
 
+/// A new password for `user`, under the policy of every password (12 to 128 characters, not
+/// the email, hard to guess with their name and email known); an error names `new_password`.
+pub fn new_password_for(
+    user: &users::Model,
+    typed: &str,
+) -> Result<crate::domain::Password, ApiError> {
+    use crate::domain::{Email, Password, strength};
+    let email = Email::parse(&user.email)?;
+    let owner = strength::Owner {
+        name: Some(&user.name),
+        email: Some(email.as_ref()),
+    };
+    Password::parse_new(typed, Some(&email))
+        .and_then(|new| strength::check(&new, owner).map(|()| new))
+        .map_err(|e| ApiError {
+            field: Some("new_password".into()),
+            ..e
+        })
+}
+
 /// The user with `id`, or 404.
 pub async fn load_user(state: &AppState, id: i64) -> Result<users::Model, ApiError> {
     db::users::find_by_id(&state.db, id)

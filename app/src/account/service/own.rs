@@ -8,7 +8,7 @@ use super::{load_user, record};
 use crate::{
     account::model::Profile,
     db::{self, entities::users},
-    domain::{AuditKind, Email, Name, Password, strength},
+    domain::{AuditKind, Name, Password},
     error::ApiError,
     session::{
         server::guard::{self, Caller},
@@ -87,17 +87,7 @@ pub async fn change_password(
             "The current password is incorrect.",
         ));
     }
-    let email = Email::parse(&user.email)?;
-    let owner = strength::Owner {
-        name: Some(&user.name),
-        email: Some(email.as_ref()),
-    };
-    let new = Password::parse_new(new_password, Some(&email))
-        .and_then(|new| strength::check(&new, owner).map(|()| new))
-        .map_err(|e| ApiError {
-            field: Some("new_password".into()),
-            ..e
-        })?;
+    let new = super::new_password_for(&user, new_password)?;
     if new.expose() == typed.expose() {
         return Err(ApiError::invalid(
             "new_password",

@@ -213,27 +213,10 @@ pub async fn set_password_by_link(
     token: &str,
     new_password: &str,
 ) -> Result<(), ApiError> {
-    let token_digest = digest_of_typed(token)?;
-    let link = account_links::find_live(&state.db, &token_digest, purpose, Utc::now())
-        .await?
-        .ok_or_else(ApiError::invalid_link)?;
-    let user = db::users::find_by_id(&state.db, link.user_id)
-        .await?
-        .filter(|user| user.active)
-        .ok_or_else(ApiError::invalid_link)?;
+    let (link, user) = live_link_for(state, token, purpose).await?;
     // The policy of every other password, checked before the link is used: a weak password
     // leaves the link working for a better one.
-    let email = Email::parse(&user.email)?;
-    let owner = strength::Owner {
-        name: Some(&user.name),
-        email: Some(email.as_ref()),
-    };
-    let new = Password::parse_new(new_password, Some(&email))
-        .and_then(|new| strength::check(&new, owner).map(|()| new))
-        .map_err(|e| ApiError {
-            field: Some("new_password".into()),
-            ..e
-        })?;
+    let new = super::new_password_for(&user, new_password)?;
     let hash = state.sessions.hasher().hash(&new).await?;
     let now = Utc::now();
     let txn = state.db.begin().await?;
@@ -282,7 +265,7 @@ pub async fn set_password_by_link(
 async fn live_link(
     state: &AppState,
     token: &str,
-) -> Result<(db::entities::account_links::Model, users::Model), ApiError> {
+) -> Result<(account_links::Link, users::Model), ApiError> {
     let token_digest = digest_of_typed(token)?;
     let link = account_links::find_live_any(&state.db, &token_digest, Utc::now())
         .await?
@@ -292,6 +275,20 @@ async fn live_link(
         .filter(|user| user.active)
         .ok_or_else(ApiError::invalid_link)?;
     Ok((link, user))
+}
+
+/// `live_link`, only for `purpose`: a link made for something else is refused like any other.
+async fn live_link_for(
+    state: &AppState,
+    token: &str,
+    purpose: Purpose,
+) -> Result<(account_links::Link, users::Model), ApiError> {
+    let (link, user) = live_link(state, token).await?;
+    if Purpose::parse(&link.purpose) == Some(purpose) {
+        Ok((link, user))
+    } else {
+        Err(ApiError::invalid_link())
+    }
 }
 
 /// `POST /api/auth/check_link`: what a live link is for, and whose: the page it opens says
@@ -332,15 +329,8 @@ pub async fn confirm_email(
     client: &ClientInfo,
     token: &str,
 ) -> Result<String, ApiError> {
-    let token_digest = digest_of_typed(token)?;
+    let (link, user) = live_link_for(state, token, Purpose::EmailChange).await?;
     let now = Utc::now();
-    let link = account_links::find_live(&state.db, &token_digest, Purpose::EmailChange, now)
-        .await?
-        .ok_or_else(ApiError::invalid_link)?;
-    let user = db::users::find_by_id(&state.db, link.user_id)
-        .await?
-        .filter(|user| user.active)
-        .ok_or_else(ApiError::invalid_link)?;
     let new_email = Email::parse(link.new_email.as_deref().unwrap_or_default())
         .map_err(|_| ApiError::invalid_link())?;
     let taken = || {
