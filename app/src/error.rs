@@ -200,6 +200,17 @@ impl ApiError {
         }
     }
 
+    /// `too_many_requests`, saying what there were too many of.
+    pub fn too_many(what: &str, retry_after_secs: u64) -> Self {
+        Self {
+            message: format!(
+                "{what} Try again in {}.",
+                human_duration(retry_after_secs.max(1))
+            ),
+            ..Self::too_many_requests(retry_after_secs)
+        }
+    }
+
     pub fn unavailable() -> Self {
         Self::new(
             ErrorCode::Unavailable,

@@ -42,12 +42,24 @@ pub struct NewLink<'a> {
 }
 
 /// Stores `new` and voids every earlier pending link of the same user and purpose: the newest
-/// link is the only one that works. Call inside a transaction.
+/// link is the only one that works. Call inside a transaction: the user's row is locked for
+/// its rest (PostgreSQL; SQLite runs one writer at a time), so two links made at once cannot
+/// both stay live.
 pub async fn replace(
     db: &impl ConnectionTrait,
     new: NewLink<'_>,
     now: DateTime<Utc>,
 ) -> Result<account_links::Model, DbErr> {
+    // On SQLite the void below is the transaction's first statement: it takes the one write
+    // lock (a read first would start a snapshot that cannot become a write once another
+    // writer has committed).
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        use sea_orm::QuerySelect;
+        super::entities::users::Entity::find_by_id(new.user_id)
+            .lock_exclusive()
+            .one(db)
+            .await?;
+    }
     void(db, new.user_id, &[new.purpose], now).await?;
     account_links::ActiveModel {
         user_id: Set(new.user_id),

@@ -42,12 +42,14 @@ async fn send_due(mailer: &Mailer) -> Result<(), sea_orm::DbErr> {
             return Ok(());
         }
         for id in ids {
-            // Long enough for one conversation and its bookkeeping; a claim that runs out (its
-            // process died) lets another worker take the message.
-            let until = now
+            // From now, message by message (a batch's sends take time): long enough for one
+            // conversation and its bookkeeping; a claim that runs out (its process died) lets
+            // another worker take the message.
+            let claimed_at = Utc::now();
+            let until = claimed_at
                 + chrono::Duration::from_std(mailer.settings.send_timeout * 3)
                     .unwrap_or_else(|_| chrono::Duration::minutes(1));
-            let Some(row) = queue::claim(&mailer.db, id, Utc::now(), until).await? else {
+            let Some(row) = queue::claim(&mailer.db, id, claimed_at, until).await? else {
                 continue;
             };
             match deliver(mailer, &row).await {

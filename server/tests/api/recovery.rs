@@ -227,6 +227,14 @@ async fn one_address_may_ask_twenty_times_an_hour_then_429() {
         .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(response.headers().contains_key("retry-after"));
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("password reset requests"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -444,6 +452,52 @@ async fn staff_resend_or_revoke_an_invitation_and_only_the_newest_link_works() {
 }
 
 #[tokio::test]
+async fn an_invited_account_opens_only_through_a_live_invitation() {
+    use app::db::entities::account_links;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let sink = SmtpSink::start().await;
+    let app = app_mailing(&sink, &[]).await;
+    let admin = app.signed_in_as(Role::Admin).await;
+    let email = format!("{}@example.com", unique("invitee").to_lowercase());
+    let (_, created) = admin
+        .call(
+            "/api/admin/create_client",
+            json!({"name": "Elif Şahin", "email": email, "invite": true}),
+        )
+        .await;
+    let id = created["user"]["id"].as_i64().unwrap();
+    sink.wait_for(&email, 1).await;
+    // "Forgot password?" does not stand in for the invitation (it could be revoked or expired):
+    // the same answer as ever, and no email.
+    assert_eq!(request_reset(&app.client(), &email).await.0, StatusCode::OK);
+    let (status, body) = admin
+        .call("/api/admin/send_reset_link", json!({"user_id": id}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(sink.messages_to(&email).len(), 1, "only the invitation");
+    // An expired invitation cannot be revoked (nothing works to revoke): 409.
+    let link = account_links::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    account_links::ActiveModel {
+        id: Set(link.id),
+        expires_at: Set(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        ..Default::default()
+    }
+    .update(&app.state.db)
+    .await
+    .unwrap();
+    let (status, body) = admin
+        .call("/api/admin/revoke_invitation", json!({"user_id": id}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(count_events(&app, "invitation_revoked").await, 0);
+}
+
+#[tokio::test]
 async fn a_new_email_takes_effect_only_once_the_new_address_confirms() {
     let sink = SmtpSink::start().await;
     let app = app_mailing(&sink, &[]).await;
@@ -561,6 +615,43 @@ async fn a_mail_server_that_never_answers_is_given_up_and_audited() {
         .unwrap();
     assert_eq!(row.attempts, 2);
     assert!(row.failed_at.is_some() && row.text_body.is_empty());
+}
+
+#[tokio::test]
+async fn a_mail_server_that_accepts_and_then_says_nothing_times_out_and_is_retried() {
+    // A server that takes the connection and never greets: each try ends at the send timeout.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let app = TestApp::builder()
+        .env("SMTP_URL", &format!("smtp://127.0.0.1:{port}"))
+        .env("MAIL_SEND_TIMEOUT_SECS", "1")
+        .env("MAIL_RETRY_SECS", "1")
+        .env("MAIL_MAX_ATTEMPTS", "2")
+        .spawn()
+        .await;
+    let user = app.create_user(Role::Client).await;
+    let started = Instant::now();
+    assert_eq!(
+        request_reset(&app.client(), &user.email).await.0,
+        StatusCode::OK
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "answered at once"
+    );
+    while count_events(&app, "mail_failed").await == 0 {
+        assert!(started.elapsed() < Duration::from_secs(20), "not given up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    use app::db::entities::outgoing_mail;
+    use sea_orm::EntityTrait;
+    let row = outgoing_mail::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.attempts, 2, "tried twice, each until the timeout");
+    drop(silent);
 }
 
 #[tokio::test]

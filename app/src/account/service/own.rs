@@ -108,20 +108,16 @@ pub async fn change_password(
     if !changed {
         return Err(ApiError::unauthenticated());
     }
+    // A reset link asked for before (by the owner or by someone else) must not undo this.
+    let links = [
+        db::account_links::Purpose::Reset,
+        db::account_links::Purpose::Invite,
+    ];
+    super::recovery::void_links_after_change(state, user.id, &links).await?;
     state
         .sessions
         .revoke_all_for_user(user.id, None, "password changed")
         .await?;
-    // A reset link asked for before (by the owner or by someone else) must not undo this.
-    super::recovery::void_links_after_change(
-        state,
-        user.id,
-        &[
-            db::account_links::Purpose::Reset,
-            db::account_links::Purpose::Invite,
-        ],
-    )
-    .await;
     let started = state
         .sessions
         .start_session(

@@ -129,7 +129,10 @@ pub async fn request_reset(
         )
         .await?;
     if let Err(retry_after) = counted {
-        return Err(ApiError::too_many_requests(retry_after));
+        return Err(ApiError::too_many(
+            "Too many password reset requests from this network.",
+            retry_after,
+        ));
     }
     let state = state.clone();
     let client = client.clone();
@@ -161,6 +164,15 @@ pub(super) async fn send_reset_link(
         tracing::debug!(
             user_id = user.id,
             "password reset asked for a deactivated account"
+        );
+        return Ok(false);
+    }
+    // An invited account opens only through its invitation: a reset would bypass a revoked or
+    // expired one (staff send a new invitation instead).
+    if user.invited_at.is_some() {
+        tracing::debug!(
+            user_id = user.id,
+            "password reset asked for an invited account"
         );
         return Ok(false);
     }
@@ -214,6 +226,11 @@ pub async fn set_password_by_link(
     new_password: &str,
 ) -> Result<(), ApiError> {
     let (link, user) = live_link_for(state, token, purpose).await?;
+    // A reset is for an account with a password, an invitation for one still waiting: a stale
+    // invitation link (accepted meanwhile) or a reset link of an invited account opens nothing.
+    if user.invited_at.is_some() != (purpose == Purpose::Invite) {
+        return Err(ApiError::invalid_link());
+    }
     // The policy of every other password, checked before the link is used: a weak password
     // leaves the link working for a better one.
     let new = super::new_password_for(&user, new_password)?;
@@ -223,9 +240,11 @@ pub async fn set_password_by_link(
     if !account_links::consume(&txn, link.id, now).await? {
         return Err(ApiError::invalid_link());
     }
-    let changed = db::users::update_active_user(
+    // At the version read above: a change since (an acceptance, a reset, a deactivation) wins.
+    let changed = db::users::update_active_user_at_version(
         &txn,
         user.id,
+        user.version,
         vec![
             (users::Column::PasswordHash, Expr::value(hash)),
             (users::Column::PasswordChangedAt, Expr::value(now)),
@@ -242,22 +261,19 @@ pub async fn set_password_by_link(
     }
     account_links::void(&txn, user.id, &[Purpose::Reset, Purpose::Invite], now).await?;
     txn.commit().await?;
-    let reason = match purpose {
-        Purpose::Invite => "invitation accepted",
-        _ => "password reset",
+    let (kind, reason) = match purpose {
+        Purpose::Invite => (AuditKind::InvitationAccepted, "invitation accepted"),
+        _ => (AuditKind::PasswordReset, "password reset"),
     };
-    state
-        .sessions
-        .revoke_all_for_user(user.id, None, reason)
-        .await?;
-    let kind = match purpose {
-        Purpose::Invite => AuditKind::InvitationAccepted,
-        _ => AuditKind::PasswordReset,
-    };
+    // Recorded first: the password has changed whatever happens next.
     state
         .sessions
         .audit(kind, client.event(Some(user.id), None, None))
         .await;
+    state
+        .sessions
+        .revoke_all_for_user(user.id, None, reason)
+        .await?;
     Ok(())
 }
 
@@ -388,12 +404,15 @@ pub async fn confirm_email(
     Ok(new_email.as_ref().to_owned())
 }
 
-/// Voids every pending link of `user_id` that a password change, an email change or a
-/// deactivation makes wrong. A failure is logged: the change itself stands.
-pub async fn void_links_after_change(state: &AppState, user_id: i64, purposes: &[Purpose]) {
-    if let Err(err) = account_links::void(&state.db, user_id, purposes, Utc::now()).await {
-        tracing::warn!(%err, user_id, "could not void the user's pending links");
-    }
+/// Voids every pending link of `user_id` that a password change or a deactivation makes
+/// wrong (an email change voids them in its own transaction).
+pub async fn void_links_after_change(
+    state: &AppState,
+    user_id: i64,
+    purposes: &[Purpose],
+) -> Result<(), ApiError> {
+    account_links::void(&state.db, user_id, purposes, Utc::now()).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::{
         users::{AdminCreateError, ChangeError, CreateUserError, UserChange},
     },
     domain::{AuditKind, Email, Name, Password, Role, strength},
-    error::{ApiError, ErrorCode},
+    error::ApiError,
     mail::letters,
     session::server::guard::Caller,
     state::AppState,
@@ -191,12 +191,15 @@ pub async fn revoke_invitation(
     user_id: i64,
 ) -> Result<(), ApiError> {
     let user = invited_user(state, user_id).await?;
-    let voided = account_links::void(&state.db, user.id, &[Purpose::Invite], Utc::now()).await?;
-    if voided == 0 {
+    let now = Utc::now();
+    // Only a link that still works can be revoked (an expired one is gone already).
+    let live = account_links::pending(&state.db, user.id, Purpose::Invite, now).await?;
+    if live.is_none() {
         return Err(ApiError::conflict(
             "No invitation link is waiting for this account.",
         ));
     }
+    account_links::void(&state.db, user.id, &[Purpose::Invite], now).await?;
     let detail = format!("by user #{}", admin.user().id);
     record(
         state,
@@ -231,9 +234,9 @@ pub async fn send_reset_link(
     if recovery::send_reset_link(state, &admin.client, &email, Some(admin.user().id)).await? {
         Ok(())
     } else {
-        Err(ApiError::new(
-            ErrorCode::TooManyRequests,
-            "Several reset links went to this account in the last hour. Ask the person to use the newest one, or try again later.",
+        Err(ApiError::too_many(
+            "Several reset links went to this account in the last hour: ask the person to use the newest one.",
+            60 * 60,
         ))
     }
 }
@@ -389,14 +392,16 @@ pub async fn change_user(
         } else {
             "account deactivated"
         };
+        if active_changed && !user.active {
+            // Before the sessions: a link must not outlive the deactivation, nor come back
+            // with a reactivation.
+            let every = [Purpose::Reset, Purpose::Invite, Purpose::EmailChange];
+            recovery::void_links_after_change(state, user_id, &every).await?;
+        }
         state
             .sessions
             .revoke_all_for_user(user_id, None, reason)
             .await?;
-    }
-    if active_changed && !user.active {
-        let every = [Purpose::Reset, Purpose::Invite, Purpose::EmailChange];
-        recovery::void_links_after_change(state, user_id, &every).await;
     }
     let detail = format!("by user #{}", admin.user().id);
     if role_changed {
