@@ -127,13 +127,13 @@ test.describe("idle timeout", () => {
       await expect(page.getByTestId("navbar-user")).toBeVisible();
       pages.push(page);
     }
-    let renewals = 0;
-    let activityCalls = 0;
+    const renewals: number[] = [];
+    const activityCalls: number[] = [];
     context.on("response", async (response) => {
       if (!response.url().includes("/api/")) return;
-      if (response.url().endsWith("/api/auth/activity")) activityCalls++;
+      if (response.url().endsWith("/api/auth/activity")) activityCalls.push(Date.now());
       const cookie = (await response.headerValue("set-cookie").catch(() => null)) ?? "";
-      if (/smmm_session=[^;]+/.test(cookie)) renewals++;
+      if (/smmm_session=[^;]+/.test(cookie)) renewals.push(Date.now());
     });
     await pages[0].waitForTimeout((SHORT_TOKEN_SECS + 1) * 1000);
 
@@ -142,7 +142,14 @@ test.describe("idle timeout", () => {
     for (const page of pages) await expect(page.getByTestId("navbar-user")).toBeVisible();
     await expect(pages[1].getByTestId("session-current")).toBeVisible();
     await pages[0].waitForTimeout(1000);
-    expect({ renewals, activityCalls }).toEqual({ renewals: 1, activityCalls: 1 });
+    // One renewal for the three tabs: another only once that token is near its end too (three
+    // apps loading at once on a busy 2-core machine can outlast a 3-second token), never one per
+    // tab within a token's life.
+    expect(renewals.length).toBeGreaterThanOrEqual(1);
+    expect(activityCalls.length).toBe(renewals.length);
+    const lifetime = SHORT_TOKEN_SECS * 1000 - 1000;
+    for (let i = 1; i < renewals.length; i++) expect(renewals[i] - renewals[i - 1]).toBeGreaterThanOrEqual(lifetime);
+    for (let i = 1; i < activityCalls.length; i++) expect(activityCalls[i] - activityCalls[i - 1]).toBeGreaterThanOrEqual(lifetime);
   });
 });
 
