@@ -92,14 +92,6 @@ pub async fn find_live_any(
         .await
 }
 
-impl Purpose {
-    pub fn parse(stored: &str) -> Option<Self> {
-        [Self::Reset, Self::Invite, Self::EmailChange]
-            .into_iter()
-            .find(|p| p.as_str() == stored)
-    }
-}
-
 /// The newest pending link of `user_id` for `purpose`, if any.
 pub async fn pending(
     db: &impl ConnectionTrait,

@@ -334,19 +334,7 @@ pub async fn update_active_user(
     id: i64,
     changes: Vec<(users::Column, sea_orm::sea_query::SimpleExpr)>,
 ) -> Result<bool, DbErr> {
-    use sea_orm::sea_query::{Expr, ExprTrait};
-    let mut update = users::Entity::update_many()
-        .col_expr(users::Column::UpdatedAt, Expr::value(Utc::now()))
-        .col_expr(
-            users::Column::Version,
-            Expr::col(users::Column::Version).add(1),
-        )
-        .filter(users::Column::Id.eq(id))
-        .filter(users::Column::Active.eq(true));
-    for (column, value) in changes {
-        update = update.col_expr(column, value);
-    }
-    Ok(update.exec(db).await?.rows_affected == 1)
+    update_active(db, id, None, changes).await
 }
 
 /// `update_active_user`, only while the row is still at `version` (an admin's edit against
@@ -357,13 +345,27 @@ pub async fn update_active_user_at_version(
     version: i64,
     changes: Vec<(users::Column, sea_orm::sea_query::SimpleExpr)>,
 ) -> Result<bool, DbErr> {
-    use sea_orm::sea_query::Expr;
+    update_active(db, id, Some(version), changes).await
+}
+
+async fn update_active(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: Option<i64>,
+    changes: Vec<(users::Column, sea_orm::sea_query::SimpleExpr)>,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
     let mut update = users::Entity::update_many()
         .col_expr(users::Column::UpdatedAt, Expr::value(Utc::now()))
-        .col_expr(users::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            users::Column::Version,
+            Expr::col(users::Column::Version).add(1),
+        )
         .filter(users::Column::Id.eq(id))
-        .filter(users::Column::Version.eq(version))
         .filter(users::Column::Active.eq(true));
+    if let Some(version) = version {
+        update = update.filter(users::Column::Version.eq(version));
+    }
     for (column, value) in changes {
         update = update.col_expr(column, value);
     }

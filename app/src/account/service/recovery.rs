@@ -7,7 +7,7 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
-use sea_orm::{ConnectionTrait, TransactionTrait, sea_query::Expr};
+use sea_orm::{TransactionTrait, sea_query::Expr};
 use sha2::{Digest, Sha256};
 
 use crate::{
@@ -19,7 +19,7 @@ use crate::{
     },
     domain::{AuditKind, Email, Password, strength},
     error::ApiError,
-    mail::letters,
+    mail::{Letter, letters},
     session::server::request::ClientInfo,
     state::AppState,
 };
@@ -30,9 +30,9 @@ pub const INVITE_DAYS: i64 = 7;
 pub const EMAIL_CHANGE_HOURS: i64 = 24;
 
 /// The pages the links open (the token goes in the fragment).
-pub const RESET_PATH: &str = "/auth/reset";
-pub const INVITE_PATH: &str = "/auth/invite";
-pub const CONFIRM_EMAIL_PATH: &str = "/auth/confirm-email";
+const RESET_PATH: &str = "/auth/reset";
+const INVITE_PATH: &str = "/auth/invite";
+const CONFIRM_EMAIL_PATH: &str = "/auth/confirm-email";
 
 /// A new token and the digest stored for it.
 pub(super) fn new_token() -> (String, String) {
@@ -65,22 +65,25 @@ fn digest_of_typed(token: &str) -> Result<String, ApiError> {
     }
 }
 
-/// Stores a new link (voiding the user's earlier ones of its purpose) in `db`, which should be
-/// the transaction that also queues its email. Answers the token and when it ends.
-pub(super) async fn store_link(
-    db: &impl ConnectionTrait,
+/// Stores a new link of `purpose` for `user_id` (voiding the user's earlier ones of that
+/// purpose) and queues the emails `letters` writes around its address, each with its recipient,
+/// in one transaction: no email without its link, no link without its email. Wakes the mail
+/// worker; answers the link and when it ends.
+pub(super) async fn email_link(
+    state: &AppState,
     user_id: i64,
     purpose: Purpose,
     new_email: Option<&str>,
     created_by: Option<i64>,
+    letters: impl FnOnce(&str) -> Vec<(Letter, String)>,
 ) -> Result<(String, DateTime<Utc>), ApiError> {
     let now = Utc::now();
-    let expires_at = now
-        + match purpose {
-            Purpose::Reset => Duration::minutes(RESET_MINUTES),
-            Purpose::Invite => Duration::days(INVITE_DAYS),
-            Purpose::EmailChange => Duration::hours(EMAIL_CHANGE_HOURS),
-        };
+    let (page, lasts) = match purpose {
+        Purpose::Reset => (RESET_PATH, Duration::minutes(RESET_MINUTES)),
+        Purpose::Invite => (INVITE_PATH, Duration::days(INVITE_DAYS)),
+        Purpose::EmailChange => (CONFIRM_EMAIL_PATH, Duration::hours(EMAIL_CHANGE_HOURS)),
+    };
+    let expires_at = now + lasts;
     let (token, token_digest) = new_token();
     let new = NewLink {
         user_id,
@@ -90,8 +93,18 @@ pub(super) async fn store_link(
         expires_at,
         created_by,
     };
-    account_links::replace(db, new, now).await?;
-    Ok((token, expires_at))
+    let link = state.mail.link(page, &token);
+    let txn = state.db.begin().await?;
+    account_links::replace(&txn, new, now).await?;
+    for (letter, recipient) in letters(&link) {
+        state
+            .mail
+            .queue(&txn, &letter, &recipient, Some(user_id))
+            .await?;
+    }
+    txn.commit().await?;
+    state.mail.wake();
+    Ok((link, expires_at))
 }
 
 /// Mail must be on for anything here.
@@ -196,16 +209,11 @@ pub(super) async fn send_reset_link(
         );
         return Ok(false);
     }
-    let txn = state.db.begin().await?;
-    let (token, _) = store_link(&txn, user.id, Purpose::Reset, None, by).await?;
-    let link = state.mail.link(RESET_PATH, &token);
-    let letter = letters::password_reset(&user.name, &link, RESET_MINUTES);
-    state
-        .mail
-        .queue(&txn, &letter, &user.email, Some(user.id))
-        .await?;
-    txn.commit().await?;
-    state.mail.wake();
+    email_link(state, user.id, Purpose::Reset, None, by, |link| {
+        let letter = letters::password_reset(&user.name, link, RESET_MINUTES);
+        vec![(letter, user.email.clone())]
+    })
+    .await?;
     let detail = by.map(|id| format!("by user #{id}"));
     let event = client.event(Some(user.id), None, detail.as_deref());
     state
@@ -300,7 +308,7 @@ async fn live_link_for(
     purpose: Purpose,
 ) -> Result<(account_links::Link, users::Model), ApiError> {
     let (link, user) = live_link(state, token).await?;
-    if Purpose::parse(&link.purpose) == Some(purpose) {
+    if link.purpose == purpose.as_str() {
         Ok((link, user))
     } else {
         Err(ApiError::invalid_link())
@@ -327,7 +335,7 @@ pub async fn link_strength(
     password: &str,
 ) -> Result<strength::PasswordStrength, ApiError> {
     let (link, user) = live_link(state, token).await?;
-    if Purpose::parse(&link.purpose) == Some(Purpose::EmailChange) {
+    if link.purpose == Purpose::EmailChange.as_str() {
         return Err(ApiError::invalid_link());
     }
     let password = Password::parse(password)?;

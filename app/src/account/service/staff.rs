@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use rand::Rng;
-use sea_orm::{TransactionTrait, sea_query::Expr};
+use sea_orm::sea_query::Expr;
 
 use super::{PER_PAGE, check_page, load_user, record, recovery};
 use crate::{
@@ -131,17 +131,13 @@ async fn invite(
     admin: &Caller,
     user: &users::Model,
 ) -> Result<InvitationLink, ApiError> {
-    let txn = state.db.begin().await?;
-    let (token, expires_at) =
-        recovery::store_link(&txn, user.id, Purpose::Invite, None, Some(admin.user().id)).await?;
-    let link = state.mail.link(recovery::INVITE_PATH, &token);
-    let letter = letters::invitation(&user.name, &user.email, &link, recovery::INVITE_DAYS);
-    state
-        .mail
-        .queue(&txn, &letter, &user.email, Some(user.id))
+    let by = Some(admin.user().id);
+    let (link, expires_at) =
+        recovery::email_link(state, user.id, Purpose::Invite, None, by, |link| {
+            let letter = letters::invitation(&user.name, &user.email, link, recovery::INVITE_DAYS);
+            vec![(letter, user.email.clone())]
+        })
         .await?;
-    txn.commit().await?;
-    state.mail.wake();
     let detail = format!("by user #{}", admin.user().id);
     record(
         state,
@@ -320,30 +316,28 @@ pub async fn update_user(
         .await;
     }
     if email_changes {
-        let txn = state.db.begin().await?;
-        let (token, _) = recovery::store_link(
-            &txn,
+        let (new, name) = (email.as_ref(), name.as_ref());
+        // The link to the new address; a notice, without it, to the old one.
+        let write = |link: &str| {
+            let hours = recovery::EMAIL_CHANGE_HOURS;
+            vec![
+                (
+                    letters::email_change_confirmation(name, link, hours),
+                    new.to_owned(),
+                ),
+                (letters::email_change_notice(name, new), user.email.clone()),
+            ]
+        };
+        let admin_id = Some(admin.user().id);
+        recovery::email_link(
+            state,
             user.id,
             Purpose::EmailChange,
-            Some(email.as_ref()),
-            Some(admin.user().id),
+            Some(new),
+            admin_id,
+            write,
         )
         .await?;
-        let link = state.mail.link(recovery::CONFIRM_EMAIL_PATH, &token);
-        let name = name.as_ref();
-        let confirmation =
-            letters::email_change_confirmation(name, &link, recovery::EMAIL_CHANGE_HOURS);
-        state
-            .mail
-            .queue(&txn, &confirmation, email.as_ref(), Some(user.id))
-            .await?;
-        let notice = letters::email_change_notice(name, email.as_ref());
-        state
-            .mail
-            .queue(&txn, &notice, &user.email, Some(user.id))
-            .await?;
-        txn.commit().await?;
-        state.mail.wake();
         let detail = format!("to {} {by}", email.as_ref());
         record(
             state,
