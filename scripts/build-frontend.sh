@@ -8,5 +8,6 @@ cd "$(dirname "$0")/.."
 trunk build --release --offline=true index.html
 trunk build --release --offline=true --dist dist/signin --public-url /signin/ signin.html
 node scripts/app-assets.mjs dist
+node scripts/localize-shells.mjs dist
 node scripts/precompress.mjs dist
 node scripts/precompress.mjs dist/signin

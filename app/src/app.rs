@@ -7,7 +7,7 @@ use leptos_router::{
 };
 
 use crate::{
-    components::SessionTimeouts,
+    components::{LanguageProvider, SessionTimeouts},
     pages::{
         account::{ProfilePage, SessionsPage},
         admin::{AdminDashboard, AdminLayout, AuditPage, UserDetailPage, UsersPage},
@@ -25,6 +25,7 @@ use crate::{
 pub fn App() -> impl IntoView {
     view! {
         <SessionProvider>
+            <LanguageProvider>
             <Router>
                 <div class="app" data-testid="app-root">
                     <Routes fallback=NotFound>
@@ -51,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <SessionTimeouts />
                 </div>
             </Router>
+            </LanguageProvider>
         </SessionProvider>
     }
 }

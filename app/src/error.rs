@@ -242,6 +242,17 @@ impl ApiError {
         )
     }
 
+    /// The standard answer for `code` said again (in the current language), for the codes that
+    /// have one whatever the cause.
+    pub fn again(code: ErrorCode) -> Option<Self> {
+        match code {
+            ErrorCode::Unavailable => Some(Self::unavailable()),
+            ErrorCode::Internal => Some(Self::internal()),
+            ErrorCode::Unauthenticated => Some(Self::unauthenticated()),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> u16 {
         self.error.status()
     }

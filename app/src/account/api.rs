@@ -32,6 +32,17 @@ pub async fn update_profile(name: String) -> Result<Profile, ApiError> {
     .await
 }
 
+/// `POST /api/account/set_language` with `{"lang": "tr"|"en"}`: keeps the caller's language on
+/// their profile (their other devices and their emails follow it). The page itself switched
+/// already, through the `lang` cookie.
+#[server(prefix = "/api/account", endpoint = "set_language", input = Json)]
+pub async fn set_language(lang: crate::domain::Lang) -> Result<(), ApiError> {
+    crate::respond::signed_in(async |state, caller| {
+        Ok(crate::db::users::set_language(&state.db, caller.user().id, lang).await?)
+    })
+    .await
+}
+
 /// `POST /api/account/change_password` with `{"current_password": …, "new_password": …}`.
 /// Ends every other session; this device continues on a fresh, full session. The one call a
 /// session limited to choosing a new password may make (besides `/api/auth/*`).

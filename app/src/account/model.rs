@@ -16,6 +16,9 @@ pub struct Profile {
     pub role: Role,
     pub created_at: String,
     pub password_changed_at: String,
+    /// The language the person chose, if they did.
+    #[serde(default)]
+    pub language: Option<crate::domain::Lang>,
 }
 
 /// Two-step sign-in as the profile shows it.

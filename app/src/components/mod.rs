@@ -6,6 +6,7 @@ mod copy;
 mod device_session;
 mod field_error;
 mod gate;
+mod language;
 mod layout;
 mod navbar;
 mod pager;
@@ -22,6 +23,9 @@ pub use copy::CopyButton;
 pub use device_session::DeviceSessionRow;
 pub use field_error::{FieldError, FormErrors};
 pub use gate::RoleGate;
+pub use language::{
+    LanguageProvider, LanguageSwitch, choose_language, of_locale, to_locale, use_lang,
+};
 pub use layout::AreaLayout;
 pub use navbar::{NavBar, NavLink};
 pub use pager::{CursorPager, Pager};

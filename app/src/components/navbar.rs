@@ -1,19 +1,25 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
 
-use crate::session::use_session;
+use super::{LanguageSwitch, use_lang};
+use crate::{
+    i18n::{Locale, t, t_string, use_i18n},
+    session::use_session,
+};
 
-/// A link in the navigation bar.
+/// A link in the navigation bar; its label in a language (`|l| td_string!(l, nav.users)`).
 #[derive(Clone)]
 pub struct NavLink {
     pub href: &'static str,
-    pub label: &'static str,
+    pub label: fn(Locale) -> &'static str,
 }
 
 /// The top bar of both areas: the portal's name, the area's links, and who is signed in, with
 /// the sign-out control.
 #[component]
 pub fn NavBar(links: Vec<NavLink>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
     let session = use_session();
     let user = move || session.session().get().map(|s| s.user);
     let navigate = use_navigate();
@@ -32,15 +38,15 @@ pub fn NavBar(links: Vec<NavLink>) -> impl IntoView {
     view! {
         <header class="navbar">
             <a class="brand" href="/">
-                "SMMM Portal"
+                {t!(i18n, common.portal)}
             </a>
-            <nav aria-label="Main">
+            <nav aria-label=move || t_string!(i18n, nav.main)>
                 {links
                     .into_iter()
                     .map(|link| {
                         view! {
                             <A href=link.href exact=true>
-                                {link.label}
+                                {move || (link.label)(i18n.get_locale())}
                             </A>
                         }
                     })
@@ -54,13 +60,20 @@ pub fn NavBar(links: Vec<NavLink>) -> impl IntoView {
                                 <span class="who-name">{u.name}</span>
                                 <span class="who-email">{u.email}</span>
                                 <span class="badge" data-testid="role-badge">
-                                    {u.role.as_str()}
+                                    {move || u.role.label(lang.get())}
                                 </span>
                             }
                         })
                 }}
+                <LanguageSwitch signed_in=true />
                 <button class="button secondary" on:click=sign_out disabled=signing_out>
-                    {move || if signing_out.get() { "Signing out…" } else { "Sign out" }}
+                    {move || {
+                        if signing_out.get() {
+                            t_string!(i18n, nav.signing_out)
+                        } else {
+                            t_string!(i18n, nav.sign_out)
+                        }
+                    }}
                 </button>
             </div>
         </header>

@@ -475,3 +475,24 @@ pub async fn list(
         .await?;
     Ok((items, total))
 }
+
+/// Keeps the language a person chose. Not an edit of the account (no version bump): a staff
+/// member's open edit of the same account must not conflict with it.
+pub async fn set_language(
+    db: &impl ConnectionTrait,
+    id: i64,
+    lang: crate::domain::Lang,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    users::Entity::update_many()
+        .col_expr(users::Column::Language, Expr::value(lang.as_str()))
+        .filter(users::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The language a person chose, if they did.
+pub fn language_of(user: &users::Model) -> Option<crate::domain::Lang> {
+    user.language.as_deref().and_then(crate::domain::Lang::parse)
+}

@@ -4,9 +4,11 @@
 
 pub mod audit_kind;
 pub mod input;
+pub mod lang;
 pub mod role;
 pub mod strength;
 
 pub use audit_kind::AuditKind;
 pub use input::{Email, Name, Password};
+pub use lang::{Lang, say};
 pub use role::Role;

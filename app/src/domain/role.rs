@@ -43,10 +43,13 @@ impl Role {
         }
     }
 
-    pub const fn label(self) -> &'static str {
-        match self {
-            Self::Admin => "Staff",
-            Self::Client => "Client",
+    /// The role as a person reads it.
+    pub const fn label(self, lang: super::Lang) -> &'static str {
+        match (self, lang) {
+            (Self::Admin, super::Lang::Tr) => "Personel",
+            (Self::Admin, super::Lang::En) => "Staff",
+            (Self::Client, super::Lang::Tr) => "Müşteri",
+            (Self::Client, super::Lang::En) => "Client",
         }
     }
 }

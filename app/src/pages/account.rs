@@ -30,7 +30,12 @@ pub fn ProfilePage() -> impl IntoView {
                     <dt>"Email"</dt>
                     <dd data-testid="profile-email">{p.email.clone()}</dd>
                     <dt>"Role"</dt>
-                    <dd>{p.role.label()}</dd>
+                    <dd>
+                        {
+                            let lang = crate::components::use_lang();
+                            move || p.role.label(lang.get())
+                        }
+                    </dd>
                     <dt>"Member since"</dt>
                     <dd>{local_time(&p.created_at)}</dd>
                     <dt>"Password changed"</dt>

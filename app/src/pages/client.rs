@@ -7,6 +7,7 @@ use crate::{
     dashboard::{ClientSummary, early},
     domain::Role,
     format::{describe_user_agent, local_time},
+    i18n::td_string,
     session::use_session,
 };
 
@@ -18,15 +19,15 @@ pub fn ClientLayout() -> impl IntoView {
             links=vec![
                 NavLink {
                     href: "/client",
-                    label: "Overview",
+                    label: |l| td_string!(l, nav.overview),
                 },
                 NavLink {
                     href: "/client/sessions",
-                    label: "Sessions",
+                    label: |l| td_string!(l, nav.sessions),
                 },
                 NavLink {
                     href: "/client/profile",
-                    label: "Profile",
+                    label: |l| td_string!(l, nav.profile),
                 },
             ]
         />

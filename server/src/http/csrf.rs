@@ -70,9 +70,13 @@ pub fn refusal(allowed: &AllowedOrigin, request: &Request, request_id: &str) -> 
         return None;
     }
     tracing::warn!(request_id, path = %request.uri().path(), "refused a cross-site request");
+    let lang = app::domain::lang::of_request(request.headers());
     Some(json_error(ApiError::new(
         ErrorCode::CrossSite,
-        "This request came from another site and was refused.",
+        lang.pick(
+            "Bu istek başka bir siteden geldiği için reddedildi.",
+            "This request came from another site and was refused.",
+        ),
     )))
 }
 

@@ -17,7 +17,7 @@ use std::{
     time::Instant,
 };
 
-use app::{session::server::request::SignedInUser, state::AppState};
+use app::{domain::lang, session::server::request::SignedInUser, state::AppState};
 use axum::{
     Router,
     extract::{ConnectInfo, Request},
@@ -142,9 +142,11 @@ impl Service<Request> for Connection {
         // Where the session layer says whose request it was.
         extensions.insert(seen.user.clone());
         let (edge, routes) = (self.edge.clone(), self.routes.clone());
+        // Every sentence said while the router answers (`domain::say`) is in this language.
+        let lang = lang::of_request(request.headers());
         Either::Right(Box::pin(async move {
             let span = request_log::span(&seen.id);
-            let Ok(response) = routes.oneshot(request).instrument(span).await;
+            let Ok(response) = lang::scope(lang, routes.oneshot(request).instrument(span)).await;
             Ok(edge.finish(seen, response, None))
         }))
     }

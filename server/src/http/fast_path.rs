@@ -14,6 +14,7 @@
 //! as before.
 
 use app::{
+    domain::lang::{self, Lang},
     error::ApiError,
     session::{
         LiveSession,
@@ -49,7 +50,12 @@ pub async fn session_check(state: &AppState, headers: &HeaderMap, user: &SignedI
             json(&Some(live), set_cookie)
         }
         Ok(Resolved::Invalid) => json(&None::<LiveSession>, Some(state.sessions.cookie().clear())),
-        Err(err) => json_error(err),
+        // Rare (the database is away): said in the request's language only then, so the
+        // check itself never reads the language.
+        Err(err) => json_error(
+            lang::sync_scope(lang::of_request(headers), || ApiError::again(err.error))
+                .unwrap_or(err),
+        ),
     }
 }
 
@@ -66,22 +72,24 @@ pub fn refusal(state: &AppState, path: &str, headers: &HeaderMap) -> Option<Resp
         }
         Some(_) => return None,
     };
-    let mut refused = unauthenticated();
+    let mut refused = unauthenticated(lang::of_request(headers));
     if let Some(clear) = clear.and_then(|c| HeaderValue::from_str(&c).ok()) {
         refused.headers_mut().append(header::SET_COOKIE, clear);
     }
     Some(refused)
 }
 
-/// `json_error(ApiError::unauthenticated())`, its body written once: this answer is the most
-/// frequent refusal there is.
-fn unauthenticated() -> Response {
-    static BODY: std::sync::LazyLock<axum::body::Bytes> = std::sync::LazyLock::new(|| {
-        serde_json::to_vec(&ApiError::unauthenticated())
-            .unwrap_or_default()
-            .into()
+/// `json_error(ApiError::unauthenticated())`, its body written once per language: this answer
+/// is the most frequent refusal there is.
+fn unauthenticated(lang: Lang) -> Response {
+    static BODIES: std::sync::LazyLock<[axum::body::Bytes; 2]> = std::sync::LazyLock::new(|| {
+        Lang::ALL.map(|lang| {
+            let error = lang::sync_scope(lang, ApiError::unauthenticated);
+            serde_json::to_vec(&error).unwrap_or_default().into()
+        })
     });
-    let mut response = Response::new(Body::from(BODY.clone()));
+    let body = BODIES[lang.pick(0, 1)].clone();
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = StatusCode::UNAUTHORIZED;
     response.headers_mut().insert(
         header::CONTENT_TYPE,

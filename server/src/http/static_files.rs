@@ -4,13 +4,20 @@
 //! the addresses a visitor opens first (`/`, `/auth/signin`); `index.html`, the full app, for
 //! every other path, so client-side routes load. A signed-out deep link into a protected area
 //! is sent to the sign-in page first (`send_signed_out_to_sign_in`).
+//!
+//! Each shell is served in the request's language (`domain::lang`: the `lang` cookie, else
+//! `Accept-Language`), from the copies `scripts/localize-shells.mjs` writes beside it
+//! (`index.tr.html`, `index.en.html`), with `Vary: Accept-Language, Cookie`.
 
 use std::{
     path::{Path, PathBuf},
     sync::Arc,
 };
 
-use app::session::{redirect::sign_in_url, server::cookie::SessionCookie};
+use app::{
+    domain::lang::{self, Lang},
+    session::{redirect::sign_in_url, server::cookie::SessionCookie},
+};
 use axum::{
     Router,
     extract::{Request, State},
@@ -29,13 +36,63 @@ const FIRST_LOAD_PATHS: [&str; 3] = ["/", "/auth/signin", "/auth/signin/"];
 /// The areas only a signed-in user can see (each with everything below it).
 const PROTECTED_AREAS: [&str; 2] = ["/admin", "/client"];
 
-/// The HTML shells present in `dist` (for the CSP's inline-script hashes).
+/// The HTML shells present in `dist`, in every language (for the CSP's inline-script hashes).
 pub fn shells(dist: &Path) -> Vec<PathBuf> {
     [APP_SHELL, SIGNIN_SHELL]
         .iter()
-        .map(|shell| dist.join(shell))
+        .flat_map(|shell| {
+            let path = dist.join(shell);
+            let mut all: Vec<PathBuf> = Lang::ALL.iter().map(|l| in_language(&path, *l)).collect();
+            all.push(path);
+            all
+        })
         .filter(|path| path.is_file())
         .collect()
+}
+
+/// `index.html` → `index.tr.html`.
+fn in_language(shell: &Path, lang: Lang) -> PathBuf {
+    shell.with_extension(format!("{lang}.html"))
+}
+
+/// A shell in each language, served by the request's. A build without the localized copies (an
+/// older `dist/`) serves the one shell it has to everyone.
+#[derive(Clone)]
+struct Localized {
+    tr: ServeFile,
+    en: ServeFile,
+}
+
+impl Localized {
+    fn at(shell: PathBuf) -> Self {
+        let pick = |lang| {
+            let localized = in_language(&shell, lang);
+            serve_file(if localized.is_file() {
+                localized
+            } else {
+                shell.clone()
+            })
+        };
+        Self {
+            tr: pick(Lang::Tr),
+            en: pick(Lang::En),
+        }
+    }
+
+    async fn serve(self, request: Request) -> Response {
+        let file = lang::of_request(request.headers()).pick(self.tr, self.en);
+        let Ok(response) = file.oneshot(request).await;
+        with_language_vary(response.into_response())
+    }
+}
+
+/// The same address answers in another language for another cookie or `Accept-Language`.
+fn with_language_vary(mut response: Response) -> Response {
+    response.headers_mut().append(
+        header::VARY,
+        HeaderValue::from_static("accept-language, cookie"),
+    );
+    response
 }
 
 /// Serves the `.br`/`.gz` files `scripts/precompress.mjs` wrote when the browser accepts them.
@@ -43,30 +100,46 @@ pub fn shells(dist: &Path) -> Vec<PathBuf> {
 /// (`mail_enabled` false) the light page is served without its "Forgot your password?" link:
 /// taken out here, so the page's WASM need not ask.
 pub fn service(dist: &Path, cookie: SessionCookie, mail_enabled: bool) -> Router {
-    let app_shell = shell(dist.join(APP_SHELL));
+    let app_shell = Localized::at(dist.join(APP_SHELL));
     let light = dist.join(SIGNIN_SHELL);
     let mut router = Router::new();
-    let without_mail = (!mail_enabled)
-        .then(|| std::fs::read_to_string(&light).ok())
-        .flatten();
-    if let Some(html) = without_mail {
-        let page = axum::response::Html(without_forgot_link(&html));
-        for path in FIRST_LOAD_PATHS {
-            let page = page.clone();
-            router = router.route(path, axum::routing::get(move || async move { page }));
+    if !mail_enabled && light.is_file() {
+        let read = |lang| {
+            let localized = in_language(&light, lang);
+            let path = if localized.is_file() { localized } else { light.clone() };
+            std::fs::read_to_string(path).map(|html| without_forgot_link(&html))
+        };
+        if let (Ok(tr), Ok(en)) = (read(Lang::Tr), read(Lang::En)) {
+            let pages = Arc::new((tr, en));
+            for path in FIRST_LOAD_PATHS {
+                let pages = pages.clone();
+                router = router.route(
+                    path,
+                    axum::routing::get(move |headers: axum::http::HeaderMap| async move {
+                        let (tr, en) = &*pages;
+                        let page = lang::of_request(&headers).pick(tr, en);
+                        with_language_vary(axum::response::Html(page.clone()).into_response())
+                    }),
+                );
+            }
         }
     } else {
         // A build without the light entry (or an old dist/) still works: the full app signs in
         // too.
         let first_load = if light.is_file() {
-            shell(light)
+            Localized::at(light)
         } else {
             app_shell.clone()
         };
         for path in FIRST_LOAD_PATHS {
-            router = router.route_service(path, first_load.clone());
+            let first_load = first_load.clone();
+            router = router.route(
+                path,
+                axum::routing::get(move |request: Request| first_load.serve(request)),
+            );
         }
     }
+    let app_fallback = axum::routing::any(move |request: Request| app_shell.serve(request));
     router
         .fallback_service(
             ServeDir::new(dist)
@@ -75,7 +148,7 @@ pub fn service(dist: &Path, cookie: SessionCookie, mail_enabled: bool) -> Router
                 // A folder is not a page (and its redirect to `folder/` is one a path like
                 // `//host` would turn into another site's address).
                 .append_index_html_on_directories(false)
-                .fallback(app_shell),
+                .fallback(app_fallback),
         )
         .layer(middleware::from_fn_with_state(
             cookie,
@@ -183,7 +256,7 @@ fn without_forgot_link(html: &str) -> String {
     format!("{}{}", &html[..start], &html[end..])
 }
 
-fn shell(path: PathBuf) -> ServeFile {
+fn serve_file(path: PathBuf) -> ServeFile {
     ServeFile::new(path).precompressed_br().precompressed_gzip()
 }
 

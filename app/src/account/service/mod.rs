@@ -68,6 +68,7 @@ impl TryFrom<&users::Model> for Profile {
             role: user.role()?,
             created_at: rfc3339(user.created_at),
             password_changed_at: rfc3339(user.password_changed_at),
+            language: db::users::language_of(user),
         })
     }
 }

@@ -39,6 +39,8 @@ pub struct Model {
     /// Set while the account waits for its owner to accept an invitation and choose a password
     /// (its stored hash is of random bytes nobody knows).
     pub invited_at: Option<DateTimeUtc>,
+    /// The language the person chose (`tr`/`en`); see `domain::lang`.
+    pub language: Option<String>,
 }
 
 impl std::fmt::Debug for Model {

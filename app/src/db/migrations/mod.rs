@@ -14,6 +14,7 @@ mod m20261130_000008_add_required_actions;
 mod m20261130_000009_add_session_verification;
 mod m20261130_000010_create_second_factors;
 mod m20261201_000011_create_account_links_and_mail;
+mod m20261201_000012_add_user_language;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_add_session_verification::Migration),
             Box::new(m20261130_000010_create_second_factors::Migration),
             Box::new(m20261201_000011_create_account_links_and_mail::Migration),
+            Box::new(m20261201_000012_add_user_language::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::{
     components::{AreaLayout, NavLink},
     domain::Role,
+    i18n::td_string,
 };
 
 /// The staff layout: the gate, the navigation bar, then the page.
@@ -16,23 +17,23 @@ pub fn AdminLayout() -> impl IntoView {
             links=vec![
                 NavLink {
                     href: "/admin",
-                    label: "Dashboard",
+                    label: |l| td_string!(l, nav.dashboard),
                 },
                 NavLink {
                     href: "/admin/users",
-                    label: "Users",
+                    label: |l| td_string!(l, nav.users),
                 },
                 NavLink {
                     href: "/admin/audit",
-                    label: "Audit log",
+                    label: |l| td_string!(l, nav.audit),
                 },
                 NavLink {
                     href: "/admin/sessions",
-                    label: "Sessions",
+                    label: |l| td_string!(l, nav.sessions),
                 },
                 NavLink {
                     href: "/admin/profile",
-                    label: "Profile",
+                    label: |l| td_string!(l, nav.profile),
                 },
             ]
         />

@@ -12,6 +12,8 @@
 
 use std::{cell::Cell, rc::Rc};
 
+use super::words::Words;
+
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use web_sys::{Document, Element, HtmlButtonElement, HtmlElement, HtmlInputElement, Window};
 
@@ -61,6 +63,8 @@ struct Page {
     recheck: Cell<bool>,
     tabs: std::cell::OnceCell<TabChannel>,
     code: CodeStep,
+    switch: HtmlButtonElement,
+    words: Words,
 }
 
 /// The second step's card (two-step sign-in), shown after a right password.
@@ -97,28 +101,14 @@ impl CodeStep {
     }
 
     /// Between the app's code and a recovery code: texts and keyboard follow.
-    fn set_recovery(&self, recovery: bool) {
+    fn set_recovery(&self, recovery: bool, words: &Words) {
         self.recovery.set(recovery);
-        let (intro, label, mode, inputmode, autocomplete) = if recovery {
-            (
-                "Enter one of the recovery codes you saved when you set up two-step sign-in.",
-                "Recovery code",
-                "Use the code from the app",
-                "text",
-                "off",
-            )
+        self.label_mode(words);
+        let (inputmode, autocomplete) = if recovery {
+            ("text", "off")
         } else {
-            (
-                "Enter the 6-digit code your authenticator app shows for SMMM Portal.",
-                "Code",
-                "Use a recovery code",
-                "numeric",
-                "one-time-code",
-            )
+            ("numeric", "one-time-code")
         };
-        self.intro.set_text_content(Some(intro));
-        self.label.set_text_content(Some(label));
-        self.mode.set_text_content(Some(mode));
         let _ = self.input.set_attribute("inputmode", inputmode);
         let _ = self.input.set_attribute("autocomplete", autocomplete);
         self.input.set_value("");
@@ -127,13 +117,35 @@ impl CodeStep {
         let _ = self.input.focus();
     }
 
-    fn set_pending(&self, pending: bool) {
+    /// The texts that depend on the kind of code (the markup's `data-t` keys follow them, so a
+    /// language switch keeps them).
+    fn label_mode(&self, words: &Words) {
+        let keys = if self.recovery.get() {
+            ["signin.recovery_intro", "signin.recovery_code", "signin.use_app_code"]
+        } else {
+            ["signin.code_intro", "signin.code", "signin.use_recovery"]
+        };
+        for (element, key) in [&self.intro, &self.label, self.mode.as_ref()]
+            .into_iter()
+            .zip(keys)
+        {
+            let _ = element.set_attribute("data-t", key);
+            element.set_text_content(Some(&words.get(key)));
+        }
+    }
+
+    fn set_pending(&self, pending: bool, words: &Words) {
         self.submit.set_disabled(pending);
         let _ = self
             .submit
             .set_attribute("aria-busy", if pending { "true" } else { "false" });
-        self.submit
-            .set_text_content(Some(if pending { "Checking…" } else { "Continue" }));
+        let key = if pending {
+            "signin.code_submitting"
+        } else {
+            "signin.code_submit"
+        };
+        let _ = self.submit.set_attribute("data-t", key);
+        self.submit.set_text_content(Some(&words.get(key)));
     }
 }
 
@@ -161,6 +173,8 @@ impl Page {
             recheck: Cell::new(false),
             tabs: std::cell::OnceCell::new(),
             code: CodeStep::find(&document)?,
+            switch: by_id(&document, "language-switch")?,
+            words: Words::find(&document)?,
         })
     }
 
@@ -210,7 +224,11 @@ impl Page {
         });
         listen(&page.code.mode, "click", {
             let page = page.clone();
-            move |_| page.code.set_recovery(!page.code.recovery.get())
+            move |_| page.code.set_recovery(!page.code.recovery.get(), &page.words)
+        });
+        listen(&page.switch, "click", {
+            let page = page.clone();
+            move |_| page.words.switch()
         });
         listen(&page.code.restart, "click", {
             let page = page.clone();
@@ -365,7 +383,7 @@ impl Page {
                     page.password.set_value("");
                     page.card.set_hidden(true);
                     page.code.card.set_hidden(false);
-                    page.code.set_recovery(false);
+                    page.code.set_recovery(false, &page.words);
                 }
                 Err(error) => {
                     page.show_server_error(&error);
@@ -397,18 +415,18 @@ impl Page {
         }
         let typed = page.code.input.value();
         if typed.trim().is_empty() {
-            let empty = ApiError::invalid("code", "Enter the code.");
+            let empty = ApiError::invalid("code", page.words.get("signin.enter_code"));
             set_error(&page.code.input, &page.code.error, Some(&empty));
             let _ = page.code.input.focus();
             return;
         }
         page.pending.set(true);
-        page.code.set_pending(true);
+        page.code.set_pending(true, &page.words);
         page.generation.set(page.generation.get().wrapping_add(1));
         wasm_bindgen_futures::spawn_local(async move {
             let answer = verify_code(typed).await;
             page.pending.set(false);
-            page.code.set_pending(false);
+            page.code.set_pending(false, &page.words);
             match answer {
                 Ok(CodeSignIn {
                     live,
@@ -457,16 +475,27 @@ impl Page {
             .submit
             .set_attribute("aria-busy", if pending { "true" } else { "false" });
         self.spinner.set_hidden(!pending);
-        self.label
-            .set_text_content(Some(if pending { "Signing in…" } else { "Sign in" }));
+        self.say(
+            &self.label,
+            if pending {
+                "signin.submitting"
+            } else {
+                "signin.submit"
+            },
+        );
     }
 
     fn toggle_password(&self) {
         let show = self.password.type_() == "password";
         self.password
             .set_type(if show { "text" } else { "password" });
-        self.toggle
-            .set_text_content(Some(if show { "Hide" } else { "Show" }));
+        self.say(&self.toggle, if show { "signin.hide" } else { "signin.show" });
+    }
+
+    /// Shows the word for `key` in `element`, and keeps the key there for a language switch.
+    fn say(&self, element: &Element, key: &str) {
+        let _ = element.set_attribute("data-t", key);
+        element.set_text_content(Some(&self.words.get(key)));
     }
 }
 

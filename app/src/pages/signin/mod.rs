@@ -4,5 +4,6 @@
 
 pub mod in_app;
 pub mod light;
+mod words;
 
 pub use in_app::SignInPage;

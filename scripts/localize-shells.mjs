@@ -1,0 +1,96 @@
+// Writes each HTML shell once per language: dist/index.{tr,en}.html and
+// dist/signin/index.{tr,en}.html, which the server serves by the `lang` cookie and
+// `Accept-Language` (server/src/http/static_files.rs). The words come from app/locales, the same
+// catalogue the app compiles in:
+//   data-t="ns.key"                 the element's text
+//   data-t-attr="name=ns.key;..."   attributes
+//   data-t-lang="other"             a `lang` attribute naming the other language (the switch)
+//   <script id="page-words">        filled with both languages' words of every key the page
+//                                   names, plus the whole `signin` namespace: what the light
+//                                   page's switch and its messages need, and nothing else.
+// Run after Trunk, before precompress.mjs. A key missing from a language fails the build.
+import { readFileSync, writeFileSync, readdirSync, existsSync } from "node:fs";
+import { join } from "node:path";
+
+const LANGS = ["tr", "en"];
+const dist = process.argv[2] ?? "dist";
+const locales = new URL("../app/locales/", import.meta.url).pathname;
+
+function flatten(value, prefix, out) {
+  for (const [key, inner] of Object.entries(value)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (inner !== null && typeof inner === "object") flatten(inner, path, out);
+    else out[path] = String(inner);
+  }
+  return out;
+}
+
+const words = Object.fromEntries(
+  LANGS.map((lang) => {
+    const out = {};
+    for (const file of readdirSync(join(locales, lang))) {
+      if (!file.endsWith(".json")) continue;
+      const namespace = file.slice(0, -".json".length);
+      flatten(JSON.parse(readFileSync(join(locales, lang, file), "utf8")), namespace, out);
+    }
+    return [lang, out];
+  }),
+);
+
+function word(lang, key) {
+  const text = words[lang][key];
+  if (text === undefined) throw new Error(`localize-shells: no "${key}" in ${lang}`);
+  return text;
+}
+
+const escapeText = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeAttr = (s) => escapeText(s).replace(/"/g, "&quot;");
+
+function localize(html, lang) {
+  const other = LANGS.find((l) => l !== lang);
+  const used = new Set();
+  let out = html.replace(/<html lang="[a-z]+"/, `<html lang="${lang}"`);
+  // An element's text: the element must hold text only.
+  out = out.replace(
+    /(<([a-z0-9]+)\b[^>]*\sdata-t="([a-z_.]+)"[^>]*>)[^<]*(<\/\2>)/g,
+    (_, open, _tag, key, close) => {
+      used.add(key);
+      return `${open}${escapeText(word(lang, key))}${close}`;
+    },
+  );
+  out = out.replace(/<[a-z0-9]+\b[^>]*\sdata-t-attr="([^"]+)"[^>]*>/g, (tag, spec) => {
+    for (const pair of spec.split(";")) {
+      const [name, key] = pair.split("=");
+      used.add(key);
+      const value = escapeAttr(word(lang, key));
+      const attr = new RegExp(`(\\s${name}=")[^"]*(")`);
+      tag = attr.test(tag) ? tag.replace(attr, `$1${value}$2`) : tag.replace(/>$/, ` ${name}="${value}">`);
+    }
+    return tag;
+  });
+  out = out.replace(/<[a-z0-9]+\b[^>]*\sdata-t-lang="other"[^>]*>/g, (tag) =>
+    tag.replace(/\slang="[a-z]+"/, ` lang="${other}"`),
+  );
+  if (out.includes('id="page-words"')) {
+    const keys = [...used, ...Object.keys(words.en).filter((k) => k.startsWith("signin."))];
+    const page = Object.fromEntries(
+      LANGS.map((l) => [l, Object.fromEntries([...new Set(keys)].map((k) => [k, word(l, k)]))]),
+    );
+    // Inside <script>, only "</" could end the element early.
+    const json = JSON.stringify(page).replace(/<\//g, "<\\/");
+    out = out.replace(
+      /(<script type="application\/json" id="page-words">)(<\/script>)/,
+      `$1${json}$2`,
+    );
+  }
+  return out;
+}
+
+for (const shell of ["index.html", "signin/index.html"]) {
+  const path = join(dist, shell);
+  if (!existsSync(path)) continue;
+  const html = readFileSync(path, "utf8");
+  for (const lang of LANGS) {
+    writeFileSync(path.replace(/\.html$/, `.${lang}.html`), localize(html, lang));
+  }
+}
