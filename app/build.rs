@@ -19,20 +19,19 @@ mod catalogue {
     const LOCALES: [&str; 2] = ["en", "tr"];
     /// One file per part of the app, in each language's folder.
     pub const NAMESPACES: [&str; 9] = [
-        "common", "signin", "nav", "account", "admin", "client", "recovery", "security",
-        "session",
+        "common", "signin", "nav", "account", "admin", "client", "recovery", "security", "session",
     ];
 
     pub fn generate() -> Result<(), Box<dyn Error>> {
         println!("cargo::rerun-if-changed=locales");
         check_both_languages_have_every_key()?;
-        let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?)
-            .join("i18n");
+        let out =
+            PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?).join("i18n");
         // `t_string!` with values (a count in a sentence) outside a view.
         let options = ParseOptions::default().interpolate_display(true);
         let mut cfg = Config::new(LOCALES[0])?.parse_options(options);
         for locale in &LOCALES[1..] {
-            cfg = cfg.add_locale(*locale)?;
+            cfg = cfg.add_locale(locale)?;
         }
         for namespace in NAMESPACES {
             cfg = cfg.add_namespace(namespace)?;
@@ -50,8 +49,8 @@ mod catalogue {
                 .iter()
                 .map(|locale| {
                     let path = format!("locales/{locale}/{namespace}.json");
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|e| format!("{path}: {e}"))?;
+                    let text =
+                        std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
                     let value: serde_json::Value =
                         serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
                     let mut keys = BTreeSet::new();

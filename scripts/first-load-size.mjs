@@ -13,9 +13,10 @@ const BUDGET_GZIP = 107_000;
 // 373,220 bytes when the performance issue was done; 423,540 once the app gained two-step
 // sign-in, the step-up dialog, the forced password change and the strength meter; 467,894 once
 // it gained account recovery (the forgot-password, reset, invitation and email confirmation
-// pages, and the staff's account care and invitation controls). Each raise made knowingly:
-// those screens are the growth. Plus 10 %.
-const APP_BUDGET_GZIP = 514_683;
+// pages, and the staff's account care and invitation controls); 578,279 once every word of it
+// came in Turkish and English (leptos_i18n: both catalogues and the code of each `t!`, +110 KB,
+// most of it code). Each raise made knowingly: those are the growth. Plus 10 %.
+const APP_BUDGET_GZIP = 636_107;
 const dist = process.argv[2] ?? "dist";
 
 function sizes(path) {
@@ -60,8 +61,20 @@ function verdict(what, size, budget) {
   return within;
 }
 
-const signin = report("first load of /auth/signin", "signin/index.html");
-const app = report("the full app, loaded after sign-in", "index.html");
-const firstLoadWithin = verdict("first load", signin.gzip, BUDGET_GZIP);
-const appWithin = verdict("app after sign-in", app.gzip, APP_BUDGET_GZIP);
-process.exit(firstLoadWithin && appWithin ? 0 : 1);
+// Each shell is served in Turkish or English (scripts/localize-shells.mjs): both are held to
+// the budget; a build without the localized copies is measured as it is.
+function inEachLanguage(shell) {
+  const localized = ["tr", "en"].map((lang) => shell.replace(/\.html$/, `.${lang}.html`));
+  return localized.every((s) => existsSync(join(dist, s))) ? localized : [shell];
+}
+
+let within = true;
+for (const shell of inEachLanguage("signin/index.html")) {
+  const signin = report("first load of /auth/signin", shell);
+  within = verdict(`first load (${shell})`, signin.gzip, BUDGET_GZIP) && within;
+}
+for (const shell of inEachLanguage("index.html")) {
+  const app = report("the full app, loaded after sign-in", shell);
+  within = verdict(`app after sign-in (${shell})`, app.gzip, APP_BUDGET_GZIP) && within;
+}
+process.exit(within ? 0 : 1);

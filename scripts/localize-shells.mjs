@@ -5,9 +5,11 @@
 //   data-t="ns.key"                 the element's text
 //   data-t-attr="name=ns.key;..."   attributes
 //   data-t-lang="other"             a `lang` attribute naming the other language (the switch)
-//   <script id="page-words">        filled with both languages' words of every key the page
-//                                   names, plus the whole `signin` namespace: what the light
-//                                   page's switch and its messages need, and nothing else.
+//   data-t-static                   translated here, never switched (the loading skeleton)
+//   <script id="page-words" data-keys="ns.key …">
+//                                   filled with {lang: words of data-keys (those the light
+//                                   page's script shows beyond its markup), other: every word of
+//                                   the page}: its switch reads the page's own from the markup.
 // Run after Trunk, before precompress.mjs. A key missing from a language fails the build.
 import { readFileSync, writeFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
@@ -61,7 +63,7 @@ function localize(html, lang) {
   out = out.replace(/<[a-z0-9]+\b[^>]*\sdata-t-attr="([^"]+)"[^>]*>/g, (tag, spec) => {
     for (const pair of spec.split(";")) {
       const [name, key] = pair.split("=");
-      used.add(key);
+      if (!/\sdata-t-static[\s>]/.test(tag)) used.add(key);
       const value = escapeAttr(word(lang, key));
       const attr = new RegExp(`(\\s${name}=")[^"]*(")`);
       tag = attr.test(tag) ? tag.replace(attr, `$1${value}$2`) : tag.replace(/>$/, ` ${name}="${value}">`);
@@ -71,25 +73,37 @@ function localize(html, lang) {
   out = out.replace(/<[a-z0-9]+\b[^>]*\sdata-t-lang="other"[^>]*>/g, (tag) =>
     tag.replace(/\slang="[a-z]+"/, ` lang="${other}"`),
   );
-  if (out.includes('id="page-words"')) {
-    const keys = [...used, ...Object.keys(words.en).filter((k) => k.startsWith("signin."))];
-    const page = Object.fromEntries(
-      LANGS.map((l) => [l, Object.fromEntries([...new Set(keys)].map((k) => [k, word(l, k)]))]),
+  const script = out.match(/<script type="application\/json" id="page-words"(?: data-keys="([^"]*)")?><\/script>/);
+  if (script) {
+    // Only the words its markup does not show already (the script reads those from the markup;
+    // the switch fetches the other language's shell): every byte here counts against the first
+    // load.
+    const shown = (script[1] ?? "").split(/\s+/).filter(Boolean);
+    // The other language: every word of the page (but those alike in both, and the <noscript>
+    // a running script never shows).
+    const keys = [...new Set([...used, ...shown])].filter(
+      (k) => k !== "signin.needs_js" && word(lang, k) !== word(other, k),
     );
+    const page = {
+      [lang]: Object.fromEntries(shown.map((k) => [k, word(lang, k)])),
+      [other]: Object.fromEntries(keys.map((k) => [k, word(other, k)])),
+    };
     // Inside <script>, only "</" could end the element early.
     const json = JSON.stringify(page).replace(/<\//g, "<\\/");
-    out = out.replace(
-      /(<script type="application\/json" id="page-words">)(<\/script>)/,
-      `$1${json}$2`,
-    );
+    out = out.replace(script[0], `<script type="application/json" id="page-words">${json}</script>`);
   }
   return out;
 }
 
+// Comments and indentation out (whitespace between tags becomes one space, which renders the
+// same): the light shell counts against the first-load budget. Trunk's own minifier is off: it
+// drops the quotes and empty attributes the build scripts and the server look for.
+const compact = (html) => html.replace(/<!--[\s\S]*?-->/g, "").replace(/>\s+</g, "> <");
+
 for (const shell of ["index.html", "signin/index.html"]) {
   const path = join(dist, shell);
   if (!existsSync(path)) continue;
-  const html = readFileSync(path, "utf8");
+  const html = compact(readFileSync(path, "utf8"));
   for (const lang of LANGS) {
     writeFileSync(path.replace(/\.html$/, `.${lang}.html`), localize(html, lang));
   }

@@ -26,32 +26,32 @@ pub fn App() -> impl IntoView {
     view! {
         <SessionProvider>
             <LanguageProvider>
-            <Router>
-                <div class="app" data-testid="app-root">
-                    <Routes fallback=NotFound>
-                        <Route path=path!("/") view=Home />
-                        <Route path=path!("/auth/signin") view=SignInPage />
-                        <Route path=path!("/auth/forgot") view=ForgotPasswordPage />
-                        <Route path=path!("/auth/reset") view=ResetPasswordPage />
-                        <Route path=path!("/auth/invite") view=InvitePage />
-                        <Route path=path!("/auth/confirm-email") view=ConfirmEmailPage />
-                        <ParentRoute path=path!("/admin") view=AdminLayout>
-                            <Route path=path!("") view=AdminDashboard />
-                            <Route path=path!("users") view=UsersPage />
-                            <Route path=path!("users/:id") view=UserDetailPage />
-                            <Route path=path!("audit") view=AuditPage />
-                            <Route path=path!("sessions") view=SessionsPage />
-                            <Route path=path!("profile") view=ProfilePage />
-                        </ParentRoute>
-                        <ParentRoute path=path!("/client") view=ClientLayout>
-                            <Route path=path!("") view=ClientDashboard />
-                            <Route path=path!("sessions") view=SessionsPage />
-                            <Route path=path!("profile") view=ProfilePage />
-                        </ParentRoute>
-                    </Routes>
-                    <SessionTimeouts />
-                </div>
-            </Router>
+                <Router>
+                    <div class="app" data-testid="app-root">
+                        <Routes fallback=NotFound>
+                            <Route path=path!("/") view=Home />
+                            <Route path=path!("/auth/signin") view=SignInPage />
+                            <Route path=path!("/auth/forgot") view=ForgotPasswordPage />
+                            <Route path=path!("/auth/reset") view=ResetPasswordPage />
+                            <Route path=path!("/auth/invite") view=InvitePage />
+                            <Route path=path!("/auth/confirm-email") view=ConfirmEmailPage />
+                            <ParentRoute path=path!("/admin") view=AdminLayout>
+                                <Route path=path!("") view=AdminDashboard />
+                                <Route path=path!("users") view=UsersPage />
+                                <Route path=path!("users/:id") view=UserDetailPage />
+                                <Route path=path!("audit") view=AuditPage />
+                                <Route path=path!("sessions") view=SessionsPage />
+                                <Route path=path!("profile") view=ProfilePage />
+                            </ParentRoute>
+                            <ParentRoute path=path!("/client") view=ClientLayout>
+                                <Route path=path!("") view=ClientDashboard />
+                                <Route path=path!("sessions") view=SessionsPage />
+                                <Route path=path!("profile") view=ProfilePage />
+                            </ParentRoute>
+                        </Routes>
+                        <SessionTimeouts />
+                    </div>
+                </Router>
             </LanguageProvider>
         </SessionProvider>
     }

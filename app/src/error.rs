@@ -13,6 +13,8 @@ use server_fn::{
     error::{FromServerFnError, ServerFnErrorErr},
 };
 
+use crate::domain::say;
+
 /// What went wrong, as a stable machine-readable code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -112,13 +114,22 @@ impl ApiError {
     }
 
     pub fn unauthenticated() -> Self {
-        Self::new(ErrorCode::Unauthenticated, "Please sign in to continue.")
+        Self::new(
+            ErrorCode::Unauthenticated,
+            say(
+                "Devam etmek için lütfen oturum açın.",
+                "Please sign in to continue.",
+            ),
+        )
     }
 
     pub fn invalid_credentials() -> Self {
         Self::new(
             ErrorCode::InvalidCredentials,
-            "The email or password is incorrect.",
+            say(
+                "E-posta adresi ya da şifre hatalı.",
+                "The email or password is incorrect.",
+            ),
         )
     }
 
@@ -127,7 +138,10 @@ impl ApiError {
             field: Some("code".to_owned()),
             ..Self::new(
                 ErrorCode::InvalidCode,
-                "That code is not right. Check that your phone's clock is set automatically, and try the newest code.",
+                say(
+                    "Bu kod doğru değil. Telefonunuzun saatinin otomatik ayarlandığından emin olun ve en yeni kodu deneyin.",
+                    "That code is not right. Check that your phone's clock is set automatically, and try the newest code.",
+                ),
             )
         }
     }
@@ -135,7 +149,10 @@ impl ApiError {
     pub fn sign_in_expired() -> Self {
         Self::new(
             ErrorCode::SignInExpired,
-            "This sign-in has expired. Enter your email and password again.",
+            say(
+                "Bu oturum açma işleminin süresi doldu. E-posta adresinizi ve şifrenizi yeniden girin.",
+                "This sign-in has expired. Enter your email and password again.",
+            ),
         )
     }
 
@@ -144,14 +161,20 @@ impl ApiError {
     pub fn invalid_link() -> Self {
         Self::new(
             ErrorCode::InvalidLink,
-            "This link can no longer be used: it was used already, it expired, or a newer one replaced it. Ask for a new one.",
+            say(
+                "Bu bağlantı artık kullanılamıyor: daha önce kullanılmış, süresi dolmuş ya da yerine daha yeni bir bağlantı gönderilmiş. Lütfen yeni bir bağlantı isteyin.",
+                "This link can no longer be used: it was used already, it expired, or a newer one replaced it. Ask for a new one.",
+            ),
         )
     }
 
     pub fn forbidden() -> Self {
         Self::new(
             ErrorCode::Forbidden,
-            "Your account does not have access to this.",
+            say(
+                "Hesabınızın buna erişim yetkisi yok.",
+                "Your account does not have access to this.",
+            ),
         )
     }
 
@@ -160,7 +183,10 @@ impl ApiError {
             field: Some("password".to_owned()),
             ..Self::new(
                 ErrorCode::ReauthRequired,
-                "For your security, enter your password to confirm.",
+                say(
+                    "Güvenliğiniz için lütfen şifrenizi girerek onaylayın.",
+                    "For your security, enter your password to confirm.",
+                ),
             )
         }
     }
@@ -170,11 +196,17 @@ impl ApiError {
         match requirement {
             crate::session::Requirement::PasswordChange => Self::new(
                 ErrorCode::PasswordChangeRequired,
-                "Choose a new password first: your current one no longer meets the rules.",
+                say(
+                    "Önce yeni bir şifre belirleyin: mevcut şifreniz artık kurallara uymuyor.",
+                    "Choose a new password first: your current one no longer meets the rules.",
+                ),
             ),
             crate::session::Requirement::TwoStepEnrolment => Self::new(
                 ErrorCode::MfaEnrolmentRequired,
-                "Set up two-step sign-in first: the office requires it for your account.",
+                say(
+                    "Önce iki adımlı oturum açmayı kurun: büro, hesabınız için bunu zorunlu tutuyor.",
+                    "Set up two-step sign-in first: the office requires it for your account.",
+                ),
             ),
         }
     }
@@ -184,7 +216,7 @@ impl ApiError {
     }
 
     pub fn not_found() -> Self {
-        Self::new(ErrorCode::NotFound, "Not found.")
+        Self::new(ErrorCode::NotFound, say("Bulunamadı.", "Not found."))
     }
 
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
@@ -192,9 +224,12 @@ impl ApiError {
             retry_after: Some(retry_after_secs.max(1)),
             ..Self::new(
                 ErrorCode::TooManyRequests,
-                format!(
-                    "Too many failed sign-in attempts. Try again in {}.",
-                    human_duration(retry_after_secs.max(1))
+                try_again_in(
+                    &say(
+                        "Çok fazla başarısız oturum açma denemesi yapıldı.",
+                        "Too many failed sign-in attempts.",
+                    ),
+                    retry_after_secs,
                 ),
             )
         }
@@ -203,10 +238,7 @@ impl ApiError {
     /// `too_many_requests`, saying what there were too many of.
     pub fn too_many(what: &str, retry_after_secs: u64) -> Self {
         Self {
-            message: format!(
-                "{what} Try again in {}.",
-                human_duration(retry_after_secs.max(1))
-            ),
+            message: try_again_in(what, retry_after_secs),
             ..Self::too_many_requests(retry_after_secs)
         }
     }
@@ -214,7 +246,10 @@ impl ApiError {
     pub fn unavailable() -> Self {
         Self::new(
             ErrorCode::Unavailable,
-            "The service is temporarily unavailable. Please try again in a moment.",
+            say(
+                "Hizmet geçici olarak kullanılamıyor. Lütfen biraz sonra yeniden deneyin.",
+                "The service is temporarily unavailable. Please try again in a moment.",
+            ),
         )
     }
 
@@ -223,22 +258,33 @@ impl ApiError {
     pub fn sign_out_unconfirmed() -> Self {
         Self::new(
             ErrorCode::Unavailable,
-            "You are signed out on this device, but the sign-out could not be confirmed \
-             everywhere yet. It is retried; your other devices are signed out within minutes.",
+            say(
+                "Bu cihazda oturumunuz kapatıldı, ancak bu henüz her yerde doğrulanamadı. \
+                 İşlem yeniden deneniyor; diğer cihazlarınızdaki oturumlar birkaç dakika içinde \
+                 kapanacak.",
+                "You are signed out on this device, but the sign-out could not be confirmed \
+                 everywhere yet. It is retried; your other devices are signed out within minutes.",
+            ),
         )
     }
 
     pub fn busy() -> Self {
         Self::new(
             ErrorCode::Unavailable,
-            "The server is busy. Please try again in a moment.",
+            say(
+                "Sunucu şu anda çok yoğun. Lütfen biraz sonra yeniden deneyin.",
+                "The server is busy. Please try again in a moment.",
+            ),
         )
     }
 
     pub fn internal() -> Self {
         Self::new(
             ErrorCode::Internal,
-            "Something went wrong on our side. Please try again.",
+            say(
+                "Bizden kaynaklanan bir sorun oluştu. Lütfen yeniden deneyin.",
+                "Something went wrong on our side. Please try again.",
+            ),
         )
     }
 
@@ -258,12 +304,29 @@ impl ApiError {
     }
 }
 
+/// `what`, then when to try again: "… Try again in 10 minutes." / "… 10 dakika sonra yeniden
+/// deneyin."
+fn try_again_in(what: &str, retry_after_secs: u64) -> String {
+    let wait = human_duration(retry_after_secs.max(1));
+    say(
+        format!("{what} {wait} sonra yeniden deneyin."),
+        format!("{what} Try again in {wait}."),
+    )
+}
+
+/// "1 second", "10 minutes"; in Turkish "1 saniye", "10 dakika" (no plural after a number).
 fn human_duration(secs: u64) -> String {
     match secs {
-        0..=59 => format!("{secs} second{}", if secs == 1 { "" } else { "s" }),
+        0..=59 => say(
+            format!("{secs} saniye"),
+            format!("{secs} second{}", if secs == 1 { "" } else { "s" }),
+        ),
         _ => {
             let minutes = secs.div_ceil(60);
-            format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
+            say(
+                format!("{minutes} dakika"),
+                format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" }),
+            )
         }
     }
 }
@@ -277,18 +340,28 @@ impl FromServerFnError for ApiError {
         match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => ApiError::new(
                 ErrorCode::InvalidInput,
-                "The request body is not valid JSON of the expected shape.",
+                say(
+                    "İstek gövdesi beklenen biçimde geçerli bir JSON değil.",
+                    "The request body is not valid JSON of the expected shape.",
+                ),
             ),
             ServerFnErrorErr::Request(_) => ApiError::new(
                 ErrorCode::Unavailable,
-                "Could not reach the server. Check your connection and try again.",
+                say(
+                    "Sunucuya ulaşılamadı. İnternet bağlantınızı kontrol edip yeniden deneyin.",
+                    "Could not reach the server. Check your connection and try again.",
+                ),
             ),
             ServerFnErrorErr::Response(_) | ServerFnErrorErr::Serialization(_) => {
                 ApiError::internal()
             }
-            ServerFnErrorErr::UnsupportedRequestMethod(_) => {
-                ApiError::new(ErrorCode::InvalidInput, "Use POST for this endpoint.")
-            }
+            ServerFnErrorErr::UnsupportedRequestMethod(_) => ApiError::new(
+                ErrorCode::InvalidInput,
+                say(
+                    "Bu adres için POST kullanın.",
+                    "Use POST for this endpoint.",
+                ),
+            ),
             _ => ApiError::internal(),
         }
     }
@@ -323,5 +396,26 @@ mod tests {
         assert_eq!(e.retry_after, Some(600));
         assert!(e.message.contains("10 minutes"), "{}", e.message);
         assert_eq!(e.status(), 429);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn turkish_durations_take_no_plural_and_come_before_the_verb() {
+        use crate::domain::{Lang, lang::sync_scope};
+        let e = sync_scope(Lang::Tr, || ApiError::too_many_requests(600));
+        assert!(
+            e.message.ends_with("10 dakika sonra yeniden deneyin."),
+            "{}",
+            e.message
+        );
+        let e = sync_scope(Lang::Tr, || ApiError::too_many("Çok fazla istek.", 1));
+        assert_eq!(
+            e.message,
+            "Çok fazla istek. 1 saniye sonra yeniden deneyin."
+        );
+        let e = sync_scope(Lang::En, || ApiError::too_many("Too many requests.", 1));
+        assert_eq!(e.message, "Too many requests. Try again in 1 second.");
+        let body = sync_scope(Lang::Tr, ApiError::invalid_credentials);
+        assert_eq!(body.message, "E-posta adresi ya da şifre hatalı.");
     }
 }

@@ -11,6 +11,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub sessions: Arc<SessionService>,
     pub mail: Arc<Mailer>,
+    /// What the office is, as pages show it.
+    pub office: Arc<crate::account::model::Office>,
 }
 
 impl AppState {

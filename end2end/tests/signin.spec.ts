@@ -14,7 +14,7 @@ test("an admin signs in and lands on the office dashboard with its data", async 
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByTestId("navbar-user")).toContainText(ADMIN.name);
   await expect(page.getByTestId("navbar-user")).toContainText(ADMIN.email);
-  await expect(page.getByTestId("role-badge")).toHaveText("ADMIN");
+  await expect(page.getByTestId("role-badge")).toHaveText("Staff");
   // The figure is the server's count (other tests add clients to this database).
   const summary = await page.evaluate(() => fetch("/api/admin/summary", { method: "POST" }).then((r) => r.json()));
   expect(summary.clients).toBeGreaterThanOrEqual(1);
@@ -29,7 +29,7 @@ test("a client signs in and sees their own overview", async ({ page }) => {
   await expect(page).toHaveURL(/\/client$/);
   await expect(page.getByTestId("welcome")).toHaveText(`Welcome, ${CLIENT.name}`);
   await expect(page.getByTestId("stat-my-sessions")).toContainText(/\d/);
-  await expect(page.getByTestId("role-badge")).toHaveText("CLIENT");
+  await expect(page.getByTestId("role-badge")).toHaveText("Client");
   await screenshot(page, "client-dashboard");
 });
 

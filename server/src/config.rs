@@ -11,6 +11,7 @@ use std::{
 
 use app::{
     db::DbOptions,
+    domain::Lang,
     mail::{Delivery, MailSettings},
     session::server::{AuthConfig, config::MfaPolicy},
 };
@@ -51,6 +52,8 @@ pub struct Config {
     pub metrics_bind: Option<SocketAddr>,
     /// Outgoing mail: SMTP, the development outbox folder, or none.
     pub mail: MailSettings,
+    /// `OFFICE_TIME_ZONE`: the IANA zone every time is shown in (`Europe/Istanbul`).
+    pub office_time_zone: String,
 }
 
 impl fmt::Debug for Config {
@@ -431,6 +434,7 @@ impl Config {
             bind,
             db,
             mail,
+            office_time_zone: office_time_zone(source)?,
             auth,
             session_retention: Duration::from_secs(session_days * DAY),
             audit_retention: (audit_days > 0).then(|| Duration::from_secs(audit_days * DAY)),
@@ -458,7 +462,8 @@ impl Config {
     }
 }
 
-/// `SMTP_URL`, `MAIL_FROM`, `MAIL_DISABLED` and the queue's settings. Production needs SMTP
+/// `SMTP_URL`, `MAIL_FROM`, `MAIL_DISABLED`, `OFFICE_LANGUAGE` and the queue's settings.
+/// Production needs SMTP
 /// (or mail turned off on purpose); development without it writes `.eml` files to
 /// `data/outbox/`.
 fn mail_settings(
@@ -531,7 +536,47 @@ fn mail_settings(
     mail.send_timeout = seconds(source, "MAIL_SEND_TIMEOUT_SECS", 20)?;
     mail.resets_per_account = at_least_one(source, "RESET_MAX_PER_ACCOUNT", 3)?;
     mail.resets_per_address = at_least_one(source, "RESET_MAX_PER_ADDRESS", 20)?;
+    mail.office_language = office_language(source)?;
     Ok(mail)
+}
+
+/// `OFFICE_LANGUAGE`: `tr` (the default) or `en`, the language of the emails to someone who
+/// chose none and did not ask for them (an invitation, a notice).
+fn office_language(source: &impl Source) -> Result<Lang, ConfigError> {
+    match source.get("OFFICE_LANGUAGE") {
+        None => Ok(Lang::Tr),
+        Some(raw) => match raw.trim().to_ascii_lowercase().as_str() {
+            "tr" => Ok(Lang::Tr),
+            "en" => Ok(Lang::En),
+            _ => Err(problem(
+                "OFFICE_LANGUAGE",
+                format!("expected tr (Turkish) or en (English), got '{raw}'"),
+            )),
+        },
+    }
+}
+
+/// `OFFICE_TIME_ZONE`: an IANA name such as `Europe/Istanbul` (the default) or `UTC`. Checked
+/// for its shape only (the browser's time-zone database formats with it; one it does not know
+/// falls back to the reader's own zone).
+fn office_time_zone(source: &impl Source) -> Result<String, ConfigError> {
+    let Some(raw) = source.get("OFFICE_TIME_ZONE") else {
+        return Ok(app::format::DEFAULT_TIME_ZONE.to_owned());
+    };
+    let zone = raw.trim();
+    let shaped = !zone.is_empty()
+        && zone.len() <= 64
+        && zone
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'));
+    if shaped {
+        Ok(zone.to_owned())
+    } else {
+        Err(problem(
+            "OFFICE_TIME_ZONE",
+            format!("expected an IANA time zone such as Europe/Istanbul, got '{raw}'"),
+        ))
+    }
 }
 
 fn parse<T: FromStr>(
@@ -908,6 +953,34 @@ mod tests {
         assert!(
             matches!(&development.mail.delivery, Delivery::Folder(d) if d == &dir.path().join("outbox"))
         );
+        // The office's language: Turkish unless told, and nothing but tr or en.
+        assert_eq!(config.mail.office_language, Lang::Tr);
+        assert_eq!(development.mail.office_language, Lang::Tr);
+        let english = with(&[smtp, from, ("OFFICE_LANGUAGE", " EN ")]).unwrap();
+        assert_eq!(english.mail.office_language, Lang::En);
+        let turkish = with(&[smtp, from, ("OFFICE_LANGUAGE", "tr")]).unwrap();
+        assert_eq!(turkish.mail.office_language, Lang::Tr);
+        for wrong in ["de", "tr-TR", "turkish"] {
+            let err = with(&[smtp, from, ("OFFICE_LANGUAGE", wrong)])
+                .err()
+                .unwrap();
+            assert_eq!(
+                err.to_string(),
+                format!("OFFICE_LANGUAGE: expected tr (Turkish) or en (English), got '{wrong}'")
+            );
+        }
+        // The office's time zone: Istanbul unless told; an IANA-shaped name only.
+        assert_eq!(config.office_time_zone, "Europe/Istanbul");
+        let utc = with(&[smtp, from, ("OFFICE_TIME_ZONE", " UTC ")]).unwrap();
+        assert_eq!(utc.office_time_zone, "UTC");
+        let berlin = with(&[smtp, from, ("OFFICE_TIME_ZONE", "Europe/Berlin")]).unwrap();
+        assert_eq!(berlin.office_time_zone, "Europe/Berlin");
+        for wrong in ["Europe Istanbul", "<script>", "Europe/Istanbul;rm"] {
+            let err = with(&[smtp, from, ("OFFICE_TIME_ZONE", wrong)])
+                .err()
+                .unwrap();
+            assert_eq!(err.variable, "OFFICE_TIME_ZONE");
+        }
     }
 
     #[test]

@@ -222,7 +222,18 @@ pub async fn open_state(
     let sessions = Arc::new(SessionService::new(db.clone(), config.auth.clone())?);
     let mail = Arc::new(Mailer::new(db.clone(), config.mail.clone())?);
     sessions.set_mailer(mail.clone());
-    Ok((AppState { db, sessions, mail }, checked))
+    let office = Arc::new(app::account::model::Office {
+        time_zone: config.office_time_zone.clone(),
+    });
+    Ok((
+        AppState {
+            db,
+            sessions,
+            mail,
+            office,
+        },
+        checked,
+    ))
 }
 
 /// Development: migrates. Production: refuses a schema older than this build.
@@ -351,7 +362,10 @@ async fn time_limit(
             tracing::warn!(%path, limit_secs = limit.as_secs(), "an API call took too long: 503");
             errors::json_error(app::error::ApiError::new(
                 app::error::ErrorCode::Unavailable,
-                "The server took too long to answer. Please try again in a moment.",
+                app::domain::say(
+                    "Sunucunun yanıt vermesi çok uzun sürdü. Lütfen biraz sonra yeniden deneyin.",
+                    "The server took too long to answer. Please try again in a moment.",
+                ),
             ))
         }
     }

@@ -54,7 +54,10 @@ pub async fn create_client(
                 (true, Some(p)) if !p.is_empty() => {
                     return Err(ApiError::invalid(
                         "password",
-                        "Either invite the client or give a password, not both.",
+                        crate::domain::say(
+                            "Müşteriyi ya davet edin ya da bir şifre verin; ikisi birden olmaz.",
+                            "Either invite the client or give a password, not both.",
+                        ),
                     ));
                 }
                 (true, _) => staff::FirstAccess::Invitation,
@@ -179,17 +182,19 @@ pub async fn reset_two_step(user_id: i64) -> Result<(), ApiError> {
         async |state, admin| {
             service::load_user(&state, user_id).await?;
             if user_id == admin.user().id {
-                return Err(ApiError::conflict(
+                return Err(ApiError::conflict(crate::domain::say(
+                    "Kendi iki adımlı oturum açmanızı profilinizden, şifreniz ve bir kodla kapatın.",
                     "Turn your own two-step sign-in off from your profile, with your password and a code.",
-                ));
+                )));
             }
             let by = format!("by user #{}", admin.user().id);
             if state.sessions.reset_two_step(user_id, &by).await? {
                 Ok(())
             } else {
-                Err(ApiError::conflict(
+                Err(ApiError::conflict(crate::domain::say(
+                    "Bu hesapta iki adımlı oturum açma zaten kapalı.",
                     "Two-step sign-in is not on for this account.",
-                ))
+                )))
             }
         },
     )

@@ -32,6 +32,15 @@ pub async fn update_profile(name: String) -> Result<Profile, ApiError> {
     .await
 }
 
+/// `POST /api/auth/office`: the office's settings the pages need (its time zone). Open to
+/// anyone, signed in or not (under `/api/auth`, which the edge never refuses for want of a
+/// session): nothing in it is private.
+#[server(prefix = "/api/auth", endpoint = "office")]
+pub async fn office() -> Result<super::model::Office, ApiError> {
+    let state = crate::state::AppState::current()?;
+    Ok((*state.office).clone())
+}
+
 /// `POST /api/account/set_language` with `{"lang": "tr"|"en"}`: keeps the caller's language on
 /// their profile (their other devices and their emails follow it). The page itself switched
 /// already, through the `lang` cookie.

@@ -230,3 +230,10 @@ fn kind_or_any<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Audi
         .filter(|name| !name.is_empty())
         .map(|name| AuditKind::from_stored(&name)))
 }
+
+/// The office, as the pages need it: `POST /api/auth/office`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Office {
+    /// `OFFICE_TIME_ZONE`, an IANA name (`Europe/Istanbul`): the zone every time is shown in.
+    pub time_zone: String,
+}

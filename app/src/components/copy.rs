@@ -2,6 +2,8 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
+use crate::i18n::{t_string, use_i18n};
+
 #[component]
 pub fn CopyButton(
     /// What goes to the clipboard.
@@ -9,6 +11,7 @@ pub fn CopyButton(
     #[prop(optional)] test_id: &'static str,
     #[prop(default = "button ghost")] class: &'static str,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let copied = RwSignal::new(false);
     view! {
         <button
@@ -23,7 +26,13 @@ pub fn CopyButton(
                 });
             }
         >
-            {move || if copied.get() { "Copied" } else { "Copy" }}
+            {move || {
+                if copied.get() {
+                    t_string!(i18n, common.copied)
+                } else {
+                    t_string!(i18n, common.copy)
+                }
+            }}
         </button>
     }
 }

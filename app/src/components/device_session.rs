@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 
-use super::ConfirmButton;
-use crate::{account::DeviceSession, format::local_time};
+use super::{ConfirmButton, use_local_time};
+use crate::{
+    account::DeviceSession,
+    i18n::{t, t_string, use_i18n},
+};
 
 /// One signed-in device in a list of sessions: what it is, where from, since when, and "End
 /// session" behind a confirmation.
@@ -18,6 +21,7 @@ pub fn DeviceSessionRow(
     #[prop(into, default = Signal::from(false))]
     busy: Signal<bool>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let this_device = own && session.current;
     let test_id = own.then_some(if session.current {
         "session-current"
@@ -25,26 +29,33 @@ pub fn DeviceSessionRow(
         "session-other"
     });
     let id = session.id;
+    let local_time = use_local_time();
+    let (signed_in, last_active) = (session.signed_in_at, session.last_active_at);
+    let addr = session.client_addr;
     view! {
         <li class="session" data-testid=test_id>
             <div>
                 <strong>{session.device}</strong>
-                {this_device.then(|| view! { <span class="badge">"This device"</span> })}
+                {this_device
+                    .then(|| view! { <span class="badge">{t!(i18n, session.this_device)}</span> })}
                 <div class="muted small">
-                    {format!(
-                        "{} · signed in {} · last active {}",
-                        session.client_addr.unwrap_or_else(|| "unknown address".into()),
-                        local_time(&session.signed_in_at),
-                        local_time(&session.last_active_at),
-                    )}
+                    {move || {
+                        let addr = addr
+                            .clone()
+                            .unwrap_or_else(|| t_string!(i18n, session.unknown_address).to_owned());
+                        t_string!(
+                            i18n, session.device_line, addr = addr, signed_in = local_time(&signed_in),
+                            last_active = local_time(&last_active)
+                        )
+                    }}
                 </div>
             </div>
             {(!this_device)
                 .then(|| {
                     view! {
                         <ConfirmButton
-                            label="End session".into()
-                            question="Sign this device out now?".into()
+                            label=move || t_string!(i18n, session.end_session).to_owned()
+                            question=move || t_string!(i18n, session.end_question).to_owned()
                             on_confirm=Callback::new(move |()| on_end.run(id.clone()))
                             disabled=busy
                         />

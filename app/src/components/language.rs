@@ -20,6 +20,7 @@ pub fn LanguageProvider(children: Children) -> impl IntoView {
         .path("/")
         .max_age(COOKIE_MAX_AGE_MS)
         .same_site(SameSite::Lax);
+    super::provide_office_zone();
     view! {
         <I18nContextProvider cookie_name=lang::COOKIE cookie_options=options>
             <CurrentLanguage />
@@ -33,12 +34,14 @@ pub fn LanguageProvider(children: Children) -> impl IntoView {
 #[component]
 fn CurrentLanguage() -> impl IntoView {
     let i18n = use_i18n();
+    lang::set_current(of_locale(i18n.get_locale_untracked()));
     Effect::new(move || lang::set_current(of_locale(i18n.get_locale())));
     follow_the_profile(i18n);
 }
 
-/// Once per signed-in person on this page: their profile's language wins (a choice made on
-/// another device); a profile without one keeps the language this device shows.
+/// Once per signed-in person on this page: the language they chose (with the switch, on any
+/// device) wins; a person who never chose keeps what this device shows (its cookie, else the
+/// browser's languages).
 fn follow_the_profile(i18n: leptos_i18n::I18nContext<Locale>) {
     let session = crate::session::use_session();
     let user_id = Memo::new(move |_| session.session().with(|s| s.as_ref().map(|s| s.user.id)));
@@ -47,15 +50,13 @@ fn follow_the_profile(i18n: leptos_i18n::I18nContext<Locale>) {
             return;
         }
         spawn_local(async move {
-            let Ok(profile) = crate::account::api::my_profile().await else {
+            // Through the session layer: with an expired token it renews once for the browser
+            // first, as every call the app makes.
+            let Ok(profile) = session.call(crate::account::api::my_profile()).await else {
                 return;
             };
-            match profile.language {
-                Some(saved) => i18n.set_locale(to_locale(saved)),
-                None => {
-                    let shown = of_locale(i18n.get_locale_untracked());
-                    let _ = crate::account::api::set_language(shown).await;
-                }
+            if let Some(chosen) = profile.language {
+                i18n.set_locale(to_locale(chosen));
             }
         });
     });
@@ -82,14 +83,17 @@ pub fn use_lang() -> Signal<Lang> {
 }
 
 /// Shows the page in `lang` at once (no reload) and remembers it in the cookie; a signed-in
-/// person's profile keeps it too, for their other devices and their emails.
-pub fn choose_language(lang: Lang, save_to_profile: bool) {
-    let i18n = use_i18n();
+/// person's profile keeps it too (`session`), for their other devices and their emails.
+fn choose_language(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    lang: Lang,
+    session: Option<crate::session::SessionContext>,
+) {
     i18n.set_locale(to_locale(lang));
-    if save_to_profile {
+    if let Some(session) = session {
         spawn_local(async move {
             // The page already speaks it; a failed save only costs the other devices.
-            let _ = crate::account::api::set_language(lang).await;
+            let _ = session.call(crate::account::api::set_language(lang)).await;
         });
     }
 }
@@ -102,8 +106,9 @@ pub fn LanguageSwitch(
     signed_in: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let session = signed_in.then(crate::session::use_session);
     let current = move || of_locale(i18n.get_locale());
-    let switch = move |_| choose_language(current().other(), signed_in);
+    let switch = move |_| choose_language(i18n, current().other(), session);
     view! {
         <button
             type="button"
@@ -111,8 +116,7 @@ pub fn LanguageSwitch(
             data-testid="language-switch"
             lang=move || current().other().as_str()
             aria-label=move || {
-                current()
-                    .pick("Dili değiştir: English", "Change language: Türkçe")
+                current().pick("Dili değiştir: English", "Change language: Türkçe")
             }
             on:click=switch
         >

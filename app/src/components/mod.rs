@@ -15,6 +15,7 @@ mod required_step;
 mod session_timeouts;
 mod skeleton;
 mod step_up;
+mod time;
 mod two_step;
 
 pub use answer::Answer;
@@ -23,9 +24,7 @@ pub use copy::CopyButton;
 pub use device_session::DeviceSessionRow;
 pub use field_error::{FieldError, FormErrors};
 pub use gate::RoleGate;
-pub use language::{
-    LanguageProvider, LanguageSwitch, choose_language, of_locale, to_locale, use_lang,
-};
+pub use language::{LanguageProvider, LanguageSwitch, of_locale, to_locale, use_lang};
 pub use layout::AreaLayout;
 pub use navbar::{NavBar, NavLink};
 pub use pager::{CursorPager, Pager};
@@ -36,4 +35,5 @@ pub use required_step::RequiredStep;
 pub use session_timeouts::SessionTimeouts;
 pub use skeleton::Skeleton;
 pub use step_up::{StepUp, StepUpProvider, use_step_up};
+pub use time::{Time, provide_office_zone, use_local_time};
 pub use two_step::{RecoveryCodesNotice, TwoStepCard};

@@ -40,7 +40,9 @@ pub fn NavBar(links: Vec<NavLink>) -> impl IntoView {
             <a class="brand" href="/">
                 {t!(i18n, common.portal)}
             </a>
-            <nav aria-label=move || t_string!(i18n, nav.main)>
+            <nav aria-label=move || {
+                t_string!(i18n, nav.main)
+            }>
                 {links
                     .into_iter()
                     .map(|link| {

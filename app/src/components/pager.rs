@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::i18n::{t, t_string, use_i18n};
+
 /// Previous / next under any paged list, and where in it the reader is.
 #[component]
 pub fn Pager(
@@ -12,18 +14,21 @@ pub fn Pager(
     /// Shows another page.
     go: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <nav class="pager" aria-label="Pages">
+        <nav class="pager" aria-label=move || t_string!(i18n, common.pages)>
             <button class="button secondary" disabled={page <= 1} on:click=move |_| go(page - 1)>
-                "Previous"
+                {t!(i18n, common.previous)}
             </button>
-            <span data-testid="pager">{format!("Page {page} of {pages} · {total} in all")}</span>
+            <span data-testid="pager">
+                {move || t_string!(i18n, common.page_of, page = page, pages = pages, total = total)}
+            </span>
             <button
                 class="button secondary"
                 disabled={page >= pages}
                 on:click=move |_| go(page + 1)
             >
-                "Next"
+                {t!(i18n, common.next)}
             </button>
         </nav>
     }
@@ -44,14 +49,17 @@ pub fn CursorPager(
     /// Shows the page after (older).
     older: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <nav class="pager" aria-label="Pages">
+        <nav class="pager" aria-label=move || t_string!(i18n, common.pages)>
             <button class="button secondary" disabled={page <= 1} on:click=move |_| newer()>
-                "Newer"
+                {t!(i18n, common.newer)}
             </button>
-            <span data-testid="pager">{format!("Page {page} · {total} in all")}</span>
+            <span data-testid="pager">
+                {move || t_string!(i18n, common.page_total, page = page, total = total.clone())}
+            </span>
             <button class="button secondary" disabled={!has_older} on:click=move |_| older()>
-                "Older"
+                {t!(i18n, common.older)}
             </button>
         </nav>
     }

@@ -7,6 +7,7 @@ use crate::{
     account::api::{change_password, password_strength},
     domain::{Password, strength::PasswordStrength},
     error::ApiError,
+    i18n::{Locale, t, t_string, td_string, use_i18n},
     session::use_session,
 };
 
@@ -15,8 +16,13 @@ const STRENGTH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(
 
 /// The password change form: the current password, the new one twice. A change ends every
 /// other session; this browser continues on a fresh one (see `change_password`).
+/// `heading` and `note` are words or, to follow the language, a closure giving them.
 #[component]
-pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView {
+pub fn PasswordForm(
+    #[prop(into)] heading: TextProp,
+    #[prop(into)] note: TextProp,
+) -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
@@ -32,12 +38,13 @@ pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView 
         if current.get_untracked().is_empty() {
             found.push(ApiError::invalid(
                 "current_password",
-                "Enter your current password.",
+                t_string!(i18n, account.enter_current_password),
             ));
         }
         found.extend(new_password_errors(
             &new.get_untracked(),
             &repeat.get_untracked(),
+            i18n.get_locale_untracked(),
         ));
         errors.set(found);
         if !errors.is_empty_untracked() {
@@ -65,13 +72,13 @@ pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView 
         });
     };
     let input = move |id: &'static str,
-                      label: &'static str,
+                      label: fn(Locale) -> &'static str,
                       value: RwSignal<String>,
                       autocomplete: &'static str| {
         let described = format!("{id}-error");
         view! {
             <div class="field">
-                <label for=id>{label}</label>
+                <label for=id>{move || label(i18n.get_locale())}</label>
                 <input
                     id=id
                     type="password"
@@ -87,19 +94,34 @@ pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView 
     };
     view! {
         <section class="card">
-            <h2>{heading}</h2>
-            <p class="muted">{note}</p>
+            <h2>{move || heading.get()}</h2>
+            <p class="muted">{move || note.get()}</p>
             <form on:submit=submit novalidate=true>
-                {input("current_password", "Current password", current, "current-password")}
-                {input("new_password", "New password", new, "new-password")}
+                {input(
+                    "current_password",
+                    |l| td_string!(l, account.current_password),
+                    current,
+                    "current-password",
+                )}
+                {input(
+                    "new_password",
+                    |l| td_string!(l, account.new_password),
+                    new,
+                    "new-password",
+                )}
                 <StrengthMeter strength />
-                {input("repeat_password", "New password again", repeat, "new-password")}
+                {input(
+                    "repeat_password",
+                    |l| td_string!(l, account.repeat_password),
+                    repeat,
+                    "new-password",
+                )}
                 <p class="form-message" role="status" aria-live="polite">
                     {move || errors.form_message()}
                 </p>
                 <div class="form-actions">
                     <button class="button" type="submit" disabled=pending>
-                        "Change password"
+                        {t!(i18n, account.change_password)}
                     </button>
                     <span
                         class="form-ok"
@@ -107,10 +129,7 @@ pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView 
                         aria-live="polite"
                         data-testid="password-changed"
                     >
-                        {move || {
-                            done.get()
-                                .then_some("Password changed. Your other sessions have ended.")
-                        }}
+                        {move || { done.get().then(|| t_string!(i18n, account.password_changed)) }}
                     </span>
                 </div>
             </form>
@@ -119,14 +138,15 @@ pub fn PasswordForm(heading: &'static str, note: &'static str) -> impl IntoView 
 }
 
 /// What the browser can tell of a new password typed twice, before anything is sent: the
-/// length rules (`new_password`), then whether the two agree (`repeat_password`).
-pub fn new_password_errors(new: &str, repeat: &str) -> Option<ApiError> {
+/// length rules (`new_password`), then whether the two agree (`repeat_password`), said in
+/// `locale`.
+pub fn new_password_errors(new: &str, repeat: &str, locale: Locale) -> Option<ApiError> {
     if let Err(e) = Password::parse_new(new, None) {
         Some(ApiError::invalid("new_password", e.message))
     } else if new != repeat {
         Some(ApiError::invalid(
             "repeat_password",
-            "The two new passwords differ.",
+            td_string!(locale, account.passwords_differ),
         ))
     } else {
         None
@@ -183,13 +203,14 @@ where
 /// The estimate as a meter and a sentence.
 #[component]
 pub fn StrengthMeter(strength: RwSignal<Option<PasswordStrength>>) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         strength.get().map(|s| {
             let label = match s.score {
-                0 | 1 => "Very easy to guess",
-                2 => "Easy to guess",
-                3 => "Hard to guess",
-                _ => "Very hard to guess",
+                0 | 1 => t_string!(i18n, account.strength_very_easy),
+                2 => t_string!(i18n, account.strength_easy),
+                3 => t_string!(i18n, account.strength_hard),
+                _ => t_string!(i18n, account.strength_very_hard),
             };
             let advice = s
                 .warning

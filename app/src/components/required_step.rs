@@ -7,25 +7,34 @@ use leptos::prelude::*;
 use super::{NavBar, PasswordForm, StepUpProvider, TwoStepCard};
 use crate::{
     domain::input::PASSWORD_MIN_CHARS,
+    i18n::{t, t_string, td_string, use_i18n},
     session::{Requirement, use_session},
 };
 
 #[component]
 pub fn RequiredStep(step: Requirement) -> impl IntoView {
+    let i18n = use_i18n();
     match step {
         Requirement::PasswordChange => view! {
             <NavBar links=Vec::new() />
             <main class="page narrow" data-testid="required-password-change">
-                <h1>"Choose a new password"</h1>
+                <h1>{t!(i18n, session.new_password_title)}</h1>
                 <p>
-                    {format!(
-                        "Your password was given to you by the office, or it is shorter than {PASSWORD_MIN_CHARS} characters, today's minimum. Choose one of your own to continue: the portal opens as soon as it is changed.",
-                    )}
+                    {move || {
+                        t_string!(i18n, session.new_password_text, min = PASSWORD_MIN_CHARS)
+                    }}
                 </p>
-                <PasswordForm
-                    heading="New password"
-                    note="Enter the password you signed in with, then the new one twice."
-                />
+                // The form's own words take the language it is made in: a new language makes it
+                // afresh.
+                {move || {
+                    let locale = i18n.get_locale();
+                    view! {
+                        <PasswordForm
+                            heading=td_string!(locale, session.new_password_heading)
+                            note=td_string!(locale, session.new_password_note)
+                        />
+                    }
+                }}
             </main>
         }
         .into_any(),
@@ -37,10 +46,8 @@ pub fn RequiredStep(step: Requirement) -> impl IntoView {
                 <NavBar links=Vec::new() />
                 <StepUpProvider>
                     <main class="page narrow" data-testid="required-two-step">
-                        <h1>"Set up two-step sign-in"</h1>
-                        <p>
-                            "The office asks everyone with your role to sign in with a code from an authenticator app on their phone as well as the password. Set it up to continue: it takes a minute."
-                        </p>
+                        <h1>{t!(i18n, session.two_step_title)}</h1>
+                        <p>{t!(i18n, session.two_step_text)}</p>
                         <TwoStepCard finished />
                     </main>
                 </StepUpProvider>

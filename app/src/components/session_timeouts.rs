@@ -11,10 +11,13 @@ use std::time::Duration;
 
 use leptos::{html, prelude::*};
 
-use crate::session::{
-    Deadlines,
-    activity::{self, Report},
-    use_session,
+use crate::{
+    i18n::{t, t_string, use_i18n},
+    session::{
+        Deadlines,
+        activity::{self, Report},
+        use_session,
+    },
 };
 
 /// The absolute end is announced this long before it comes.
@@ -26,6 +29,7 @@ const RECHECK_MS: f64 = 5_000.0;
 
 #[component]
 pub fn SessionTimeouts() -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let deadlines = session.deadlines();
     let now = RwSignal::new(activity::now_ms());
@@ -94,6 +98,15 @@ pub fn SessionTimeouts() -> impl IntoView {
         }
     });
 
+    // The seconds left, where the sentence puts them ("… in 1:05." / "… 1:05 içinde …").
+    let countdown = move || {
+        view! {
+            <strong data-testid="idle-countdown">
+                {move || warning.get().map(format_countdown).unwrap_or_default()}
+            </strong>
+        }
+    };
+
     view! {
         <dialog
             class="session-warning"
@@ -108,13 +121,8 @@ pub fn SessionTimeouts() -> impl IntoView {
                 session.stay_signed_in();
             }
         >
-            <h2 id="idle-warning-title">"Are you still there?"</h2>
-            <p id="idle-warning-text">
-                "For your security, you will be signed out because of inactivity in "
-                <strong data-testid="idle-countdown">
-                    {move || warning.get().map(format_countdown).unwrap_or_default()}
-                </strong> "."
-            </p>
+            <h2 id="idle-warning-title">{t!(i18n, session.idle_title)}</h2>
+            <p id="idle-warning-text">{t!(i18n, session.idle_text, <countdown/>)}</p>
             <div class="actions">
                 <button
                     class="button primary"
@@ -122,13 +130,13 @@ pub fn SessionTimeouts() -> impl IntoView {
                     data-testid="stay-signed-in"
                     on:click=move |_| session.stay_signed_in()
                 >
-                    "Stay signed in"
+                    {t!(i18n, session.stay)}
                 </button>
                 <button
                     class="button secondary"
                     on:click=move |_| leptos::task::spawn_local(session.sign_out())
                 >
-                    "Sign out"
+                    {t!(i18n, nav.sign_out)}
                 </button>
             </div>
         </dialog>
@@ -144,16 +152,14 @@ pub fn SessionTimeouts() -> impl IntoView {
                             data-testid="absolute-notice"
                         >
                             <span>
-                                {format!(
-                                    "Your session ends at {at} and cannot be extended. Save your work, then sign in again to continue.",
-                                )}
+                                {move || t_string!(i18n, session.absolute_notice, at = at.clone())}
                             </span>
                             <button
                                 class="button ghost"
-                                aria-label="Dismiss this notice"
+                                aria-label=move || t_string!(i18n, session.dismiss)
                                 on:click=move |_| notice_dismissed.set(true)
                             >
-                                "OK"
+                                {t!(i18n, session.ok)}
                             </button>
                         </div>
                     }

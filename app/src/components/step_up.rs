@@ -10,6 +10,7 @@ use leptos::{html, prelude::*, task::spawn_local};
 
 use crate::{
     error::{ApiError, ErrorCode},
+    i18n::{Locale, t, t_string, td_string, use_i18n},
     session::{SessionContext, api::reauthenticate, step_up::Sensitive, use_session},
 };
 
@@ -21,6 +22,8 @@ pub struct StepUp {
     asking: RwSignal<Option<Sensitive>>,
     /// Who waits for the answer: `true` once the password is confirmed.
     waiting: StoredValue<Option<oneshot::Sender<bool>>>,
+    /// The page's language, for the refusal `call` returns.
+    i18n: leptos_i18n::I18nContext<Locale>,
 }
 
 impl StepUp {
@@ -39,8 +42,9 @@ impl StepUp {
                 if self.ask(action).await {
                     self.session.call(make()).await
                 } else {
+                    let locale = self.i18n.get_locale_untracked();
                     Err(ApiError {
-                        message: "Not done: your password was not confirmed.".into(),
+                        message: td_string!(locale, security.not_confirmed).into(),
                         ..refused
                     })
                 }
@@ -71,13 +75,29 @@ pub fn use_step_up() -> StepUp {
     expect_context::<StepUp>()
 }
 
+/// What the person is about to do, as the dialog says it (`security.step_up_password`).
+fn action_words(locale: Locale, action: Sensitive) -> &'static str {
+    match action {
+        Sensitive::CreateAccount => td_string!(locale, security.action_create_account),
+        Sensitive::ChangeRole => td_string!(locale, security.action_change_role),
+        Sensitive::SetActive => td_string!(locale, security.action_set_active),
+        Sensitive::EndUserSessions => td_string!(locale, security.action_end_user_sessions),
+        Sensitive::EndOwnSessions => td_string!(locale, security.action_end_own_sessions),
+        Sensitive::SetUpTwoStep => td_string!(locale, security.action_set_up_two_step),
+        Sensitive::ResetTwoStep => td_string!(locale, security.action_reset_two_step),
+        Sensitive::AccountCare => td_string!(locale, security.action_account_care),
+    }
+}
+
 /// Provides `StepUp` to `children` (the area's pages) and renders its dialog.
 #[component]
 pub fn StepUpProvider(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
     let step_up = StepUp {
         session: use_session(),
         asking: RwSignal::new(None),
         waiting: StoredValue::new(None),
+        i18n,
     };
     provide_context(step_up);
     let password = RwSignal::new(String::new());
@@ -114,9 +134,9 @@ pub fn StepUpProvider(children: Children) -> impl IntoView {
         let code = with_code.get_untracked();
         if typed.is_empty() {
             let ask = if code {
-                "Enter the code."
+                t_string!(i18n, security.enter_code)
             } else {
-                "Enter your password."
+                t_string!(i18n, security.enter_password)
             };
             error.set(Some(ask.into()));
             return;
@@ -156,24 +176,32 @@ pub fn StepUpProvider(children: Children) -> impl IntoView {
                 close(false);
             }
         >
-            <h2 id="step-up-title">"Confirm it's you"</h2>
+            <h2 id="step-up-title">{t!(i18n, security.step_up_title)}</h2>
             <p id="step-up-text">
                 {move || {
-                    let what = if with_code.get() {
-                        "a code from your authenticator app"
-                    } else {
-                        "your password again"
-                    };
                     step_up
                         .asking
                         .get()
-                        .map(|action| format!("To {}, enter {what}.", action.describe()))
+                        .map(|action| {
+                            let action = action_words(i18n.get_locale(), action);
+                            if with_code.get() {
+                                t_string!(i18n, security.step_up_code, action = action)
+                            } else {
+                                t_string!(i18n, security.step_up_password, action = action)
+                            }
+                        })
                 }}
             </p>
             <form on:submit=submit novalidate=true>
                 <div class="field">
                     <label for="step-up-password">
-                        {move || if with_code.get() { "Code" } else { "Your password" }}
+                        {move || {
+                            if with_code.get() {
+                                t_string!(i18n, security.code)
+                            } else {
+                                t_string!(i18n, security.your_password)
+                            }
+                        }}
                     </label>
                     <input
                         id="step-up-password"
@@ -194,14 +222,18 @@ pub fn StepUpProvider(children: Children) -> impl IntoView {
                 </div>
                 <div class="actions">
                     <button class="button primary" type="submit" disabled=busy>
-                        "Confirm"
+                        {t!(i18n, security.confirm)}
                     </button>
                     <button class="button secondary" type="button" on:click=move |_| close(false)>
-                        "Cancel"
+                        {t!(i18n, security.cancel)}
                     </button>
                     <button class="button ghost" type="button" on:click=switch>
                         {move || {
-                            if with_code.get() { "Use my password" } else { "Use a code instead" }
+                            if with_code.get() {
+                                t_string!(i18n, security.use_password)
+                            } else {
+                                t_string!(i18n, security.use_code)
+                            }
                         }}
                     </button>
                 </div>

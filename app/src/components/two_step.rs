@@ -12,9 +12,9 @@ use crate::{
             two_step_start,
         },
     },
-    components::{Answer, CopyButton, FieldError, FormErrors, use_step_up},
+    components::{Answer, CopyButton, FieldError, FormErrors, use_local_time, use_step_up},
     error::ApiError,
-    format::local_time,
+    i18n::{t, t_string, use_i18n},
     session::{step_up::Sensitive, use_session},
 };
 
@@ -22,6 +22,7 @@ use crate::{
 /// limited to setting it up becomes a full one then: see `RequiredStep`).
 #[component]
 pub fn TwoStepCard(#[prop(optional)] finished: Option<Callback<()>>) -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let status = LocalResource::new(move || async move { session.call(my_two_step()).await });
     // Shown once, after turning it on or asking for new ones.
@@ -38,7 +39,7 @@ pub fn TwoStepCard(#[prop(optional)] finished: Option<Callback<()>>) -> impl Int
     });
     view! {
         <section class="card" data-testid="two-step">
-            <h2>"Two-step sign-in"</h2>
+            <h2>{t!(i18n, security.two_step_title)}</h2>
             {move || {
                 codes
                     .get()
@@ -48,22 +49,20 @@ pub fn TwoStepCard(#[prop(optional)] finished: Option<Callback<()>>) -> impl Int
             }}
             <Answer answer=status let:s>
                 {if !s.available {
-                    view! {
-                        <p class="muted">
-                            "Two-step sign-in is not set up on this server. Ask the office's administrator."
-                        </p>
-                    }
-                        .into_any()
+                    view! { <p class="muted">{t!(i18n, security.not_available)}</p> }.into_any()
                 } else if s.enabled {
+                    let local_time = use_local_time();
+                    let since = move || s.enabled_at.as_deref().map(local_time).unwrap_or_default();
+                    let left = s.recovery_codes_left;
+                    let on = move || {
+                        if left == 1 {
+                            t_string!(i18n, security.on_since_1, date = since())
+                        } else {
+                            t_string!(i18n, security.on_since, date = since(), count = left)
+                        }
+                    };
                     view! {
-                        <p data-testid="two-step-on">
-                            {format!(
-                                "On since {}. {} recovery code{} left.",
-                                s.enabled_at.as_deref().map(local_time).unwrap_or_default(),
-                                s.recovery_codes_left,
-                                if s.recovery_codes_left == 1 { "" } else { "s" },
-                            )}
-                        </p>
+                        <p data-testid="two-step-on">{on}</p>
                         <ManageTwoStep done />
                     }
                         .into_any()
@@ -78,6 +77,7 @@ pub fn TwoStepCard(#[prop(optional)] finished: Option<Callback<()>>) -> impl Int
 /// Off: "Turn on" shows the QR code; the app's code confirms it.
 #[component]
 fn TurnOn(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
+    let i18n = use_i18n();
     let step_up = use_step_up();
     let setup = RwSignal::new(None::<TwoStepSetup>);
     let message = RwSignal::new(None::<String>);
@@ -106,9 +106,7 @@ fn TurnOn(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
         });
     };
     view! {
-        <p class="muted">
-            "Off. With it on, signing in asks for a code from an authenticator app on your phone as well as your password."
-        </p>
+        <p class="muted">{t!(i18n, security.off_intro)}</p>
         <p class="form-message" role="status">
             {move || message.get()}
         </p>
@@ -116,7 +114,7 @@ fn TurnOn(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
             None => {
                 view! {
                     <button class="button" type="button" on:click=start disabled=busy>
-                        "Turn on two-step sign-in"
+                        {t!(i18n, security.turn_on_two_step)}
                     </button>
                 }
                     .into_any()
@@ -125,13 +123,13 @@ fn TurnOn(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
                 view! {
                     <ol class="steps">
                         <li>
-                            "Scan this code with your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password…)."
+                            {t!(i18n, security.scan)}
                             <div class="qr" inner_html=s.qr_svg.clone()></div>
                         </li>
                         <li>
-                            "Can't scan it? Enter this key in the app: "
+                            {t!(i18n, security.cant_scan)} " "
                             <code data-testid="two-step-secret">{s.secret.clone()}</code> <details>
-                                <summary>"Show the setup link"</summary>
+                                <summary>{t!(i18n, security.show_setup_link)}</summary>
                                 <code class="wrap" data-testid="two-step-uri">
                                     {s.otpauth_uri.clone()}
                                 </code>
@@ -140,9 +138,7 @@ fn TurnOn(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
                         <li>
                             <form on:submit=confirm novalidate=true>
                                 <div class="field">
-                                    <label for="two-step-code">
-                                        "The 6-digit code the app shows"
-                                    </label>
+                                    <label for="two-step-code">{t!(i18n, security.app_code)}</label>
                                     <input
                                         id="two-step-code"
                                         type="text"
@@ -162,7 +158,7 @@ fn TurnOn(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
                                     {move || errors.form_message()}
                                 </p>
                                 <button class="button primary" type="submit" disabled=busy>
-                                    "Turn on"
+                                    {t!(i18n, security.turn_on)}
                                 </button>
                             </form>
                         </li>
@@ -177,6 +173,7 @@ fn TurnOn(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
 /// On: turn it off, or new recovery codes, each with the password and a code.
 #[component]
 fn ManageTwoStep(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
+    let i18n = use_i18n();
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let errors = FormErrors::new(&["password", "code"]);
@@ -203,11 +200,9 @@ fn ManageTwoStep(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
     };
     view! {
         <form on:submit=move |ev: leptos::ev::SubmitEvent| ev.prevent_default() novalidate=true>
-            <p class="muted">
-                "To turn it off or make new recovery codes, enter your password and a code from the app (or a recovery code)."
-            </p>
+            <p class="muted">{t!(i18n, security.manage_intro)}</p>
             <div class="field">
-                <label for="two-step-password">"Your password"</label>
+                <label for="two-step-password">{t!(i18n, security.your_password)}</label>
                 <input
                     id="two-step-password"
                     type="password"
@@ -220,7 +215,7 @@ fn ManageTwoStep(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
                 <FieldError errors field="password" id="two-step-password-error" />
             </div>
             <div class="field">
-                <label for="two-step-manage-code">"Code"</label>
+                <label for="two-step-manage-code">{t!(i18n, security.code)}</label>
                 <input
                     id="two-step-manage-code"
                     type="text"
@@ -243,7 +238,7 @@ fn ManageTwoStep(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
                     disabled=busy
                     on:click=move |_| run(false)
                 >
-                    "New recovery codes"
+                    {t!(i18n, security.new_codes)}
                 </button>
                 <button
                     class="button secondary"
@@ -251,7 +246,7 @@ fn ManageTwoStep(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
                     disabled=busy
                     on:click=move |_| run(true)
                 >
-                    "Turn off"
+                    {t!(i18n, security.turn_off)}
                 </button>
             </div>
         </form>
@@ -261,23 +256,32 @@ fn ManageTwoStep(done: Callback<Option<RecoveryCodes>>) -> impl IntoView {
 /// The recovery codes, this once: read, downloaded as a text file, then closed.
 #[component]
 fn RecoveryCodeList(codes: Vec<String>, on_close: impl Fn() + 'static) -> impl IntoView {
-    let text = format!(
-        "SMMM Portal recovery codes\nEach works once, in place of the app's code.\n\n{}\n",
-        codes.join("\n")
-    );
-    let copy_text = text.clone();
-    let href = format!(
-        "data:text/plain;charset=utf-8,{}",
-        text.replace('%', "%25")
-            .replace(' ', "%20")
-            .replace('\n', "%0A")
-            .replace('#', "%23")
-    );
+    let i18n = use_i18n();
+    // The file's heading follows the page's language.
+    let listed = codes.join("\n");
+    let text = Signal::derive(move || {
+        format!(
+            "{}\n{}\n\n{listed}\n",
+            t_string!(i18n, security.codes_file_title),
+            t_string!(i18n, security.codes_file_note),
+        )
+    });
+    let href = move || {
+        let text = text.get();
+        format!(
+            "data:text/plain;charset=utf-8,{}",
+            text.replace('%', "%25")
+                .replace(' ', "%20")
+                .replace('\n', "%0A")
+                .replace('#', "%23")
+        )
+    };
     view! {
         <div class="notice recovery-codes" role="status">
             <p>
-                <strong>"Save your recovery codes now."</strong>
-                " Each signs you in once if your phone is lost. They are not shown again."
+                <strong>{t!(i18n, security.save_codes_now)}</strong>
+                " "
+                {t!(i18n, security.save_codes_note)}
             </p>
             <ol data-testid="recovery-codes">
                 {codes
@@ -292,12 +296,17 @@ fn RecoveryCodeList(codes: Vec<String>, on_close: impl Fn() + 'static) -> impl I
                     .collect_view()}
             </ol>
             <div class="form-actions">
-                <a class="button secondary" href=href download="smmm-portal-recovery-codes.txt">
-                    "Download (.txt)"
+                <a
+                    class="button secondary"
+                    href=href
+                    download=move || t_string!(i18n, security.codes_file_name)
+                >
+                    {t!(i18n, security.download)}
                 </a>
-                <CopyButton text=copy_text class="button secondary" />
+                // The button takes plain words: made again when the language changes.
+                {move || view! { <CopyButton text=text.get() class="button secondary" /> }}
                 <button class="button" type="button" on:click=move |_| on_close()>
-                    "I have saved them"
+                    {t!(i18n, security.saved_them)}
                 </button>
             </div>
         </div>
@@ -307,22 +316,23 @@ fn RecoveryCodeList(codes: Vec<String>, on_close: impl Fn() + 'static) -> impl I
 /// Once, after a sign-in with a recovery code: how many are left, and where to make new ones.
 #[component]
 pub fn RecoveryCodesNotice(profile: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
     let left = RwSignal::new(crate::session::recovery_notice::take());
     move || {
         left.get().map(|n| {
-            let text = match n {
-                0 => "You signed in with your last recovery code. Make new ones now.".to_owned(),
-                1 => "You signed in with a recovery code: 1 is left.".to_owned(),
-                n => format!("You signed in with a recovery code: {n} are left."),
+            let text = move || match n {
+                0 => t_string!(i18n, security.last_code_used).to_owned(),
+                1 => t_string!(i18n, security.code_left_1).to_owned(),
+                n => t_string!(i18n, security.codes_left, count = n),
             };
             view! {
                 <div class="notice recovery-left" role="status" data-testid="recovery-codes-left">
                     <span>{text}</span>
                     " "
-                    <a href=profile>"New recovery codes"</a>
+                    <a href=profile>{t!(i18n, security.new_codes)}</a>
                     " "
                     <button class="button ghost" type="button" on:click=move |_| left.set(None)>
-                        "Dismiss"
+                        {t!(i18n, security.dismiss)}
                     </button>
                 </div>
             }

@@ -103,7 +103,7 @@ async fn migrate_on(db: &DatabaseConnection, options: &DbOptions) -> Result<(), 
         db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
     }
     Migrator::up(db, None).await?;
-    super::users::backfill_search_text(db).await?;
+    super::users::backfill_folded_text(db).await?;
     // The lock ends with the connection too; unlocking says so sooner.
     if postgres {
         db.execute_unprepared("SELECT pg_advisory_unlock_all()")

@@ -8,7 +8,10 @@ use sea_orm::{
 
 use super::entities::{sessions, users};
 use crate::{
-    domain::{Email, Name, Role},
+    domain::{
+        Email, Name, Role,
+        fold::{normalize_email, search_fold, sort_key},
+    },
     error::ApiError,
 };
 
@@ -30,9 +33,24 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     users::Entity::find().count(db).await
 }
 
-/// What the user search matches: name and email, lower-cased with full Unicode rules.
+/// What the user search matches: name and email, folded (`domain::fold::search_fold`).
 pub fn search_text(name: &str, email: &str) -> String {
-    format!("{} {}", name.to_lowercase(), email.to_lowercase())
+    format!("{} {}", search_fold(name), search_fold(email))
+}
+
+/// The columns a new name changes besides itself: the search text and the Turkish sort key.
+pub fn name_columns(
+    name: &str,
+    email: &str,
+) -> Vec<(users::Column, sea_orm::sea_query::SimpleExpr)> {
+    use sea_orm::sea_query::Expr;
+    vec![
+        (
+            users::Column::SearchText,
+            Expr::value(search_text(name, email)),
+        ),
+        (users::Column::SortKey, Expr::value(sort_key(name))),
+    ]
 }
 
 /// The admin behind a change: their user id and the session they act through.
@@ -64,10 +82,14 @@ async fn check_actor(txn: &DatabaseTransaction, actor: Actor<'_>) -> Result<bool
     Ok(admin && live)
 }
 
-/// Fills `search_text` where it is still empty (rows that were there before the column came),
-/// `BATCH` rows a statement, each its own short write: no lock is held across the batches.
-/// Answers how many rows it filled.
-pub async fn backfill_search_text(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+/// Fills `search_text` and `sort_key` where the search text is still empty (rows from before
+/// those columns, or emptied by a migration that changed the folding), `BATCH` rows a statement,
+/// each its own short write: no lock is held across the batches. On the way, an email address
+/// not in its one spelling (`domain::fold::normalize_email`) is brought to it, unless another
+/// account has that spelling already: then it stays as it is, and the warning names both rows
+/// for the operator (merging two accounts is a person's decision). Answers how many rows it
+/// filled.
+pub async fn backfill_folded_text(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     use sea_orm::{QuerySelect, sea_query::Expr};
     const BATCH: u64 = 500;
     let mut filled = 0;
@@ -86,14 +108,31 @@ pub async fn backfill_search_text(db: &impl ConnectionTrait) -> Result<u64, DbEr
             return Ok(filled);
         }
         for (id, name, email) in &rows {
-            users::Entity::update_many()
-                .col_expr(
-                    users::Column::SearchText,
-                    Expr::value(search_text(name, email)),
-                )
-                .filter(users::Column::Id.eq(*id))
-                .exec(db)
-                .await?;
+            let normalized = normalize_email(email);
+            let mut update = users::Entity::update_many();
+            let mut stored = email.as_str();
+            if normalized != *email {
+                let taken = users::Entity::find()
+                    .filter(users::Column::Email.eq(&normalized))
+                    .filter(users::Column::Id.ne(*id))
+                    .one(db)
+                    .await?;
+                match taken {
+                    Some(other) => tracing::warn!(
+                        user_id = id,
+                        other_user_id = other.id,
+                        "an email address was left as it is: its one spelling belongs to another account"
+                    ),
+                    None => {
+                        update = update.col_expr(users::Column::Email, Expr::value(&normalized));
+                        stored = &normalized;
+                    }
+                }
+            }
+            for (column, value) in name_columns(name, stored) {
+                update = update.col_expr(column, value);
+            }
+            update.filter(users::Column::Id.eq(*id)).exec(db).await?;
         }
         filled += rows.len() as u64;
     }
@@ -155,6 +194,7 @@ async fn insert(
         password_changed_at: Set(now),
         version: Set(0),
         search_text: Set(search_text(name.as_ref(), email.as_ref())),
+        sort_key: Set(sort_key(name.as_ref())),
         must_change_password: Set(must_change_password),
         invited_at: Set(invited.then_some(now)),
         ..Default::default()
@@ -443,10 +483,10 @@ pub async fn list(
         sea_query::{Expr, ExprTrait},
     };
     let mut find = users::Entity::find();
-    let query = query.trim().to_lowercase();
+    let query = search_fold(query.trim());
     if !query.is_empty() {
-        // `search_text` is lower-cased by Rust when it is written (SQLite's `lower()` folds
-        // ASCII only). `%` and `_` typed by the person are matched literally.
+        // `search_text` is folded by Rust when it is written, the query the same way (SQLite's
+        // `lower()` folds ASCII only). `%` and `_` typed by the person are matched literally.
         let pattern = format!(
             "%{}%",
             query
@@ -466,8 +506,16 @@ pub async fn list(
         find = find.filter(users::Column::Active.eq(active));
     }
     let total = find.clone().count(db).await?;
+    // Turkish alphabetical order, in the database so the pages stay right: PostgreSQL's ICU
+    // collation; on SQLite the sort key Rust wrote.
+    let find = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => find.order_by(
+            Expr::cust(r#""users"."name" COLLATE "tr-x-icu""#),
+            sea_orm::Order::Asc,
+        ),
+        _ => find.order_by_asc(users::Column::SortKey),
+    };
     let items = find
-        .order_by_asc(users::Column::Name)
         .order_by_asc(users::Column::Id)
         .offset(page.saturating_sub(1) * per_page)
         .limit(per_page)
@@ -494,5 +542,7 @@ pub async fn set_language(
 
 /// The language a person chose, if they did.
 pub fn language_of(user: &users::Model) -> Option<crate::domain::Lang> {
-    user.language.as_deref().and_then(crate::domain::Lang::parse)
+    user.language
+        .as_deref()
+        .and_then(crate::domain::Lang::parse)
 }

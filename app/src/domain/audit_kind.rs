@@ -1,7 +1,9 @@
 //! The one list of what the audit log records: stored as the snake_case name, sent over the
-//! wire the same way, and shown to staff by `label`.
+//! wire the same way, and shown to staff by `label` in their language.
 
 use serde::{Deserialize, Serialize};
+
+use super::Lang;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -112,37 +114,48 @@ impl AuditKind {
         }
     }
 
-    /// What staff read.
-    pub const fn label(self) -> &'static str {
-        match self {
-            Self::SignIn => "Signed in",
-            Self::SignInFailed => "Failed sign-in",
-            Self::SignInLocked => "Locked out",
-            Self::SignOut => "Signed out",
-            Self::SessionRevoked => "Session ended",
-            Self::SessionExpired => "Session expired",
-            Self::PasswordChanged => "Password changed",
-            Self::ProfileUpdated => "Profile updated",
-            Self::UserCreated => "Account created",
-            Self::UserDeactivated => "Account deactivated",
-            Self::UserReactivated => "Account reactivated",
-            Self::RoleChanged => "Role changed",
-            Self::Reauthenticated => "Identity confirmed",
-            Self::ReauthFailed => "Failed confirmation",
-            Self::CodeFailed => "Wrong sign-in code",
-            Self::RecoveryCodeUsed => "Recovery code used",
-            Self::TwoStepEnabled => "Two-step sign-in on",
-            Self::TwoStepDisabled => "Two-step sign-in off",
-            Self::RecoveryCodesRenewed => "New recovery codes",
-            Self::PasswordResetRequested => "Reset link sent",
-            Self::PasswordReset => "Password reset",
-            Self::InvitationSent => "Invitation sent",
-            Self::InvitationAccepted => "Invitation accepted",
-            Self::InvitationRevoked => "Invitation revoked",
-            Self::EmailChangeRequested => "Email change asked",
-            Self::EmailChanged => "Email changed",
-            Self::MailFailed => "Email not delivered",
-            Self::Other => "Other",
+    /// What staff read, in `lang`.
+    pub const fn label(self, lang: Lang) -> &'static str {
+        let (turkish, english) = match self {
+            Self::SignIn => ("Oturum açıldı", "Signed in"),
+            Self::SignInFailed => ("Başarısız oturum açma", "Failed sign-in"),
+            Self::SignInLocked => ("Geçici olarak kilitlendi", "Locked out"),
+            Self::SignOut => ("Oturum kapatıldı", "Signed out"),
+            Self::SessionRevoked => ("Oturum sonlandırıldı", "Session ended"),
+            Self::SessionExpired => ("Oturum süresi doldu", "Session expired"),
+            Self::PasswordChanged => ("Şifre değiştirildi", "Password changed"),
+            Self::ProfileUpdated => ("Profil güncellendi", "Profile updated"),
+            Self::UserCreated => ("Hesap oluşturuldu", "Account created"),
+            Self::UserDeactivated => ("Hesap devre dışı bırakıldı", "Account deactivated"),
+            Self::UserReactivated => ("Hesap yeniden etkinleştirildi", "Account reactivated"),
+            Self::RoleChanged => ("Rol değiştirildi", "Role changed"),
+            Self::Reauthenticated => ("Kimlik doğrulandı", "Identity confirmed"),
+            Self::ReauthFailed => ("Kimlik doğrulanamadı", "Failed confirmation"),
+            Self::CodeFailed => ("Hatalı doğrulama kodu", "Wrong sign-in code"),
+            Self::RecoveryCodeUsed => ("Kurtarma kodu kullanıldı", "Recovery code used"),
+            Self::TwoStepEnabled => (
+                "İki adımlı oturum açma etkinleştirildi",
+                "Two-step sign-in on",
+            ),
+            Self::TwoStepDisabled => ("İki adımlı oturum açma kapatıldı", "Two-step sign-in off"),
+            Self::RecoveryCodesRenewed => {
+                ("Yeni kurtarma kodları oluşturuldu", "New recovery codes")
+            }
+            Self::PasswordResetRequested => {
+                ("Şifre sıfırlama bağlantısı gönderildi", "Reset link sent")
+            }
+            Self::PasswordReset => ("Şifre sıfırlandı", "Password reset"),
+            Self::InvitationSent => ("Davet gönderildi", "Invitation sent"),
+            Self::InvitationAccepted => ("Davet kabul edildi", "Invitation accepted"),
+            Self::InvitationRevoked => ("Davet iptal edildi", "Invitation revoked"),
+            Self::EmailChangeRequested => ("E-posta değişikliği istendi", "Email change asked"),
+            Self::EmailChanged => ("E-posta adresi değiştirildi", "Email changed"),
+            Self::MailFailed => ("E-posta iletilemedi", "Email not delivered"),
+            Self::Other => ("Diğer", "Other"),
+        };
+        match lang {
+            Lang::Tr => turkish,
+            Lang::En => english,
         }
     }
 
@@ -166,7 +179,9 @@ mod tests {
             assert_eq!(wire, serde_json::json!(kind.as_str()));
             assert_eq!(serde_json::from_value::<AuditKind>(wire).unwrap(), kind);
             assert_eq!(AuditKind::from_stored(kind.as_str()), kind);
-            assert_ne!(kind.label(), AuditKind::Other.label());
+            for lang in Lang::ALL {
+                assert_ne!(kind.label(lang), AuditKind::Other.label(lang));
+            }
         }
     }
 

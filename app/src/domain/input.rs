@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::say;
 use crate::error::ApiError;
 
 /// Longest email accepted (RFC 5321 path limit).
@@ -17,19 +18,29 @@ pub const PASSWORD_MIN_CHARS: usize = 12;
 /// Longest display name.
 pub const NAME_MAX_CHARS: usize = 100;
 
-const EMAIL_TOO_LONG: &str = "The email address is too long.";
+fn email_too_long() -> String {
+    say("E-posta adresi çok uzun.", "The email address is too long.")
+}
 
-/// A syntactically valid email address, trimmed and lower-cased: one account per address,
-/// whatever its case.
+fn email_like_this() -> String {
+    say(
+        "Lütfen ad@ornek.com biçiminde bir e-posta adresi girin.",
+        "Enter an email address like name@example.com.",
+    )
+}
+
+/// A syntactically valid email address in its one spelling (`fold::normalize_email`): one
+/// account per address, whatever its case or keyboard.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
-        let email = Self::validate(raw)?.to_lowercase();
+        // One spelling per address (`fold::normalize_email`: a Turkish `İ` is an `i`).
+        let email = super::fold::normalize_email(Self::validate(raw)?);
         // Lower-casing lengthens a few letters (`Ⱥ` is 2 bytes, `ⱥ` 3): what is stored must fit.
         if email.len() > EMAIL_MAX_LEN {
-            return Err(ApiError::invalid("email", EMAIL_TOO_LONG));
+            return Err(ApiError::invalid("email", email_too_long()));
         }
         Ok(Self(email))
     }
@@ -39,18 +50,24 @@ impl Email {
     /// would pull Unicode's case tables into the light sign-in page's WASM.
     pub fn validate(raw: &str) -> Result<&str, ApiError> {
         let email = raw.trim();
-        let invalid = |message: &str| Err(ApiError::invalid("email", message));
+        let invalid = |message: String| Err(ApiError::invalid("email", message));
         if email.is_empty() {
-            return invalid("Enter your email address.");
+            return invalid(say(
+                "Lütfen e-posta adresinizi girin.",
+                "Enter your email address.",
+            ));
         }
         if email.len() > EMAIL_MAX_LEN {
-            return invalid(EMAIL_TOO_LONG);
+            return invalid(email_too_long());
         }
         if email.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return invalid("The email address cannot contain spaces or control characters.");
+            return invalid(say(
+                "E-posta adresi boşluk ya da kontrol karakteri içeremez.",
+                "The email address cannot contain spaces or control characters.",
+            ));
         }
         let Some((local, domain)) = email.rsplit_once('@') else {
-            return invalid("Enter an email address like name@example.com.");
+            return invalid(email_like_this());
         };
         let domain_ok = !domain.is_empty()
             && domain.contains('.')
@@ -59,7 +76,7 @@ impl Email {
             && !domain.contains("..")
             && !domain.contains('@');
         if local.is_empty() || local.len() > 64 || !domain_ok {
-            return invalid("Enter an email address like name@example.com.");
+            return invalid(email_like_this());
         }
         Ok(email)
     }
@@ -85,17 +102,27 @@ pub struct Password(String);
 impl Password {
     /// The rules for a password being checked (sign-in). Not trimmed: spaces may be part of it.
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
-        let invalid = |message: &str| Err(ApiError::invalid("password", message));
+        let invalid = |message: String| Err(ApiError::invalid("password", message));
         if raw.is_empty() {
-            return invalid("Enter your password.");
+            return invalid(say("Lütfen şifrenizi girin.", "Enter your password."));
         }
         if raw.chars().count() > PASSWORD_MAX_CHARS {
-            return invalid(
-                "The password is longer than 128 characters, the most this system accepts.",
-            );
+            return invalid(say(
+                format!(
+                    "Şifre {PASSWORD_MAX_CHARS} karakterden uzun; sistem en fazla \
+                     {PASSWORD_MAX_CHARS} karakter kabul ediyor."
+                ),
+                format!(
+                    "The password is longer than {PASSWORD_MAX_CHARS} characters, the most \
+                     this system accepts."
+                ),
+            ));
         }
         if raw.chars().any(char::is_control) {
-            return invalid("The password cannot contain control characters.");
+            return invalid(say(
+                "Şifre kontrol karakteri içeremez.",
+                "The password cannot contain control characters.",
+            ));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -105,18 +132,25 @@ impl Password {
         let password = Self::parse(raw)?;
         let invalid = |message: String| Err(ApiError::invalid("password", message));
         if raw.chars().count() < PASSWORD_MIN_CHARS {
-            return invalid(format!(
-                "Use at least {PASSWORD_MIN_CHARS} characters for the password."
+            return invalid(say(
+                format!("Şifre en az {PASSWORD_MIN_CHARS} karakter olmalı."),
+                format!("Use at least {PASSWORD_MIN_CHARS} characters for the password."),
             ));
         }
         let lowered = raw.to_lowercase();
         if email.is_some_and(|e| lowered == e.as_ref() || lowered == local_part(e)) {
-            return invalid("The password cannot be your email address.".into());
+            return invalid(say(
+                "Şifreniz e-posta adresinizle aynı olamaz.",
+                "The password cannot be your email address.",
+            ));
         }
         if COMMON_PASSWORDS.contains(&lowered.as_str())
             || lowered.chars().all(|c| lowered.starts_with(c))
         {
-            return invalid("This password is too common. Choose a less predictable one.".into());
+            return invalid(say(
+                "Bu şifre çok yaygın. Lütfen daha zor tahmin edilecek bir şifre seçin.",
+                "This password is too common. Choose a less predictable one.",
+            ));
         }
         Ok(password)
     }
@@ -179,15 +213,19 @@ impl Name {
         let name = raw.trim();
         let invalid = |message: String| Err(ApiError::invalid("name", message));
         if name.is_empty() {
-            return invalid("Enter a name.".into());
+            return invalid(say("Lütfen bir ad girin.", "Enter a name."));
         }
         if name.chars().count() > NAME_MAX_CHARS {
-            return invalid(format!(
-                "Use at most {NAME_MAX_CHARS} characters for the name."
+            return invalid(say(
+                format!("Ad en fazla {NAME_MAX_CHARS} karakter olabilir."),
+                format!("Use at most {NAME_MAX_CHARS} characters for the name."),
             ));
         }
         if name.chars().any(char::is_control) {
-            return invalid("The name cannot contain control characters.".into());
+            return invalid(say(
+                "Ad kontrol karakteri içeremez.",
+                "The name cannot contain control characters.",
+            ));
         }
         Ok(Self(name.to_owned()))
     }

@@ -186,9 +186,18 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_the_heavier_of_ours() {
-        assert_eq!(Lang::from_accept_language("tr-TR,tr;q=0.9,en;q=0.8"), Lang::Tr);
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,tr;q=0.8"), Lang::En);
-        assert_eq!(Lang::from_accept_language("de-DE,tr;q=0.5,en;q=0.7"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("tr-TR,tr;q=0.9,en;q=0.8"),
+            Lang::Tr
+        );
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,tr;q=0.8"),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE,tr;q=0.5,en;q=0.7"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("de,fr;q=0.5"), Lang::En);
         assert_eq!(Lang::from_accept_language("en;q=0,tr;q=0.1"), Lang::Tr);
         assert_eq!(Lang::from_accept_language(""), Lang::En);

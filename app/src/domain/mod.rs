@@ -2,7 +2,9 @@
 //! the input types. It depends on nothing but `error`, so `db/`, `session/`, `account/` and the
 //! pages can all depend on it without depending on each other.
 
+pub mod audit_detail;
 pub mod audit_kind;
+pub mod fold;
 pub mod input;
 pub mod lang;
 pub mod role;

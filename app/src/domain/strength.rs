@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::{Email, Name, Password};
+use super::{Email, Name, Password, say};
 #[cfg(feature = "ssr")]
 use crate::error::ApiError;
 
@@ -103,9 +103,9 @@ pub fn assess(password: &str, owner: Owner<'_>) -> PasswordStrength {
     PasswordStrength {
         score,
         acceptable: score >= MIN_SCORE,
-        warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
+        warning: feedback.and_then(|f| f.warning()).map(warning),
         suggestions: feedback
-            .map(|f| f.suggestions().iter().map(ToString::to_string).collect())
+            .map(|f| f.suggestions().iter().copied().map(suggestion).collect())
             .unwrap_or_default(),
     }
 }
@@ -117,12 +117,84 @@ pub fn check(password: &Password, owner: Owner<'_>) -> Result<(), ApiError> {
     if strength.acceptable {
         return Ok(());
     }
-    let mut message = String::from("This password is too easy to guess.");
+    let mut message = say(
+        "Bu şifre kolay tahmin edilebilir.",
+        "This password is too easy to guess.",
+    );
     for hint in strength.warning.iter().chain(strength.suggestions.first()) {
         message.push(' ');
         message.push_str(hint);
     }
     Err(ApiError::invalid("password", message))
+}
+
+/// What makes the password weak, in the current language (zxcvbn's own words in English).
+#[cfg(feature = "ssr")]
+fn warning(warning: zxcvbn::feedback::Warning) -> String {
+    use zxcvbn::feedback::Warning as W;
+    let turkish = match warning {
+        W::StraightRowsOfKeysAreEasyToGuess => {
+            "Klavyede yan yana dizilmiş tuşlar kolay tahmin edilir."
+        }
+        W::ShortKeyboardPatternsAreEasyToGuess => "Kısa klavye desenleri kolay tahmin edilir.",
+        W::RepeatsLikeAaaAreEasyToGuess => "\"aaa\" gibi tekrarlar kolay tahmin edilir.",
+        W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => {
+            "\"abcabcabc\" gibi tekrarları tahmin etmek, \"abc\"yi tahmin etmekten pek zor değildir."
+        }
+        W::ThisIsATop10Password => "Bu, en sık kullanılan 10 şifreden biri.",
+        W::ThisIsATop100Password => "Bu, en sık kullanılan 100 şifreden biri.",
+        W::ThisIsACommonPassword => "Bu çok yaygın bir şifre.",
+        W::ThisIsSimilarToACommonlyUsedPassword => "Bu, sık kullanılan bir şifreye çok benziyor.",
+        W::SequencesLikeAbcAreEasyToGuess => "abc ya da 6543 gibi diziler kolay tahmin edilir.",
+        W::RecentYearsAreEasyToGuess => "Yakın tarihli yıllar kolay tahmin edilir.",
+        W::AWordByItselfIsEasyToGuess => "Tek başına bir kelime kolay tahmin edilir.",
+        W::DatesAreOftenEasyToGuess => "Tarihler çoğu zaman kolay tahmin edilir.",
+        W::NamesAndSurnamesByThemselvesAreEasyToGuess => {
+            "Tek başına kullanılan ad ve soyadlar kolay tahmin edilir."
+        }
+        W::CommonNamesAndSurnamesAreEasyToGuess => "Yaygın ad ve soyadlar kolay tahmin edilir.",
+    };
+    say(turkish, warning.to_string())
+}
+
+/// What would make the password harder to guess, in the current language.
+#[cfg(feature = "ssr")]
+fn suggestion(suggestion: zxcvbn::feedback::Suggestion) -> String {
+    use zxcvbn::feedback::Suggestion as S;
+    let turkish = match suggestion {
+        S::UseAFewWordsAvoidCommonPhrases => {
+            "Birkaç kelimeyi bir araya getirin; bilinen kalıp sözlerden kaçının."
+        }
+        S::NoNeedForSymbolsDigitsOrUppercaseLetters => {
+            "Simge, rakam ya da büyük harf kullanmanız gerekmez."
+        }
+        S::AddAnotherWordOrTwo => {
+            "Bir iki kelime daha ekleyin. Az kullanılan kelimeler daha iyidir."
+        }
+        S::CapitalizationDoesntHelpVeryMuch => "Büyük harf kullanmak pek fark yaratmaz.",
+        S::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => {
+            "Tamamı büyük harfle yazılmış bir şifre, tamamı küçük harfle yazılmış olan kadar kolay tahmin edilir."
+        }
+        S::ReversedWordsArentMuchHarderToGuess => {
+            "Tersten yazılmış kelimeleri tahmin etmek pek zor değildir."
+        }
+        S::PredictableSubstitutionsDontHelpVeryMuch => {
+            "'a' yerine '@' yazmak gibi tahmin edilebilir değişiklikler pek işe yaramaz."
+        }
+        S::UseALongerKeyboardPatternWithMoreTurns => {
+            "Daha uzun ve daha çok yön değiştiren bir klavye deseni kullanın."
+        }
+        S::AvoidRepeatedWordsAndCharacters => "Tekrarlanan kelime ve karakterlerden kaçının.",
+        S::AvoidSequences => "Ardışık dizilerden kaçının.",
+        S::AvoidRecentYears => "Yakın tarihli yıllardan kaçının.",
+        S::AvoidYearsThatAreAssociatedWithYou => {
+            "Sizinle ilişkilendirilebilecek yıllardan kaçının."
+        }
+        S::AvoidDatesAndYearsThatAreAssociatedWithYou => {
+            "Sizinle ilişkilendirilebilecek tarih ve yıllardan kaçının."
+        }
+    };
+    say(turkish, suggestion.to_string())
 }
 
 #[cfg(all(test, feature = "ssr"))]
@@ -160,6 +232,24 @@ mod tests {
             assert!(strength.acceptable, "{strong}: {strength:?}");
             assert!(check(&Password::parse(strong).unwrap(), owner()).is_ok());
         }
+    }
+
+    #[test]
+    fn the_feedback_is_in_the_current_language() {
+        use crate::domain::{Lang, lang::sync_scope};
+        let weak = Password::parse("password1234").unwrap();
+        let refused = sync_scope(Lang::Tr, || check(&weak, owner())).unwrap_err();
+        assert!(
+            refused
+                .message
+                .starts_with("Bu şifre kolay tahmin edilebilir."),
+            "{}",
+            refused.message
+        );
+        let strength = sync_scope(Lang::Tr, || assess("password1234", owner()));
+        assert!(strength.warning.is_some(), "{strength:?}");
+        let english = assess("password1234", owner());
+        assert_ne!(strength.warning, english.warning);
     }
 
     #[test]

@@ -3,6 +3,10 @@
 //! by `worker` off it, through SMTP (`SMTP_URL`, with lettre) or, in development without
 //! SMTP, into a folder as `.eml` files. A message is therefore not lost when the SMTP server is
 //! briefly away: it is tried again with a growing pause, and audited when given up.
+//!
+//! Each message is in one language, its recipient's (`Mailer::language_for`): the one they
+//! chose, else the one they asked in (a reset asked for on a Turkish page), else the office's
+//! (`OFFICE_LANGUAGE`).
 
 pub mod letters;
 mod worker;
@@ -15,7 +19,14 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 pub use letters::Letter;
 
-use crate::db::outgoing_mail::{self, NewMail};
+use crate::{
+    db::{
+        self,
+        entities::users,
+        outgoing_mail::{self, NewMail},
+    },
+    domain::Lang,
+};
 
 /// Where messages go.
 #[derive(Clone)]
@@ -60,6 +71,9 @@ pub struct MailSettings {
     pub resets_per_account: u32,
     /// Reset requests one client address may make in an hour (then 429).
     pub resets_per_address: u32,
+    /// `OFFICE_LANGUAGE`: the language of a message to someone who chose none, when they did
+    /// not ask for it themselves (an invitation, a notice).
+    pub office_language: Lang,
 }
 
 impl MailSettings {
@@ -74,6 +88,7 @@ impl MailSettings {
             poll: Duration::from_secs(5),
             resets_per_account: 3,
             resets_per_address: 20,
+            office_language: Lang::Tr,
         }
     }
 }
@@ -140,6 +155,14 @@ impl Mailer {
 
     pub fn settings(&self) -> &MailSettings {
         &self.settings
+    }
+
+    /// The language of a message to `user`: the one they chose, else `asked_in` (the language
+    /// of their own request that causes it), else the office's.
+    pub fn language_for(&self, user: &users::Model, asked_in: Option<Lang>) -> Lang {
+        db::users::language_of(user)
+            .or(asked_in)
+            .unwrap_or(self.settings.office_language)
     }
 
     /// The address of a page of the portal with `token` in its fragment: the fragment never

@@ -8,42 +8,50 @@ use crate::{
         api::{end_my_other_sessions, end_my_session, my_profile, my_sessions, update_profile},
     },
     components::{
-        Answer, ConfirmButton, DeviceSessionRow, FieldError, FormErrors, PasswordForm, TwoStepCard,
-        use_step_up,
+        Answer, ConfirmButton, DeviceSessionRow, FieldError, FormErrors, PasswordForm, Time,
+        TwoStepCard, use_step_up,
     },
     domain::Name,
     error::ApiError,
-    format::local_time,
+    i18n::{t, t_string, use_i18n},
     session::{step_up::Sensitive, use_session},
 };
 
 /// `/{admin,client}/profile`: name and password.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let profile = LocalResource::new(move || async move { session.call(my_profile()).await });
     view! {
-        <h1>"Your profile"</h1>
+        <h1>{t!(i18n, account.profile_title)}</h1>
         <Answer answer=profile let:p>
             <section class="card">
                 <dl class="profile">
-                    <dt>"Email"</dt>
+                    <dt>{t!(i18n, account.email)}</dt>
                     <dd data-testid="profile-email">{p.email.clone()}</dd>
-                    <dt>"Role"</dt>
+                    <dt>{t!(i18n, account.role)}</dt>
                     <dd>
                         {
                             let lang = crate::components::use_lang();
                             move || p.role.label(lang.get())
                         }
                     </dd>
-                    <dt>"Member since"</dt>
-                    <dd>{local_time(&p.created_at)}</dd>
-                    <dt>"Password changed"</dt>
-                    <dd>{local_time(&p.password_changed_at)}</dd>
+                    <dt>{t!(i18n, account.member_since)}</dt>
+                    <dd>
+                        <Time iso=p.created_at.clone() />
+                    </dd>
+                    <dt>{t!(i18n, account.password_changed_at)}</dt>
+                    <dd>
+                        <Time iso=p.password_changed_at.clone() />
+                    </dd>
                 </dl>
             </section>
             <NameForm name=p.name />
-            <PasswordForm heading="Password" note="Changing it signs you out everywhere else." />
+            <PasswordForm
+                heading=move || t_string!(i18n, account.password_heading)
+                note=move || t_string!(i18n, account.password_note)
+            />
             <TwoStepCard />
         </Answer>
     }
@@ -51,6 +59,7 @@ pub fn ProfilePage() -> impl IntoView {
 
 #[component]
 fn NameForm(name: String) -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let name = RwSignal::new(name);
     let errors = FormErrors::new(&["name"]);
@@ -83,10 +92,10 @@ fn NameForm(name: String) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>"Name"</h2>
+            <h2>{t!(i18n, account.name_heading)}</h2>
             <form on:submit=submit novalidate=true>
                 <div class="field">
-                    <label for="name">"Your name"</label>
+                    <label for="name">{t!(i18n, account.your_name)}</label>
                     <input
                         id="name"
                         autocomplete="name"
@@ -102,10 +111,10 @@ fn NameForm(name: String) -> impl IntoView {
                 </div>
                 <div class="form-actions">
                     <button class="button" type="submit" disabled=pending>
-                        "Save name"
+                        {t!(i18n, account.save_name)}
                     </button>
                     <span class="form-ok" role="status" aria-live="polite">
-                        {move || saved.get().then_some("Saved.")}
+                        {move || saved.get().then(|| t_string!(i18n, account.saved))}
                     </span>
                 </div>
             </form>
@@ -116,6 +125,7 @@ fn NameForm(name: String) -> impl IntoView {
 /// `/{admin,client}/sessions`: every device signed in to this account.
 #[component]
 pub fn SessionsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let step_up = use_step_up();
     let sessions = LocalResource::new(move || async move { session.call(my_sessions()).await });
@@ -130,11 +140,17 @@ pub fn SessionsPage() -> impl IntoView {
                 Action::End(id) => step_up
                     .call(sensitive, || end_my_session(id.clone(), None))
                     .await
-                    .map(|()| "The session has ended.".to_owned()),
+                    .map(|()| t_string!(i18n, account.session_ended).to_owned()),
                 Action::EndOthers => step_up
                     .call(sensitive, || end_my_other_sessions(None))
                     .await
-                    .map(|n| format!("{n} other session{} ended.", if n == 1 { "" } else { "s" })),
+                    .map(|n| {
+                        if n == 1 {
+                            t_string!(i18n, account.other_ended_1).to_owned()
+                        } else {
+                            t_string!(i18n, account.others_ended, count = n)
+                        }
+                    }),
             };
             match result {
                 Ok(text) => {
@@ -148,8 +164,8 @@ pub fn SessionsPage() -> impl IntoView {
     };
 
     view! {
-        <h1>"Your sessions"</h1>
-        <p class="muted">"Every browser and device signed in to your account."</p>
+        <h1>{t!(i18n, account.sessions_title)}</h1>
+        <p class="muted">{t!(i18n, account.sessions_intro)}</p>
         <p
             class="form-message neutral"
             role="status"
@@ -176,6 +192,7 @@ fn SessionList(
     run: impl Fn(Action) + Copy + Send + Sync + 'static,
     busy: RwSignal<bool>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let others = list.iter().filter(|s| !s.current).count();
     view! {
         <section class="card">
@@ -194,22 +211,27 @@ fn SessionList(
                     })
                     .collect_view()}
             </ul>
-            {(others > 0)
-                .then(|| {
-                    view! {
-                        <div class="form-actions">
-                            <ConfirmButton
-                                label="End all other sessions".into()
-                                question=format!(
-                                    "Sign out {others} other device{}?",
-                                    if others == 1 { "" } else { "s" },
-                                )
-                                on_confirm=Callback::new(move |()| run(Action::EndOthers))
-                                disabled=busy
-                            />
-                        </div>
-                    }
-                })}
+            // Made again in the other language when it changes (the button takes plain words).
+            {move || {
+                (others > 0)
+                    .then(|| {
+                        let question = if others == 1 {
+                            t_string!(i18n, account.end_others_question_1).to_owned()
+                        } else {
+                            t_string!(i18n, account.end_others_question, count = others)
+                        };
+                        view! {
+                            <div class="form-actions">
+                                <ConfirmButton
+                                    label=t_string!(i18n, account.end_others).to_owned()
+                                    question
+                                    on_confirm=Callback::new(move |()| run(Action::EndOthers))
+                                    disabled=busy
+                                />
+                            </div>
+                        }
+                    })
+            }}
         </section>
     }
 }

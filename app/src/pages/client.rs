@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Answer, AreaLayout, NavLink},
+    components::{Answer, AreaLayout, NavLink, Time, use_lang, use_local_time},
     dashboard::{ClientSummary, early},
     domain::Role,
-    format::{describe_user_agent, local_time},
-    i18n::td_string,
+    format::describe_user_agent,
+    i18n::{t, t_string, td_string, use_i18n},
     session::use_session,
 };
 
@@ -48,37 +48,60 @@ pub fn ClientDashboard() -> impl IntoView {
 
 #[component]
 fn ClientSummaryView(summary: ClientSummary) -> impl IntoView {
-    let last = match summary.previous_sign_in {
-        Some(previous) => format!(
-            "Last signed in at {} from {} ({}).",
-            local_time(&previous.at),
-            previous
-                .client_addr
-                .unwrap_or_else(|| "an unknown address".into()),
-            describe_user_agent(previous.user_agent.as_deref().unwrap_or_default()),
-        ),
-        None => "This is your first sign-in.".to_owned(),
+    let i18n = use_i18n();
+    let lang = use_lang();
+    let previous = summary.previous_sign_in;
+    let local_time = use_local_time();
+    let last = move || {
+        let Some(previous) = &previous else {
+            return t_string!(i18n, client.first_sign_in).to_owned();
+        };
+        let at = local_time(&previous.at);
+        let device = describe_user_agent(
+            previous.user_agent.as_deref().unwrap_or_default(),
+            lang.get(),
+        );
+        match previous.client_addr.clone() {
+            Some(addr) => t_string!(
+                i18n,
+                client.last_sign_in,
+                at = at,
+                addr = addr,
+                device = device
+            ),
+            None => t_string!(
+                i18n,
+                client.last_sign_in_unknown_address,
+                at = at,
+                device = device
+            ),
+        }
     };
+    let name = summary.name.clone();
     view! {
-        <h1 data-testid="welcome">{format!("Welcome, {}", summary.name)}</h1>
+        <h1 data-testid="welcome">
+            {move || t_string!(i18n, client.welcome, name = name.clone())}
+        </h1>
         <p class="muted" data-testid="last-sign-in">
             {last}
         </p>
         <section class="stats">
             <div class="card stat" data-testid="stat-my-sessions">
                 <span class="stat-value">{summary.active_sessions}</span>
-                <span class="stat-label">"Active sessions"</span>
+                <span class="stat-label">{t!(i18n, client.active_sessions)}</span>
             </div>
         </section>
         <section class="card">
-            <h2>"Your profile"</h2>
+            <h2>{t!(i18n, client.your_profile)}</h2>
             <dl class="profile">
-                <dt>"Name"</dt>
+                <dt>{t!(i18n, common.name)}</dt>
                 <dd>{summary.name.clone()}</dd>
-                <dt>"Email"</dt>
+                <dt>{t!(i18n, common.email)}</dt>
                 <dd>{summary.email}</dd>
-                <dt>"Client since"</dt>
-                <dd>{local_time(&summary.member_since)}</dd>
+                <dt>{t!(i18n, client.client_since)}</dt>
+                <dd>
+                    <Time iso=summary.member_since />
+                </dd>
             </dl>
         </section>
     }

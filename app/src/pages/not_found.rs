@@ -1,16 +1,17 @@
 use leptos::prelude::*;
 
+use crate::i18n::{t, use_i18n};
+
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <main class="page narrow">
             <section class="card" data-testid="not-found">
-                <h1>"Page not found"</h1>
-                <p>
-                    "There is nothing at this address. It may have moved, or the link may be mistyped."
-                </p>
+                <h1>{t!(i18n, common.not_found_title)}</h1>
+                <p>{t!(i18n, common.not_found_text)}</p>
                 <a class="button" href="/">
-                    "Go to the portal"
+                    {t!(i18n, common.not_found_home)}
                 </a>
             </section>
         </main>

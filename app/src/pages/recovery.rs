@@ -14,11 +14,12 @@ use crate::{
         },
     },
     components::{
-        FieldError, FormErrors, Skeleton, StrengthMeter, new_password_errors, placed,
-        strength_feedback,
+        FieldError, FormErrors, LanguageSwitch, Skeleton, StrengthMeter, new_password_errors,
+        placed, strength_feedback,
     },
     domain::{Email, input::PASSWORD_MIN_CHARS},
     error::{ApiError, ErrorCode},
+    i18n::{Locale, t, t_string, td_string, use_i18n},
 };
 
 /// The token in `#token=…`, removed from the address bar (and so from the history).
@@ -46,59 +47,89 @@ fn link_resource(token: StoredValue<Option<String>>) -> LocalResource<Result<Lin
     })
 }
 
-/// A card with the sign-in page's look.
+/// A card with the sign-in page's look, the language switch above it; `title` in a language.
 #[component]
-fn RecoveryCard(title: &'static str, children: Children) -> impl IntoView {
+fn RecoveryCard(title: fn(Locale) -> &'static str, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
+        <div class="top-switch">
+            <LanguageSwitch />
+        </div>
         <main class="page narrow">
             <section class="card signin" aria-labelledby="recovery-title">
                 <div class="signin-brand" aria-hidden="true">
                     "SM"
                 </div>
-                <h1 id="recovery-title">{title}</h1>
+                <h1 id="recovery-title">{move || title(i18n.get_locale())}</h1>
                 {children()}
             </section>
         </main>
     }
 }
 
+/// Why a link cannot be used.
+#[derive(Clone)]
+enum Dead {
+    /// The link is not one this page takes (none at all, or another kind): said here.
+    Unusable,
+    /// What the server said of it (already in the page's language).
+    Refused(String),
+    /// The server could not be asked: its error, in a sentence of ours.
+    Unchecked(String),
+}
+
+impl Dead {
+    /// The server's answer to a link: its own words when it refused the link.
+    fn of(error: ApiError) -> Self {
+        if error.error == ErrorCode::InvalidLink {
+            Self::Refused(error.message)
+        } else {
+            Self::Unchecked(error.message)
+        }
+    }
+}
+
 /// Said when a link cannot be used, with the way to a new one.
 #[component]
-fn DeadLink(message: String, invite: bool) -> impl IntoView {
+fn DeadLink(why: Dead, invite: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let message = move || match &why {
+        Dead::Unusable => t_string!(i18n, recovery.link_invalid).to_owned(),
+        Dead::Refused(message) => message.clone(),
+        Dead::Unchecked(error) => t_string!(i18n, recovery.link_unchecked, error = error),
+    };
     view! {
         <p class="notice error" role="alert" data-testid="link-invalid">
             {message}
         </p>
         {if invite {
-            view! {
-                <p class="muted">"Ask your accounting office to send you a new invitation."</p>
-            }
-                .into_any()
+            view! { <p class="muted">{t!(i18n, recovery.ask_new_invite)}</p> }.into_any()
         } else {
             view! {
                 <p>
-                    <a href="/auth/forgot">"Ask for a new link"</a>
+                    <a href="/auth/forgot">{t!(i18n, recovery.ask_new_link)}</a>
                 </p>
             }
                 .into_any()
         }}
-        <p>
-            <a href="/auth/signin">"Back to sign in"</a>
-        </p>
+        <BackToSignIn />
     }
 }
 
-fn link_error(error: &ApiError) -> String {
-    if error.error == ErrorCode::InvalidLink {
-        error.message.clone()
-    } else {
-        format!("Could not check this link: {}", error.message)
+#[component]
+fn BackToSignIn() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p>
+            <a href="/auth/signin">{t!(i18n, recovery.back_to_signin)}</a>
+        </p>
     }
 }
 
 /// `/auth/forgot`: one field; the same answer whatever the address.
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
     let features = LocalResource::new(get_mail_features);
     let email = RwSignal::new(String::new());
     let errors = FormErrors::new(&["email"]);
@@ -130,17 +161,15 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             .is_none_or(|answer| answer.is_ok_and(|f| f.password_reset))
     };
     view! {
-        <RecoveryCard title="Forgot your password?">
+        <RecoveryCard title=|l| td_string!(l, recovery.forgot_title)>
             <Show
                 when=offered
-                fallback=|| {
+                fallback=move || {
                     view! {
                         <p class="notice" data-testid="reset-unavailable">
-                            "This portal cannot send email. Please contact your accounting office to get back into your account."
+                            {t!(i18n, recovery.no_email)}
                         </p>
-                        <p>
-                            <a href="/auth/signin">"Back to sign in"</a>
-                        </p>
+                        <BackToSignIn />
                     }
                 }
             >
@@ -150,23 +179,17 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                             <p class="notice" role="status" data-testid="reset-requested">
                                 {message}
                             </p>
-                            <p class="muted">
-                                "Nothing after a few minutes? Check the spam folder, or ask again."
-                            </p>
-                            <p>
-                                <a href="/auth/signin">"Back to sign in"</a>
-                            </p>
+                            <p class="muted">{t!(i18n, recovery.nothing_arrived)}</p>
+                            <BackToSignIn />
                         }
                             .into_any()
                     }
                     None => {
                         view! {
-                            <p class="muted">
-                                "Enter the email address you sign in with. If it belongs to an account, we will email you a link to choose a new password."
-                            </p>
+                            <p class="muted">{t!(i18n, recovery.forgot_intro)}</p>
                             <form on:submit=submit novalidate=true>
                                 <div class="field">
-                                    <label for="email">"Email"</label>
+                                    <label for="email">{t!(i18n, recovery.email)}</label>
                                     <input
                                         id="email"
                                         name="email"
@@ -196,12 +219,16 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                                     aria-busy=move || pending.get().to_string()
                                 >
                                     {move || {
-                                        if pending.get() { "Sending…" } else { "Send the link" }
+                                        if pending.get() {
+                                            t_string!(i18n, recovery.sending)
+                                        } else {
+                                            t_string!(i18n, recovery.send_link)
+                                        }
                                     }}
                                 </button>
                             </form>
                             <p class="form-foot">
-                                <a href="/auth/signin">"Back to sign in"</a>
+                                <a href="/auth/signin">{t!(i18n, recovery.back_to_signin)}</a>
                             </p>
                         }
                             .into_any()
@@ -228,16 +255,16 @@ pub fn InvitePage() -> impl IntoView {
 fn SetPasswordPage(invite: bool) -> impl IntoView {
     let token = StoredValue::new(take_token());
     let link = link_resource(token);
-    let title = if invite {
-        "Welcome to SMMM Portal"
+    let title: fn(Locale) -> &'static str = if invite {
+        |l| td_string!(l, recovery.welcome_title)
     } else {
-        "Choose a new password"
+        |l| td_string!(l, recovery.reset_title)
     };
     view! {
         <RecoveryCard title>
             {move || match link.get() {
                 None => view! { <Skeleton /> }.into_any(),
-                Some(Err(e)) => view! { <DeadLink message=link_error(&e) invite /> }.into_any(),
+                Some(Err(e)) => view! { <DeadLink why=Dead::of(e) invite /> }.into_any(),
                 Some(Ok(info)) => {
                     let expected = if invite { "invite" } else { "reset" };
                     if info.purpose == expected {
@@ -250,8 +277,7 @@ fn SetPasswordPage(invite: bool) -> impl IntoView {
                         }
                             .into_any()
                     } else {
-                        view! { <DeadLink message=ApiError::invalid_link().message invite /> }
-                            .into_any()
+                        view! { <DeadLink why=Dead::Unusable invite /> }.into_any()
                     }
                 }
             }}
@@ -261,13 +287,14 @@ fn SetPasswordPage(invite: bool) -> impl IntoView {
 
 #[component]
 fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView {
+    let i18n = use_i18n();
     let token = StoredValue::new(token);
     let new = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
     let errors = FormErrors::new(&["new_password", "repeat_password"]);
     let pending = RwSignal::new(false);
     let done = RwSignal::new(false);
-    let dead = RwSignal::new(None::<String>);
+    let dead = RwSignal::new(None::<Dead>);
     let strength = strength_feedback(new, move |typed| link_strength(token.get_value(), typed));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -277,6 +304,7 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
         errors.set(new_password_errors(
             &new.get_untracked(),
             &repeat.get_untracked(),
+            i18n.get_locale_untracked(),
         ));
         if !errors.is_empty_untracked() {
             return;
@@ -291,57 +319,62 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
             };
             match answer {
                 Ok(()) => done.set(true),
-                Err(e) if e.error == ErrorCode::InvalidLink => dead.set(Some(e.message)),
+                Err(e) if e.error == ErrorCode::InvalidLink => {
+                    dead.set(Some(Dead::Refused(e.message)))
+                }
                 Err(e) => errors.set([placed(e)]),
             }
             pending.set(false);
         });
     };
-    let greeting = if invite {
-        format!(
-            "Hello {}. Choose the password you will sign in with, as {}.",
-            info.name, info.email
-        )
-    } else {
-        format!("Choose a new password for {} ({}).", info.name, info.email)
-    };
-    let input = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
-        let described = format!("{id}-error {id}-hint");
-        view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                <input
-                    id=id
-                    type="password"
-                    autocomplete="new-password"
-                    prop:value=value
-                    on:input=move |ev| {
-                        value.set(event_target_value(&ev));
-                        errors.clear_field(id);
-                    }
-                    aria-invalid=move || errors.has(id).to_string()
-                    aria-describedby=described
-                />
-                <FieldError errors field=id id=format!("{id}-error") />
-            </div>
+    let greeting = move || {
+        let (name, email) = (&info.name, &info.email);
+        if invite {
+            t_string!(i18n, recovery.invite_greeting, name = name, email = email)
+        } else {
+            t_string!(i18n, recovery.reset_greeting, name = name, email = email)
         }
     };
+    let input =
+        move |id: &'static str, label: fn(Locale) -> &'static str, value: RwSignal<String>| {
+            let described = format!("{id}-error {id}-hint");
+            view! {
+                <div class="field">
+                    <label for=id>{move || label(i18n.get_locale())}</label>
+                    <input
+                        id=id
+                        type="password"
+                        autocomplete="new-password"
+                        prop:value=value
+                        on:input=move |ev| {
+                            value.set(event_target_value(&ev));
+                            errors.clear_field(id);
+                        }
+                        aria-invalid=move || errors.has(id).to_string()
+                        aria-describedby=described
+                    />
+                    <FieldError errors field=id id=format!("{id}-error") />
+                </div>
+            }
+        };
     move || {
-        if let Some(message) = dead.get() {
-            return view! { <DeadLink message invite /> }.into_any();
+        if let Some(why) = dead.get() {
+            return view! { <DeadLink why invite /> }.into_any();
         }
         if done.get() {
-            let said = if invite {
-                "Your password is set. Sign in with your email address and the password you chose."
-            } else {
-                "Your password has been changed, and every session of your account has ended. Sign in with the new password."
+            let said = move || {
+                if invite {
+                    t_string!(i18n, recovery.invite_done)
+                } else {
+                    t_string!(i18n, recovery.reset_done)
+                }
             };
             return view! {
                 <p class="notice" role="status" data-testid="password-set">
                     {said}
                 </p>
                 <a class="button primary wide" href="/auth/signin">
-                    "Sign in"
+                    {t!(i18n, recovery.sign_in)}
                 </a>
             }
             .into_any();
@@ -349,14 +382,12 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
         view! {
             <p class="muted">{greeting.clone()}</p>
             <form on:submit=submit novalidate=true>
-                {input("new_password", "New password", new)}
+                {input("new_password", |l| td_string!(l, account.new_password), new)}
                 <p id="new_password-hint" class="field-hint">
-                    {format!(
-                        "At least {PASSWORD_MIN_CHARS} characters. A few unrelated words make a password that is long and easy to remember.",
-                    )}
+                    {move || t_string!(i18n, recovery.password_hint, min = PASSWORD_MIN_CHARS)}
                 </p>
                 <StrengthMeter strength />
-                {input("repeat_password", "New password again", repeat)}
+                {input("repeat_password", |l| td_string!(l, account.repeat_password), repeat)}
                 <div class="form-message" role="alert">
                     {move || errors.form_message()}
                 </div>
@@ -366,11 +397,17 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
                     disabled=pending
                     aria-busy=move || pending.get().to_string()
                 >
-                    {move || if pending.get() { "Saving…" } else { "Set the password" }}
+                    {move || {
+                        if pending.get() {
+                            t_string!(i18n, recovery.saving)
+                        } else {
+                            t_string!(i18n, recovery.set_password)
+                        }
+                    }}
                 </button>
             </form>
         }
-            .into_any()
+        .into_any()
     }
 }
 
@@ -378,6 +415,7 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
 /// a mail scanner that opens links must not make the change).
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
+    let i18n = use_i18n();
     let token = StoredValue::new(take_token());
     let link = link_resource(token);
     let pending = RwSignal::new(false);
@@ -395,49 +433,47 @@ pub fn ConfirmEmailPage() -> impl IntoView {
         });
     };
     view! {
-        <RecoveryCard title="Confirm your new email address">
+        <RecoveryCard title=|l| {
+            td_string!(l, recovery.confirm_title)
+        }>
             {move || match (outcome.get(), link.get()) {
                 (Some(Ok(email)), _) => {
                     view! {
                         <p class="notice" role="status" data-testid="email-confirmed">
-                            {format!("Done. From now on, sign in with {email}.")}
+                            {move || t_string!(i18n, recovery.email_confirmed, email = &email)}
                         </p>
                         <a class="button primary wide" href="/auth/signin">
-                            "Sign in"
+                            {t!(i18n, recovery.sign_in)}
                         </a>
                     }
                         .into_any()
                 }
-                (Some(Err(e)), _) => {
-                    view! { <DeadLink message=link_error(&e) invite=true /> }.into_any()
-                }
+                (Some(Err(e)), _) => view! { <DeadLink why=Dead::of(e) invite=true /> }.into_any(),
                 (None, None) => view! { <Skeleton /> }.into_any(),
                 (None, Some(Err(e))) => {
-                    view! { <DeadLink message=link_error(&e) invite=true /> }.into_any()
+                    view! { <DeadLink why=Dead::of(e) invite=true /> }.into_any()
                 }
                 (None, Some(Ok(info))) if info.purpose == "email_change" => {
+                    let intro = move || {
+                        t_string!(
+                            i18n, recovery.confirm_intro, name = &info.name, email = &info.email
+                        )
+                    };
                     view! {
-                        <p class="muted">
-                            {format!(
-                                "{}, confirm that {} is your address: you will sign in with it from now on.",
-                                info.name,
-                                info.email,
-                            )}
-                        </p>
+                        <p class="muted">{intro}</p>
                         <button
                             class="button primary wide"
                             type="button"
                             disabled=pending
                             on:click=confirm
                         >
-                            "Confirm this address"
+                            {t!(i18n, recovery.confirm_button)}
                         </button>
                     }
                         .into_any()
                 }
                 (None, Some(Ok(_))) => {
-                    view! { <DeadLink message=ApiError::invalid_link().message invite=true /> }
-                        .into_any()
+                    view! { <DeadLink why=Dead::Unusable invite=true /> }.into_any()
                 }
             }}
         </RecoveryCard>

@@ -145,7 +145,12 @@ pub async fn reauthenticate(
     let proof = match (password.as_deref(), code.as_deref()) {
         (_, Some(code)) if !code.trim().is_empty() => Proof::Code(code),
         (Some(password), _) => Proof::Password(password),
-        _ => return Err(ApiError::invalid("password", "Enter your password.")),
+        _ => {
+            return Err(ApiError::invalid(
+                "password",
+                crate::domain::say("Lütfen şifrenizi girin.", "Enter your password."),
+            ));
+        }
     };
     let (set_cookie, current) = state
         .sessions

@@ -3,6 +3,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use app::{
+    domain::say,
     error::{ApiError, ErrorCode},
     state::AppState,
 };
@@ -60,7 +61,10 @@ pub async fn handle(
         return if endpoints.has(&path, &Method::POST) {
             let mut response = json_error(ApiError::new(
                 ErrorCode::InvalidInput,
-                "This endpoint only accepts POST.",
+                say(
+                    "Bu adres yalnızca POST isteklerini kabul eder.",
+                    "This endpoint only accepts POST.",
+                ),
             ));
             *response.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
             response
@@ -70,7 +74,10 @@ pub async fn handle(
         } else {
             json_error(ApiError::new(
                 ErrorCode::NotFound,
-                format!("There is no API endpoint at {path}."),
+                say(
+                    format!("{path} adresinde bir API uç noktası yok."),
+                    format!("There is no API endpoint at {path}."),
+                ),
             ))
         };
     };

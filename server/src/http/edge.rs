@@ -173,7 +173,10 @@ impl Edge {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         if declared.is_some_and(|len| len > self.limit) {
-            return AtOnce::Answer(errors::payload_too_large(self.limit), None);
+            let refused = lang::sync_scope(lang::of_request(headers), || {
+                errors::payload_too_large(self.limit)
+            });
+            return AtOnce::Answer(refused, None);
         }
         let Some(route) = self.endpoints.known(seen.uri.path(), &seen.method) else {
             return AtOnce::Run;

@@ -1,7 +1,10 @@
 //! The HTTP side of `ApiError`: its status and `Retry-After`, for the server functions' answers
 //! and for failures that happen before a server function runs. The one place either is set.
 
-use app::error::{ApiError, ErrorCode};
+use app::{
+    domain::say,
+    error::{ApiError, ErrorCode},
+};
 use axum::{
     Json,
     body::Body,
@@ -47,9 +50,14 @@ fn apply(error: &ApiError, status: &mut StatusCode, headers: &mut HeaderMap) {
     }
 }
 
+/// The 413 of a body declared larger than `limit`, in the current language (the edge answers
+/// it before the request's language scope: it sets one around this call).
 pub fn payload_too_large(limit: usize) -> Response {
     json_error(ApiError::new(
         ErrorCode::PayloadTooLarge,
-        format!("The request body is larger than the {limit} bytes this endpoint accepts."),
+        say(
+            format!("İstek gövdesi, bu adresin kabul ettiği {limit} bayttan büyük."),
+            format!("The request body is larger than the {limit} bytes this endpoint accepts."),
+        ),
     ))
 }

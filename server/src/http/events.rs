@@ -157,7 +157,10 @@ pub async fn stream(State(streams): State<Streams>, request: Request) -> Respons
             retry_after: Some(30),
             ..ApiError::new(
                 ErrorCode::TooManyRequests,
-                "Too many session event streams are open for this session or address.",
+                app::domain::say(
+                    "Bu oturum ya da adres için çok fazla oturum olay akışı açık.",
+                    "Too many session event streams are open for this session or address.",
+                ),
             )
         });
     };

@@ -25,6 +25,7 @@ use axum::{
     middleware::{self, Next},
     response::{IntoResponse, Redirect, Response},
 };
+use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// The full app's shell, relative to `dist/`.
@@ -106,7 +107,11 @@ pub fn service(dist: &Path, cookie: SessionCookie, mail_enabled: bool) -> Router
     if !mail_enabled && light.is_file() {
         let read = |lang| {
             let localized = in_language(&light, lang);
-            let path = if localized.is_file() { localized } else { light.clone() };
+            let path = if localized.is_file() {
+                localized
+            } else {
+                light.clone()
+            };
             std::fs::read_to_string(path).map(|html| without_forgot_link(&html))
         };
         if let (Ok(tr), Ok(en)) = (read(Lang::Tr), read(Lang::En)) {

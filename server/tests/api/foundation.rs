@@ -29,7 +29,8 @@ async fn client_routes_get_index_html_uncached_with_security_headers() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
-    assert_eq!(headers["vary"], "cookie");
+    // The shell is served in the request's language (its cookie, else Accept-Language).
+    assert_eq!(headers["vary"], "accept-language, cookie");
     assert!(
         headers["content-type"]
             .to_str()

@@ -54,8 +54,10 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link() {
     let (status, body) = request_reset(&app.client(), &user.email).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let mail = sink.wait_for(&user.email, 1).await.remove(0);
-    assert!(mail.subject.contains("Şifre sıfırlama"), "{}", mail.subject);
-    assert!(mail.text.find("Merhaba") < mail.text.find("Hello"));
+    // Asked for on an English page by someone who chose no language: English alone.
+    assert_eq!(mail.subject, "Your password reset link");
+    assert!(mail.text.starts_with("Hello Test Person,"), "{}", mail.text);
+    assert!(!mail.text.contains("Merhaba"), "{}", mail.text);
     assert!(!mail.html.is_empty(), "an HTML part too");
     let link = mail.link("/auth/reset");
     assert!(link.starts_with("http://127.0.0.1:"), "{link}");
@@ -179,6 +181,10 @@ async fn a_request_takes_as_long_for_an_unknown_address_as_for_a_known_one() {
         (0.33..3.0).contains(&ratio),
         "known {known_median:?}, unknown {unknown_median:?}"
     );
+    // The work after each answer finishes before the test does: a link still being made holds
+    // the user's row (PostgreSQL), and the schema's clean-up, which blocks this test's one
+    // thread, would wait on it for ever.
+    sink.wait_for(&known.email, 30).await;
 }
 
 #[tokio::test]

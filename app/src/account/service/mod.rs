@@ -11,7 +11,7 @@ use chrono::Utc;
 use super::model::{DeviceSession, Profile, UserRow};
 use crate::{
     db::{self, entities::users, rfc3339},
-    domain::AuditKind,
+    domain::{AuditKind, say},
     error::ApiError,
     format::describe_user_agent,
     session::server::{guard::Caller, service::to_chrono, store},
@@ -25,7 +25,13 @@ const MAX_PAGE: u64 = 1_000_000;
 
 fn check_page(page: u64) -> Result<u64, ApiError> {
     if page > MAX_PAGE {
-        return Err(ApiError::invalid("page", "That page number is too large."));
+        return Err(ApiError::invalid(
+            "page",
+            say(
+                "Bu sayfa numarası çok büyük.",
+                "That page number is too large.",
+            ),
+        ));
     }
     Ok(page.max(1))
 }
@@ -117,7 +123,10 @@ pub async fn device_sessions(
         .into_iter()
         .map(|row| DeviceSession {
             current: row.id == current_sid,
-            device: describe_user_agent(row.user_agent.as_deref().unwrap_or_default()),
+            device: describe_user_agent(
+                row.user_agent.as_deref().unwrap_or_default(),
+                crate::domain::Lang::current(),
+            ),
             client_addr: row.client_addr,
             signed_in_at: rfc3339(row.created_at),
             last_active_at: rfc3339(row.last_seen_at),

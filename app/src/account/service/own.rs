@@ -8,7 +8,7 @@ use super::{load_user, record};
 use crate::{
     account::model::Profile,
     db::{self, entities::users},
-    domain::{AuditKind, Name, Password},
+    domain::{AuditKind, Name, Password, say},
     error::ApiError,
     session::{
         server::guard::{self, Caller},
@@ -35,13 +35,9 @@ pub async fn update_name(
     let changed = db::users::update_active_user(
         &state.db,
         id,
-        vec![
-            (users::Column::Name, Expr::value(name.as_ref())),
-            (
-                users::Column::SearchText,
-                Expr::value(db::users::search_text(name.as_ref(), &caller.user().email)),
-            ),
-        ],
+        std::iter::once((users::Column::Name, Expr::value(name.as_ref())))
+            .chain(db::users::name_columns(name.as_ref(), &caller.user().email))
+            .collect(),
     )
     .await?;
     if !changed {
@@ -84,14 +80,20 @@ pub async fn change_password(
     {
         return Err(ApiError::invalid(
             "current_password",
-            "The current password is incorrect.",
+            say(
+                "Mevcut şifreniz hatalı.",
+                "The current password is incorrect.",
+            ),
         ));
     }
     let new = super::new_password_for(&user, new_password)?;
     if new.expose() == typed.expose() {
         return Err(ApiError::invalid(
             "new_password",
-            "Choose a password different from the current one.",
+            say(
+                "Lütfen mevcut şifrenizden farklı bir şifre seçin.",
+                "Choose a password different from the current one.",
+            ),
         ));
     }
     let hash = state.sessions.hasher().hash(&new).await?;

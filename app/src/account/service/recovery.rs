@@ -17,7 +17,7 @@ use crate::{
         account_links::{self, NewLink, Purpose},
         entities::users,
     },
-    domain::{AuditKind, Email, Password, strength},
+    domain::{AuditKind, Email, Lang, Password, say, strength},
     error::ApiError,
     mail::{Letter, letters},
     session::server::request::ClientInfo,
@@ -114,7 +114,10 @@ pub(super) fn require_mail(state: &AppState) -> Result<(), ApiError> {
     } else {
         Err(ApiError::new(
             crate::error::ErrorCode::Forbidden,
-            "This portal sends no email, so links cannot be sent. Please contact your accounting office.",
+            say(
+                "Bu portal e-posta göndermediği için bağlantı gönderilemiyor. Lütfen muhasebe büronuzla iletişime geçin.",
+                "This portal sends no email, so links cannot be sent. Please contact your accounting office.",
+            ),
         ))
     }
 }
@@ -143,32 +146,56 @@ pub async fn request_reset(
         .await?;
     if let Err(retry_after) = counted {
         return Err(ApiError::too_many(
-            "Too many password reset requests from this network.",
+            &say(
+                "Bu ağdan çok fazla şifre sıfırlama isteği geldi.",
+                "Too many password reset requests from this network.",
+            ),
             retry_after,
         ));
     }
     let state = state.clone();
     let client = client.clone();
+    // Read here: the request's language does not cross into the spawned task.
+    let asked_in = Lang::current();
     tokio::spawn(async move {
-        if let Err(err) = send_reset_link(&state, &client, &email, None).await {
+        if let Err(err) = send_reset_link(&state, &client, &email, Asked::ByOwner(asked_in)).await {
             tracing::warn!(error = %err.message, "could not prepare a password reset email");
         }
     });
     Ok(ResetRequested {
-        message: format!(
-            "If an account uses this address, an email with a link to choose a new password is on its way. The link works for {RESET_MINUTES} minutes."
+        message: say(
+            format!(
+                "Bu adresle kayıtlı bir hesap varsa, yeni şifrenizi belirleyebilmeniz için bağlantı içeren bir e-posta gönderiyoruz. Bağlantı {RESET_MINUTES} dakika geçerlidir."
+            ),
+            format!(
+                "If an account uses this address, an email with a link to choose a new password is on its way. The link works for {RESET_MINUTES} minutes."
+            ),
         ),
     })
 }
 
+/// Who asked for a reset link.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Asked {
+    /// The account's owner ("Forgot password?"), on a page in this language.
+    ByOwner(Lang),
+    /// An admin, this user id.
+    ByStaff(i64),
+}
+
 /// Sends `email`'s account a reset link, when it is an active account that has not had too
-/// many this hour. `by`: the admin who asked for it (staff send links too).
+/// many this hour. Its language: the owner's own choice, else the page's they asked on, else
+/// (staff asked) the office's.
 pub(super) async fn send_reset_link(
     state: &AppState,
     client: &ClientInfo,
     email: &Email,
-    by: Option<i64>,
+    asked: Asked,
 ) -> Result<bool, ApiError> {
+    let (by, asked_in) = match asked {
+        Asked::ByOwner(lang) => (None, Some(lang)),
+        Asked::ByStaff(id) => (Some(id), None),
+    };
     let Some(user) = db::users::find_by_email(&state.db, email).await? else {
         tracing::debug!("password reset asked for an address with no account");
         return Ok(false);
@@ -209,8 +236,9 @@ pub(super) async fn send_reset_link(
         );
         return Ok(false);
     }
+    let lang = state.mail.language_for(&user, asked_in);
     email_link(state, user.id, Purpose::Reset, None, by, |link| {
-        let letter = letters::password_reset(&user.name, link, RESET_MINUTES);
+        let letter = letters::password_reset(lang, &user.name, link, RESET_MINUTES);
         vec![(letter, user.email.clone())]
     })
     .await?;
@@ -358,9 +386,10 @@ pub async fn confirm_email(
     let new_email = Email::parse(link.new_email.as_deref().unwrap_or_default())
         .map_err(|_| ApiError::invalid_link())?;
     let taken = || {
-        ApiError::conflict(
+        ApiError::conflict(say(
+            "Bu adresi artık başka bir hesap kullanıyor, bu nedenle değişiklik yapılamıyor. Lütfen muhasebe büronuzla iletişime geçin.",
             "Another account uses this address now, so the change cannot be made. Please contact your accounting office.",
-        )
+        ))
     };
     if db::users::find_by_email(&state.db, &new_email)
         .await?

@@ -19,7 +19,7 @@ use crate::{
         rfc3339,
         users::{AdminCreateError, ChangeError, CreateUserError, UserChange},
     },
-    domain::{AuditKind, Email, Name, Password, Role, strength},
+    domain::{AuditKind, Email, Name, Password, Role, say, strength},
     error::ApiError,
     mail::letters,
     session::server::guard::Caller,
@@ -78,7 +78,10 @@ pub async fn create_client(
             if !state.mail.enabled() {
                 return Err(ApiError::invalid(
                     "invite",
-                    "This portal sends no email: give the client a password instead.",
+                    say(
+                        "Bu portal e-posta göndermiyor: müşteriye bunun yerine bir şifre verin.",
+                        "This portal sends no email: give the client a password instead.",
+                    ),
                 ));
             }
             // Nobody knows this one: the account opens only through the invitation.
@@ -103,10 +106,7 @@ pub async fn create_client(
         Ok(user) => user,
         Err(AdminCreateError::ActorGone) => return Err(ApiError::unauthenticated()),
         Err(AdminCreateError::Create(CreateUserError::DuplicateEmail)) => {
-            return Err(ApiError::invalid(
-                "email",
-                "An account with this email already exists.",
-            ));
+            return Err(ApiError::invalid("email", email_taken()));
         }
         Err(AdminCreateError::Create(CreateUserError::Db(err))) => return Err(err.into()),
     };
@@ -132,9 +132,12 @@ async fn invite(
     user: &users::Model,
 ) -> Result<InvitationLink, ApiError> {
     let by = Some(admin.user().id);
+    // The office's language unless the person chose one (an invited client has not yet).
+    let lang = state.mail.language_for(user, None);
     let (link, expires_at) =
         recovery::email_link(state, user.id, Purpose::Invite, None, by, |link| {
-            let letter = letters::invitation(&user.name, &user.email, link, recovery::INVITE_DAYS);
+            let days = recovery::INVITE_DAYS;
+            let letter = letters::invitation(lang, &user.name, &user.email, link, days);
             vec![(letter, user.email.clone())]
         })
         .await?;
@@ -157,14 +160,13 @@ async fn invite(
 async fn invited_user(state: &AppState, user_id: i64) -> Result<users::Model, ApiError> {
     let user = load_user(state, user_id).await?;
     if !user.active {
-        return Err(ApiError::conflict(
-            "This account is deactivated. Reactivate it first.",
-        ));
+        return Err(deactivated());
     }
     if user.invited_at.is_none() {
-        return Err(ApiError::conflict(
+        return Err(ApiError::conflict(say(
+            "Bu kişi şifresini zaten belirlemiş. Bunun yerine bir şifre sıfırlama bağlantısı gönderin.",
             "This person has already chosen a password. Send a password reset link instead.",
-        ));
+        )));
     }
     Ok(user)
 }
@@ -191,9 +193,10 @@ pub async fn revoke_invitation(
     // Only a link that still works can be revoked (an expired one is gone already).
     let live = account_links::pending(&state.db, user.id, Purpose::Invite, now).await?;
     if live.is_none() {
-        return Err(ApiError::conflict(
+        return Err(ApiError::conflict(say(
+            "Bu hesap için bekleyen bir davet bağlantısı yok.",
             "No invitation link is waiting for this account.",
-        ));
+        )));
     }
     account_links::void(&state.db, user.id, &[Purpose::Invite], now).await?;
     let detail = format!("by user #{}", admin.user().id);
@@ -217,21 +220,24 @@ pub async fn send_reset_link(
     recovery::require_mail(state)?;
     let user = load_user(state, user_id).await?;
     if !user.active {
-        return Err(ApiError::conflict(
-            "This account is deactivated. Reactivate it first.",
-        ));
+        return Err(deactivated());
     }
     if user.invited_at.is_some() {
-        return Err(ApiError::conflict(
+        return Err(ApiError::conflict(say(
+            "Bu kişi daveti henüz kabul etmedi. Bunun yerine yeni bir davet gönderin.",
             "This person has not accepted the invitation yet. Send a new invitation instead.",
-        ));
+        )));
     }
     let email = Email::parse(&user.email)?;
-    if recovery::send_reset_link(state, &admin.client, &email, Some(admin.user().id)).await? {
+    let asked = recovery::Asked::ByStaff(admin.user().id);
+    if recovery::send_reset_link(state, &admin.client, &email, asked).await? {
         Ok(())
     } else {
         Err(ApiError::too_many(
-            "Several reset links went to this account in the last hour: ask the person to use the newest one.",
+            &say(
+                "Son bir saatte bu hesaba birkaç sıfırlama bağlantısı gönderildi: kişiden en yenisini kullanmasını isteyin.",
+                "Several reset links went to this account in the last hour: ask the person to use the newest one.",
+            ),
             60 * 60,
         ))
     }
@@ -265,9 +271,7 @@ pub async fn update_user(
     let email = Email::parse(raw_email)?;
     let user = load_user(state, user_id).await?;
     if !user.active {
-        return Err(ApiError::conflict(
-            "This account is deactivated. Reactivate it first.",
-        ));
+        return Err(deactivated());
     }
     if user.version != version {
         return Err(stale());
@@ -277,14 +281,14 @@ pub async fn update_user(
         recovery::require_mail(state).map_err(|_| {
             ApiError::invalid(
                 "email",
-                "An email address changes only through a link sent to the new address, and this portal sends no email.",
+                say(
+                    "E-posta adresi yalnızca yeni adrese gönderilen bir bağlantıyla değiştirilebilir ve bu portal e-posta göndermiyor.",
+                    "An email address changes only through a link sent to the new address, and this portal sends no email.",
+                ),
             )
         })?;
         if db::users::find_by_email(&state.db, &email).await?.is_some() {
-            return Err(ApiError::invalid(
-                "email",
-                "An account with this email already exists.",
-            ));
+            return Err(ApiError::invalid("email", email_taken()));
         }
     }
     let by = format!("by user #{}", admin.user().id);
@@ -293,13 +297,9 @@ pub async fn update_user(
             &state.db,
             user.id,
             version,
-            vec![
-                (users::Column::Name, Expr::value(name.as_ref())),
-                (
-                    users::Column::SearchText,
-                    Expr::value(db::users::search_text(name.as_ref(), &user.email)),
-                ),
-            ],
+            std::iter::once((users::Column::Name, Expr::value(name.as_ref())))
+                .chain(db::users::name_columns(name.as_ref(), &user.email))
+                .collect(),
         )
         .await?;
         if !renamed {
@@ -317,15 +317,20 @@ pub async fn update_user(
     }
     if email_changes {
         let (new, name) = (email.as_ref(), name.as_ref());
+        // Staff asked, not the person: their own language, else the office's.
+        let lang = state.mail.language_for(&user, None);
         // The link to the new address; a notice, without it, to the old one.
         let write = |link: &str| {
             let hours = recovery::EMAIL_CHANGE_HOURS;
             vec![
                 (
-                    letters::email_change_confirmation(name, link, hours),
+                    letters::email_change_confirmation(lang, name, link, hours),
                     new.to_owned(),
                 ),
-                (letters::email_change_notice(name, new), user.email.clone()),
+                (
+                    letters::email_change_notice(lang, name, new),
+                    user.email.clone(),
+                ),
             ]
         };
         let admin_id = Some(admin.user().id);
@@ -352,8 +357,23 @@ pub async fn update_user(
 }
 
 fn stale() -> ApiError {
-    ApiError::conflict(
+    ApiError::conflict(say(
+        "Bu hesap bu arada başka biri tarafından değiştirildi. Sayfayı yenileyip yeniden deneyin.",
         "This account was changed by someone else in the meantime. Reload it and try again.",
+    ))
+}
+
+fn deactivated() -> ApiError {
+    ApiError::conflict(say(
+        "Bu hesap devre dışı. Önce yeniden etkinleştirin.",
+        "This account is deactivated. Reactivate it first.",
+    ))
+}
+
+fn email_taken() -> String {
+    say(
+        "Bu e-posta adresiyle kayıtlı bir hesap zaten var.",
+        "An account with this email already exists.",
     )
 }
 
@@ -372,9 +392,10 @@ pub async fn change_user(
             ChangeError::ActorGone => ApiError::unauthenticated(),
             ChangeError::NotFound => ApiError::not_found(),
             ChangeError::Stale => stale(),
-            ChangeError::LastAdmin => ApiError::conflict(
+            ChangeError::LastAdmin => ApiError::conflict(say(
+                "Bu değişiklikle büroda etkin bir yönetici kalmaz. Önce başka bir kullanıcıyı yönetici yapın.",
                 "This would leave the office without an active admin. Make another user an admin first.",
-            ),
+            )),
             ChangeError::UnreadableRole(err) => err.into(),
             ChangeError::Db(err) => err.into(),
         })?;
@@ -417,7 +438,10 @@ pub async fn list_users(state: &AppState, filter: &UserFilter) -> Result<Page<Us
     if filter.query.chars().count() > 100 {
         return Err(ApiError::invalid(
             "query",
-            "Search for at most 100 characters.",
+            say(
+                "Arama metni en fazla 100 karakter olabilir.",
+                "Search for at most 100 characters.",
+            ),
         ));
     }
     let page = check_page(filter.page)?;
@@ -446,12 +470,18 @@ pub const AUDIT_COUNT_CAP: u64 = 10_000;
 
 pub async fn audit_log(state: &AppState, filter: &AuditFilter) -> Result<AuditLogPage, ApiError> {
     if filter.kind == Some(AuditKind::Other) {
-        return Err(ApiError::invalid("kind", "Unknown event kind."));
+        return Err(ApiError::invalid(
+            "kind",
+            say("Bilinmeyen olay türü.", "Unknown event kind."),
+        ));
     }
     if filter.before.is_some_and(|id| id < 1) {
         return Err(ApiError::invalid(
             "before",
-            "That is not a place in the audit log: start from the newest events.",
+            say(
+                "Bu, denetim kaydında geçerli bir konum değil: en yeni olaylardan başlayın.",
+                "That is not a place in the audit log: start from the newest events.",
+            ),
         ));
     }
     let which = audit::Filter {

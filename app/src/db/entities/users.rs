@@ -22,8 +22,10 @@ pub struct Model {
     pub password_changed_at: DateTimeUtc,
     /// Bumped by every change, for optimistic concurrency.
     pub version: i64,
-    /// Name and email lower-cased (Unicode), what the staff's search matches.
+    /// Name and email folded (`domain::fold::search_fold`), what the staff's search matches.
     pub search_text: String,
+    /// The name's Turkish alphabetical order as bytes (`domain::fold::sort_key`), for SQLite.
+    pub sort_key: String,
     /// The last two sign-ins, kept here so that pruning ended sessions loses neither (the
     /// client dashboard shows the one before the current session).
     pub last_sign_in_at: Option<DateTimeUtc>,

@@ -15,6 +15,7 @@ mod m20261130_000009_add_session_verification;
 mod m20261130_000010_create_second_factors;
 mod m20261201_000011_create_account_links_and_mail;
 mod m20261201_000012_add_user_language;
+mod m20261201_000013_fold_turkish_text;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_create_second_factors::Migration),
             Box::new(m20261201_000011_create_account_links_and_mail::Migration),
             Box::new(m20261201_000012_add_user_language::Migration),
+            Box::new(m20261201_000013_fold_turkish_text::Migration),
         ]
     }
 }

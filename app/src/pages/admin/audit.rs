@@ -5,14 +5,16 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     account::{AuditFilter, AuditLogPage, admin_api::audit_log},
-    components::{Answer, CursorPager},
+    components::{Answer, CursorPager, Time, use_lang},
     domain::AuditKind,
-    format::local_time,
+    i18n::{t, use_i18n},
     session::use_session,
 };
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
     let session = use_session();
     let query = use_query_map();
     let initial_user = query.with_untracked(|q| q.get("user").and_then(|u| u.parse().ok()));
@@ -36,11 +38,11 @@ pub fn AuditPage() -> impl IntoView {
         async move { session.call(audit_log(filter)).await }
     });
     view! {
-        <h1>"Audit log"</h1>
+        <h1>{t!(i18n, admin.audit_title)}</h1>
         <section class="card">
             <div class="filters">
                 <div class="field">
-                    <label for="kind-filter">"Event"</label>
+                    <label for="kind-filter">{t!(i18n, admin.event)}</label>
                     <select
                         id="kind-filter"
                         on:change=move |ev| {
@@ -49,15 +51,19 @@ pub fn AuditPage() -> impl IntoView {
                             refilter(&|f| f.kind = kind);
                         }
                     >
-                        <option value="">"Any"</option>
+                        <option value="">{t!(i18n, common.any)}</option>
                         {AuditKind::ALL
-                            .iter()
-                            .map(|k| view! { <option value=k.as_str()>{k.label()}</option> })
+                            .into_iter()
+                            .map(|k| {
+                                view! {
+                                    <option value=k.as_str()>{move || k.label(lang.get())}</option>
+                                }
+                            })
                             .collect_view()}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="user-filter">"User id"</label>
+                    <label for="user-filter">{t!(i18n, admin.user_id)}</label>
                     <input
                         id="user-filter"
                         type="number"
@@ -76,7 +82,7 @@ pub fn AuditPage() -> impl IntoView {
                 answer=events
                 children={move |page: AuditLogPage| {
                     if page.items.is_empty() {
-                        view! { <p class="muted">"No events match."</p> }.into_any()
+                        view! { <p class="muted">{t!(i18n, admin.no_events)}</p> }.into_any()
                     } else {
                         let total = page.total_label();
                         let next = page.next;
@@ -86,11 +92,11 @@ pub fn AuditPage() -> impl IntoView {
                                 <table data-testid="audit-table">
                                     <thead>
                                         <tr>
-                                            <th>"When"</th>
-                                            <th>"Event"</th>
-                                            <th>"Account"</th>
-                                            <th>"From"</th>
-                                            <th>"Detail"</th>
+                                            <th>{t!(i18n, common.when)}</th>
+                                            <th>{t!(i18n, admin.event)}</th>
+                                            <th>{t!(i18n, common.account)}</th>
+                                            <th>{t!(i18n, common.from)}</th>
+                                            <th>{t!(i18n, admin.detail)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -98,18 +104,29 @@ pub fn AuditPage() -> impl IntoView {
                                             .items
                                             .into_iter()
                                             .map(|e| {
+                                                let kind = e.kind;
                                                 view! {
                                                     <tr>
-                                                        <td>{local_time(&e.at)}</td>
+                                                        <td>
+                                                            <Time iso=e.at.clone() />
+                                                        </td>
                                                         <td>
                                                             <span class=format!(
                                                                 "event {}",
                                                                 e.kind.as_str(),
-                                                            )>{e.kind.label()}</span>
+                                                            )>{move || kind.label(lang.get())}</span>
                                                         </td>
                                                         <td>{e.email.unwrap_or_default()}</td>
                                                         <td>{e.client_addr.unwrap_or_default()}</td>
-                                                        <td>{e.detail.unwrap_or_default()}</td>
+                                                        <td>
+                                                            {
+                                                                let detail = e.detail.unwrap_or_default();
+                                                                move || crate::domain::audit_detail::say(
+                                                                    &detail,
+                                                                    lang.get(),
+                                                                )
+                                                            }
+                                                        </td>
                                                     </tr>
                                                 }
                                             })

@@ -1,5 +1,7 @@
 //! `/admin/users/:id`: one account, its state and role, and where it is signed in.
 
+use std::sync::Arc;
+
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_params_map};
 
@@ -14,20 +16,44 @@ use crate::{
         recovery_api::get_mail_features,
     },
     components::{
-        Answer, ConfirmButton, CopyButton, DeviceSessionRow, FieldError, FormErrors, use_step_up,
+        Answer, ConfirmButton, CopyButton, DeviceSessionRow, FieldError, FormErrors, Time,
+        use_lang, use_local_time, use_step_up,
     },
-    domain::{Email, Name, Role},
+    domain::{Email, Lang, Name, Role},
     error::ApiError,
-    format::local_time,
+    i18n::{Locale, t, t_string, td_string, use_i18n},
     session::{step_up::Sensitive, use_session},
 };
 
+use super::users::role_word;
+
+/// How an action went, in whichever language the page shows (it stays on the page).
+type Said = Arc<dyn Fn(Locale) -> String + Send + Sync>;
+
 /// Takes a staff action's outcome: says how it went above the page, and shows the user and
 /// their sessions afresh.
-type Report = Callback<Result<String, ApiError>>;
+type Report = Callback<Result<Said, ApiError>>;
+
+/// A fixed sentence as a `Said`.
+fn said(words: fn(Locale) -> &'static str) -> Said {
+    Arc::new(move |locale| words(locale).to_owned())
+}
+
+/// A role inside a Turkish sentence is written in lower case ("personel"); English keeps the
+/// stored name ("ADMIN").
+fn role_in_sentence(role: Role, lang: Lang) -> String {
+    match lang {
+        Lang::En => role.as_str().to_owned(),
+        Lang::Tr => match role {
+            Role::Admin => "personel".to_owned(),
+            Role::Client => "müşteri".to_owned(),
+        },
+    }
+}
 
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let params = use_params_map();
     let user_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
@@ -49,21 +75,28 @@ pub fn UserDetailPage() -> impl IntoView {
             }
         }
     });
-    let message = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<Result<Said, String>>);
     // A new invitation's link, kept across the reload of the user that follows it.
     let invitation = RwSignal::new(None::<InvitationLink>);
-    let report: Report = Callback::new(move |result: Result<String, ApiError>| {
-        message.set(Some(result.unwrap_or_else(|e| e.message)));
+    let report: Report = Callback::new(move |result: Result<Said, ApiError>| {
+        message.set(Some(result.map_err(|e| e.message)));
         user.refetch();
         sessions.refetch();
     });
 
     view! {
         <p>
-            <A href="/admin/users">"← All users"</A>
+            <A href="/admin/users">{t!(i18n, admin.all_users)}</A>
         </p>
         <p class="form-message neutral" role="status" aria-live="polite" data-testid="user-message">
-            {move || message.get()}
+            {move || {
+                message
+                    .get()
+                    .map(|said| match said {
+                        Ok(said) => said(i18n.get_locale()),
+                        Err(message) => message,
+                    })
+            }}
         </p>
         <Answer
             answer=user
@@ -73,13 +106,13 @@ pub fn UserDetailPage() -> impl IntoView {
                     <UserCard user=u.clone() report />
                     <AccountCare user=u report invitation />
                     <section class="card">
-                        <h2>"Sessions"</h2>
+                        <h2>{t!(i18n, admin.sessions_title)}</h2>
                         <Answer answer=sessions let:list>
                             <UserSessions user_id=id list report />
                         </Answer>
                     </section>
                     <p>
-                        <A href=format!("/admin/audit?user={id}")>"This user's audit events"</A>
+                        <A href=format!("/admin/audit?user={id}")>{t!(i18n, admin.user_audit)}</A>
                     </p>
                 }
             }}
@@ -90,6 +123,8 @@ pub fn UserDetailPage() -> impl IntoView {
 /// The user's details, and what staff can change: whether the account is active, and its role.
 #[component]
 fn UserCard(user: UserRow, report: Report) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
     let step_up = use_step_up();
     let (id, version, active, role) = (user.id, user.version, user.active, user.role);
     let other_role = if role == Role::Admin {
@@ -97,10 +132,21 @@ fn UserCard(user: UserRow, report: Report) -> impl IntoView {
     } else {
         Role::Admin
     };
-    let (label, question) = if active {
-        ("Deactivate", "Deactivate and sign out everywhere?")
-    } else {
-        ("Reactivate", "Let this user sign in again?")
+    let label = move || {
+        let words = if active {
+            t_string!(i18n, admin.deactivate)
+        } else {
+            t_string!(i18n, admin.reactivate)
+        };
+        words.to_owned()
+    };
+    let question = move || {
+        let words = if active {
+            t_string!(i18n, admin.deactivate_question)
+        } else {
+            t_string!(i18n, admin.reactivate_question)
+        };
+        words.to_owned()
     };
     let set_active = Callback::new(move |()| {
         spawn_local(async move {
@@ -111,9 +157,9 @@ fn UserCard(user: UserRow, report: Report) -> impl IntoView {
                 .await;
             report.run(changed.map(|u| {
                 if u.active {
-                    "Reactivated.".into()
+                    said(|l| td_string!(l, admin.reactivated))
                 } else {
-                    "Deactivated; every session has ended.".into()
+                    said(|l| td_string!(l, admin.deactivated_done))
                 }
             }));
         });
@@ -123,10 +169,7 @@ fn UserCard(user: UserRow, report: Report) -> impl IntoView {
             let done = step_up
                 .call(Sensitive::ResetTwoStep, || reset_two_step(id))
                 .await;
-            report.run(done.map(|()| {
-                "Two-step sign-in is off for this account; every session of theirs has ended."
-                    .into()
-            }));
+            report.run(done.map(|()| said(|l| td_string!(l, admin.two_step_reset_done))));
         });
     });
     let set_role = Callback::new(move |()| {
@@ -136,43 +179,64 @@ fn UserCard(user: UserRow, report: Report) -> impl IntoView {
                     set_user_role(id, other_role, version)
                 })
                 .await;
-            report.run(changed.map(|u| format!("The role is now {}.", u.role.as_str())));
+            report.run(changed.map(|u| {
+                let role = u.role;
+                Arc::new(move |l: Locale| {
+                    let role = role_word(role, crate::components::of_locale(l));
+                    td_string!(l, admin.role_now, role = role)
+                }) as Said
+            }));
         });
     });
+    let last_sign_in = user.last_sign_in_at;
+    let local_time = use_local_time();
     view! {
         <h1 data-testid="user-name">{user.name}</h1>
         <section class="card">
             <dl class="profile">
-                <dt>"Email"</dt>
+                <dt>{t!(i18n, common.email)}</dt>
                 <dd>{user.email}</dd>
-                <dt>"Role"</dt>
-                <dd data-testid="user-role">{role.as_str()}</dd>
-                <dt>"State"</dt>
-                <dd data-testid="user-state">{if active { "Active" } else { "Deactivated" }}</dd>
-                <dt>"Since"</dt>
-                <dd>{local_time(&user.created_at)}</dd>
-                <dt>"Last sign-in"</dt>
+                <dt>{t!(i18n, common.role)}</dt>
+                <dd data-testid="user-role">{move || role_word(role, lang.get())}</dd>
+                <dt>{t!(i18n, common.state)}</dt>
+                <dd data-testid="user-state">
+                    {move || {
+                        if active {
+                            t_string!(i18n, common.active)
+                        } else {
+                            t_string!(i18n, common.deactivated)
+                        }
+                    }}
+                </dd>
+                <dt>{t!(i18n, common.since)}</dt>
+                <dd>
+                    <Time iso=user.created_at.clone() />
+                </dd>
+                <dt>{t!(i18n, admin.last_sign_in)}</dt>
                 <dd data-testid="user-last-sign-in">
-                    {user.last_sign_in_at.as_deref().map_or_else(|| "Never".to_owned(), local_time)}
+                    {move || {
+                        last_sign_in
+                            .as_deref()
+                            .map(local_time)
+                            .unwrap_or_else(|| t_string!(i18n, admin.never).to_owned())
+                    }}
                 </dd>
             </dl>
             <div class="form-actions">
+                <ConfirmButton label question on_confirm=set_active />
                 <ConfirmButton
-                    label=label.to_owned()
-                    question=question.to_owned()
-                    on_confirm=set_active
-                />
-                <ConfirmButton
-                    label=format!("Make {}", other_role.as_str())
-                    question=format!(
-                        "Change the role to {} and end their sessions?",
-                        other_role.as_str(),
-                    )
+                    label=move || {
+                        t_string!(i18n, admin.make_role, role = role_word(other_role, lang.get()))
+                    }
+                    question=move || {
+                        let role = role_in_sentence(other_role, lang.get());
+                        t_string!(i18n, admin.make_role_question, role = role)
+                    }
                     on_confirm=set_role
                 />
                 <ConfirmButton
-                    label="Reset two-step sign-in".to_owned()
-                    question="Turn off their two-step sign-in and end their sessions?".to_owned()
+                    label=move || t_string!(i18n, admin.reset_two_step).to_owned()
+                    question=move || t_string!(i18n, admin.reset_two_step_question).to_owned()
                     on_confirm=reset
                 />
             </div>
@@ -188,6 +252,7 @@ fn AccountCare(
     report: Report,
     invitation: RwSignal<Option<InvitationLink>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let step_up = use_step_up();
     let features = LocalResource::new(get_mail_features);
     let mail_on = move || {
@@ -225,10 +290,10 @@ fn AccountCare(
                 .await;
             match saved {
                 Ok(row) => report.run(Ok(match row.pending_email {
-                    Some(new) if new != current_email => format!(
-                        "Saved. A confirmation link went to {new}: the address changes once it is followed. The current address was told."
-                    ),
-                    _ => "Saved.".to_owned(),
+                    Some(new) if new != current_email => Arc::new(move |l: Locale| {
+                        td_string!(l, admin.saved_new_email, email = new.clone())
+                    }),
+                    _ => said(|l| td_string!(l, admin.saved)),
                 })),
                 Err(e) if e.field.is_some() => errors.set([e]),
                 Err(e) => report.run(Err(e)),
@@ -241,10 +306,7 @@ fn AccountCare(
             let sent = step_up
                 .call(Sensitive::AccountCare, || send_reset_link(id))
                 .await;
-            report.run(sent.map(|()| {
-                "A password reset link is on its way to them by email. It works for 30 minutes."
-                    .to_owned()
-            }));
+            report.run(sent.map(|()| said(|l| td_string!(l, admin.reset_link_sent))));
         });
     });
     let resend = Callback::new(move |()| {
@@ -254,7 +316,7 @@ fn AccountCare(
                 .await;
             report.run(sent.map(|link| {
                 invitation.set(Some(link));
-                "A new invitation is on its way; the earlier link no longer works.".to_owned()
+                said(|l| td_string!(l, admin.invitation_resent))
             }));
         });
     });
@@ -265,15 +327,18 @@ fn AccountCare(
                 .await;
             report.run(done.map(|()| {
                 invitation.set(None);
-                "The invitation link no longer works.".to_owned()
+                said(|l| td_string!(l, admin.invitation_revoked))
             }));
         });
     });
-    let field = move |id: &'static str, label: &'static str, value: RwSignal<String>, kind| {
+    let field = move |id: &'static str,
+                      label: fn(Locale) -> &'static str,
+                      value: RwSignal<String>,
+                      kind| {
         let described = format!("care-{id}-error");
         view! {
             <div class="field">
-                <label for=format!("care-{id}")>{label}</label>
+                <label for=format!("care-{id}")>{move || label(i18n.get_locale())}</label>
                 <input
                     id=format!("care-{id}")
                     type=kind
@@ -289,27 +354,27 @@ fn AccountCare(
             </div>
         }
     };
+    let local_time = use_local_time();
+    let until = user.invitation_expires_at.clone();
     view! {
         <section class="card" data-testid="account-care">
-            <h2>"Account"</h2>
+            <h2>{t!(i18n, common.account)}</h2>
             <form on:submit=save novalidate=true>
-                {field("name", "Name", name, "text")}
-                {field("email", "Email", email, "email")}
-                <p class="field-hint">
-                    "A new address takes effect once its owner follows the confirmation link sent to it."
-                </p>
+                {field("name", |l| td_string!(l, common.name), name, "text")}
+                {field("email", |l| td_string!(l, common.email), email, "email")}
+                <p class="field-hint">{t!(i18n, admin.email_hint)}</p>
                 {user
                     .pending_email
                     .map(|new| {
                         view! {
                             <p class="muted" data-testid="pending-email">
-                                {format!("Waiting for {new} to confirm.")}
+                                {move || t_string!(i18n, admin.pending_email, email = new.clone())}
                             </p>
                         }
                     })}
                 <div class="form-actions">
                     <button class="button" type="submit" disabled=move || pending.get() || !active>
-                        "Save"
+                        {t!(i18n, common.save)}
                     </button>
                 </div>
             </form>
@@ -317,34 +382,29 @@ fn AccountCare(
                 mail_on() && active
             }>
                 {if invited {
+                    let until = until.clone();
                     view! {
                         <p data-testid="invitation-state">
-                            {user
-                                .invitation_expires_at
-                                .as_deref()
-                                .map_or_else(
-                                    || {
-                                        "Invited, not yet accepted; no invitation link works now."
-                                            .to_owned()
-                                    },
-                                    |until| {
-                                        format!(
-                                            "Invited, not yet accepted; the link works until {}.",
-                                            local_time(until),
-                                        )
-                                    },
-                                )}
+                            {move || match &until {
+                                Some(until) => {
+                                    t_string!(i18n, admin.invited_until, until = local_time(until))
+                                }
+                                None => t_string!(i18n, admin.invited_no_link).to_owned(),
+                            }}
                         </p>
                         <div class="form-actions">
                             <ConfirmButton
-                                label="Send a new invitation".to_owned()
-                                question="Email a new invitation? The earlier link stops working."
-                                    .to_owned()
+                                label=move || t_string!(i18n, admin.resend_invitation).to_owned()
+                                question=move || {
+                                    t_string!(i18n, admin.resend_invitation_question).to_owned()
+                                }
                                 on_confirm=resend
                             />
                             <ConfirmButton
-                                label="Revoke the invitation".to_owned()
-                                question="Make the invitation link stop working?".to_owned()
+                                label=move || t_string!(i18n, admin.revoke_invitation).to_owned()
+                                question=move || {
+                                    t_string!(i18n, admin.revoke_invitation_question).to_owned()
+                                }
                                 on_confirm=revoke
                             />
                         </div>
@@ -354,8 +414,10 @@ fn AccountCare(
                     view! {
                         <div class="form-actions">
                             <ConfirmButton
-                                label="Send a password reset link".to_owned()
-                                question="Email them a link to choose a new password?".to_owned()
+                                label=move || t_string!(i18n, admin.send_reset).to_owned()
+                                question=move || {
+                                    t_string!(i18n, admin.send_reset_question).to_owned()
+                                }
                                 on_confirm=reset
                             />
                         </div>
@@ -369,7 +431,7 @@ fn AccountCare(
                     .map(|i| {
                         view! {
                             <p>
-                                "To send it another way too, copy the link: "
+                                {t!(i18n, admin.copy_link)} " "
                                 <CopyButton text=i.link.clone() test_id="copy-invitation" />
                             </p>
                             <p class="link-box">
@@ -385,11 +447,12 @@ fn AccountCare(
 /// Where the user is signed in, each session with "End session", and "End all sessions".
 #[component]
 fn UserSessions(user_id: i64, list: Vec<DeviceSession>, report: Report) -> impl IntoView {
+    let i18n = use_i18n();
     let step_up = use_step_up();
     if list.is_empty() {
         return view! {
             <p class="muted" data-testid="no-sessions">
-                "Not signed in anywhere."
+                {t!(i18n, admin.no_sessions)}
             </p>
         }
         .into_any();
@@ -401,7 +464,7 @@ fn UserSessions(user_id: i64, list: Vec<DeviceSession>, report: Report) -> impl 
                     end_user_session(user_id, sid.clone())
                 })
                 .await;
-            report.run(ended.map(|()| "The session has ended.".into()));
+            report.run(ended.map(|()| said(|l| td_string!(l, admin.session_ended))));
         });
     });
     let end_all = Callback::new(move |()| {
@@ -409,7 +472,9 @@ fn UserSessions(user_id: i64, list: Vec<DeviceSession>, report: Report) -> impl 
             let ended = step_up
                 .call(Sensitive::EndUserSessions, || end_user_sessions(user_id))
                 .await;
-            report.run(ended.map(|n| format!("{n} session(s) ended.")));
+            report.run(ended.map(|n| {
+                Arc::new(move |l: Locale| td_string!(l, admin.sessions_ended, count = n)) as Said
+            }));
         });
     });
     view! {
@@ -421,8 +486,8 @@ fn UserSessions(user_id: i64, list: Vec<DeviceSession>, report: Report) -> impl 
         </ul>
         <div class="form-actions">
             <ConfirmButton
-                label="End all sessions".into()
-                question="Sign this user out everywhere?".into()
+                label=move || t_string!(i18n, admin.end_all).to_owned()
+                question=move || t_string!(i18n, admin.end_all_question).to_owned()
                 on_confirm=end_all
             />
         </div>

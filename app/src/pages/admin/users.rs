@@ -9,14 +9,27 @@ use crate::{
         admin_api::{create_client, list_users},
         recovery_api::get_mail_features,
     },
-    components::{Answer, CopyButton, FieldError, FormErrors, Pager, use_step_up},
-    domain::{Email, Name, Password, Role},
-    format::local_time,
+    components::{
+        Answer, CopyButton, FieldError, FormErrors, Pager, Time, use_lang, use_local_time,
+        use_step_up,
+    },
+    domain::{Email, Lang, Name, Password, Role},
+    i18n::{t, t_string, use_i18n},
     session::{step_up::Sensitive, use_session},
 };
 
+/// A role as this area names it: the stored name in English (`ADMIN`), the role's own word in
+/// Turkish (`Personel`).
+pub(super) fn role_word(role: Role, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => role.as_str(),
+        Lang::Tr => role.label(lang),
+    }
+}
+
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let filter = RwSignal::new(UserFilter {
         page: 1,
@@ -33,12 +46,12 @@ pub fn UsersPage() -> impl IntoView {
         })
     };
     view! {
-        <h1>"Users"</h1>
+        <h1>{t!(i18n, admin.users_title)}</h1>
         <CreateClientForm on_created=Callback::new(move |()| users.refetch()) />
         <section class="card">
             <div class="filters">
                 <div class="field">
-                    <label for="user-search">"Search by name or email"</label>
+                    <label for="user-search">{t!(i18n, admin.search_label)}</label>
                     <input
                         id="user-search"
                         type="search"
@@ -47,7 +60,7 @@ pub fn UsersPage() -> impl IntoView {
                     />
                 </div>
                 <div class="field">
-                    <label for="role-filter">"Role"</label>
+                    <label for="role-filter">{t!(i18n, common.role)}</label>
                     <select
                         id="role-filter"
                         on:change=move |ev| {
@@ -58,13 +71,13 @@ pub fn UsersPage() -> impl IntoView {
                                 })
                         }
                     >
-                        <option value="">"Any"</option>
-                        <option value="ADMIN">"Staff (ADMIN)"</option>
-                        <option value="CLIENT">"Client (CLIENT)"</option>
+                        <option value="">{t!(i18n, common.any)}</option>
+                        <option value="ADMIN">{t!(i18n, admin.role_admin_option)}</option>
+                        <option value="CLIENT">{t!(i18n, admin.role_client_option)}</option>
                     </select>
                 </div>
                 <div class="field">
-                    <label for="active-filter">"State"</label>
+                    <label for="active-filter">{t!(i18n, common.state)}</label>
                     <select
                         id="active-filter"
                         on:change=move |ev| {
@@ -79,9 +92,9 @@ pub fn UsersPage() -> impl IntoView {
                                 })
                         }
                     >
-                        <option value="">"Any"</option>
-                        <option value="active">"Active"</option>
-                        <option value="inactive">"Deactivated"</option>
+                        <option value="">{t!(i18n, common.any)}</option>
+                        <option value="active">{t!(i18n, common.active)}</option>
+                        <option value="inactive">{t!(i18n, common.deactivated)}</option>
                     </select>
                 </div>
             </div>
@@ -97,11 +110,13 @@ fn UserTable(
     page: Page<UserRow>,
     go: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
     let pages = page.pages();
     if page.items.is_empty() {
         return view! {
             <p class="muted" data-testid="no-users">
-                "No users match."
+                {t!(i18n, admin.no_users)}
             </p>
         }
         .into_any();
@@ -111,11 +126,11 @@ fn UserTable(
             <table data-testid="user-table">
                 <thead>
                     <tr>
-                        <th>"Name"</th>
-                        <th>"Email"</th>
-                        <th>"Role"</th>
-                        <th>"State"</th>
-                        <th>"Since"</th>
+                        <th>{t!(i18n, common.name)}</th>
+                        <th>{t!(i18n, common.email)}</th>
+                        <th>{t!(i18n, common.role)}</th>
+                        <th>{t!(i18n, common.state)}</th>
+                        <th>{t!(i18n, common.since)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -123,27 +138,36 @@ fn UserTable(
                         .items
                         .into_iter()
                         .map(|u| {
+                            let (role, active) = (u.role, u.active);
                             view! {
                                 <tr>
                                     <td>
                                         <A href=format!("/admin/users/{}", u.id)>{u.name}</A>
                                     </td>
                                     <td>{u.email}</td>
-                                    <td>{u.role.as_str()}</td>
+                                    <td>{move || role_word(role, lang.get())}</td>
                                     <td>
-                                        {if u.active { "Active" } else { "Deactivated" }}
+                                        {move || {
+                                            if active {
+                                                t_string!(i18n, common.active)
+                                            } else {
+                                                t_string!(i18n, common.deactivated)
+                                            }
+                                        }}
                                         {u
                                             .invited
                                             .then(|| {
                                                 view! {
                                                     " "
                                                     <span class="badge" data-testid="invited-badge">
-                                                        "Invited"
+                                                        {t!(i18n, common.invited)}
                                                     </span>
                                                 }
                                             })}
                                     </td>
-                                    <td>{local_time(&u.created_at)}</td>
+                                    <td>
+                                        <Time iso=u.created_at.clone() />
+                                    </td>
                                 </tr>
                             }
                         })
@@ -166,6 +190,7 @@ struct Created {
 
 #[component]
 fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     let step_up = use_step_up();
     let features = LocalResource::new(get_mail_features);
     let mail_on = move || {
@@ -231,10 +256,10 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
     };
     view! {
         <details class="card create-client">
-            <summary>"Create a client account"</summary>
+            <summary>{t!(i18n, admin.create_title)}</summary>
             <form on:submit=submit novalidate=true>
                 <div class="field">
-                    <label for="new-name">"Name"</label>
+                    <label for="new-name">{t!(i18n, common.name)}</label>
                     <input
                         id="new-name"
                         prop:value=name
@@ -243,7 +268,7 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
                     <FieldError errors field="name" />
                 </div>
                 <div class="field">
-                    <label for="new-email">"Email"</label>
+                    <label for="new-email">{t!(i18n, common.email)}</label>
                     <input
                         id="new-email"
                         type="email"
@@ -255,7 +280,7 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
                 </div>
                 <Show when=mail_on>
                     <fieldset class="field choice">
-                        <legend>"How the client gets in"</legend>
+                        <legend>{t!(i18n, admin.access_legend)}</legend>
                         <label>
                             <input
                                 type="radio"
@@ -264,7 +289,8 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
                                 prop:checked=invite
                                 on:change=move |_| invite.set(true)
                             />
-                            " Email an invitation: they choose their own password"
+                            " "
+                            {t!(i18n, admin.access_invite)}
                         </label>
                         <label>
                             <input
@@ -274,14 +300,15 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
                                 prop:checked=move || !invite.get()
                                 on:change=move |_| invite.set(false)
                             />
-                            " Give them a password now"
+                            " "
+                            {t!(i18n, admin.access_password)}
                         </label>
                         <FieldError errors field="invite" />
                     </fieldset>
                 </Show>
                 <Show when=move || !inviting()>
                     <div class="field">
-                        <label for="new-password">"Password (leave empty to generate one)"</label>
+                        <label for="new-password">{t!(i18n, admin.password_label)}</label>
                         <input
                             id="new-password"
                             type="password"
@@ -296,7 +323,13 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
                     {move || errors.form_message()}
                 </p>
                 <button class="button" type="submit" disabled=pending>
-                    {move || if inviting() { "Create and invite" } else { "Create client" }}
+                    {move || {
+                        if inviting() {
+                            t_string!(i18n, admin.create_and_invite)
+                        } else {
+                            t_string!(i18n, admin.create_client)
+                        }
+                    }}
                 </button>
             </form>
             {move || {
@@ -305,19 +338,21 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
                     .map(|c| {
                         view! {
                             <div class="notice" role="status" data-testid="created-client">
-                                <p>{format!("Created {}.", c.email)}</p>
+                                <p>
+                                    {move || {
+                                        t_string!(i18n, admin.created, email = c.email.clone())
+                                    }}
+                                </p>
                                 {c
                                     .generated_password
                                     .map(|p| {
                                         view! {
                                             <p>
-                                                "Their password (shown only now): "
+                                                {t!(i18n, admin.their_password)} " "
                                                 <code data-testid="generated-password">{p.clone()}</code>
                                                 " " <CopyButton text=p />
                                             </p>
-                                            <p class="muted">
-                                                "They choose their own at their first sign-in."
-                                            </p>
+                                            <p class="muted">{t!(i18n, admin.choose_own)}</p>
                                         }
                                     })}
                                 {c
@@ -325,17 +360,21 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
                                     .map(|i| {
                                         view! {
                                             <p>
-                                                "An invitation is on its way to them by email. To send it another way too (a message), copy the link: "
+                                                {t!(i18n, admin.invitation_on_its_way)} " "
                                                 <CopyButton text=i.link.clone() test_id="copy-invitation" />
                                             </p>
                                             <p class="link-box">
                                                 <code data-testid="invitation-link">{i.link}</code>
                                             </p>
                                             <p class="muted">
-                                                {format!(
-                                                    "It works once, until {}.",
-                                                    local_time(&i.expires_at),
-                                                )}
+                                                {
+                                                    let local_time = use_local_time();
+                                                    move || {
+                                                        t_string!(
+                                                            i18n, admin.invitation_until, until = local_time(&i.expires_at)
+                                                        )
+                                                    }
+                                                }
                                             </p>
                                         }
                                     })}

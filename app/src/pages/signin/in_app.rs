@@ -9,9 +9,10 @@ use leptos_router::{
 };
 
 use crate::{
-    components::{FieldError, FormErrors, Skeleton},
+    components::{FieldError, FormErrors, LanguageSwitch, Skeleton},
     domain::{Email, Password},
     error::{ApiError, ErrorCode},
+    i18n::{t, t_string, use_i18n},
     session::{SessionStatus, SignInStep, SignedOutReason, redirect::safe_callback, use_session},
 };
 
@@ -44,7 +45,7 @@ pub fn SignInPage() -> impl IntoView {
     let code_step = RwSignal::new(false);
     // Why the code's form gave way to the password's again, when it did.
     let expired = RwSignal::new(None::<String>);
-    move || match status.get() {
+    let form = move || match status.get() {
         SessionStatus::Unauthenticated if code_step.get() => {
             view! { <CodeForm code_step expired /> }.into_any()
         }
@@ -55,11 +56,19 @@ pub fn SignInPage() -> impl IntoView {
             </main>
         }
         .into_any(),
+    };
+    // The switch above the card, as on the light page (`signin.html`).
+    view! {
+        <div class="top-switch">
+            <LanguageSwitch />
+        </div>
+        {form}
     }
 }
 
 #[component]
 fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let reason = session.signed_out_reason();
     let email = RwSignal::new(String::new());
@@ -116,18 +125,12 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
 
     let notice = move || match reason.get() {
         _ if expired.with(Option::is_some) => expired.get(),
-        Some(SignedOutReason::Ended) => {
-            Some("Your session has ended. Please sign in again.".to_owned())
+        Some(SignedOutReason::Ended) => Some(t_string!(i18n, signin.session_ended).to_owned()),
+        Some(SignedOutReason::Inactive) => Some(t_string!(i18n, signin.idle_signed_out).to_owned()),
+        Some(SignedOutReason::SignedOut) => Some(t_string!(i18n, signin.signed_out).to_owned()),
+        Some(SignedOutReason::SignOutUnconfirmed) => {
+            Some(t_string!(i18n, signin.sign_out_unconfirmed).to_owned())
         }
-        Some(SignedOutReason::Inactive) => {
-            Some("You were signed out because of inactivity. Please sign in again.".to_owned())
-        }
-        Some(SignedOutReason::SignedOut) => Some("You have signed out.".to_owned()),
-        Some(SignedOutReason::SignOutUnconfirmed) => Some(
-            "You are signed out on this device, but the server could not confirm it everywhere \
-             yet. It keeps trying; your session ends on every server within minutes."
-                .to_owned(),
-        ),
         None => None,
     };
 
@@ -137,8 +140,8 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
                 <div class="signin-brand" aria-hidden="true">
                     "SM"
                 </div>
-                <h1 id="signin-title">"Sign in to SMMM Portal"</h1>
-                <p class="muted">"Staff and clients of the office sign in here."</p>
+                <h1 id="signin-title">{t!(i18n, signin.title)}</h1>
+                <p class="muted">{t!(i18n, signin.intro)}</p>
                 {move || {
                     notice()
                         .map(|text| {
@@ -151,7 +154,7 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
                 }}
                 <form on:submit=submit novalidate=true>
                     <div class="field">
-                        <label for="email">"Email"</label>
+                        <label for="email">{t!(i18n, signin.email)}</label>
                         <input
                             id="email"
                             name="email"
@@ -173,7 +176,7 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
                         <FieldError errors field="email" id="email-error" test_id="email-error" />
                     </div>
                     <div class="field">
-                        <label for="password">"Password"</label>
+                        <label for="password">{t!(i18n, signin.password)}</label>
                         <div class="password-row">
                             <input
                                 id="password"
@@ -196,7 +199,13 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
                                 aria-controls="password"
                                 on:click=move |_| show_password.update(|v| *v = !*v)
                             >
-                                {move || if show_password.get() { "Hide" } else { "Show" }}
+                                {move || {
+                                    if show_password.get() {
+                                        t_string!(i18n, signin.hide)
+                                    } else {
+                                        t_string!(i18n, signin.show)
+                                    }
+                                }}
                             </button>
                         </div>
                         <FieldError
@@ -214,7 +223,7 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
                             prop:checked=keep_signed_in
                             on:change=move |ev| keep_signed_in.set(event_target_checked(&ev))
                         />
-                        <label for="keep-signed-in">"Keep me signed in on this device"</label>
+                        <label for="keep-signed-in">{t!(i18n, signin.keep_signed_in)}</label>
                     </div>
                     <div
                         class="form-message"
@@ -235,7 +244,13 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
                                 .get()
                                 .then(|| view! { <span class="spinner" aria-hidden="true"></span> })
                         }}
-                        {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                        {move || {
+                            if pending.get() {
+                                t_string!(i18n, signin.submitting)
+                            } else {
+                                t_string!(i18n, signin.submit)
+                            }
+                        }}
                     </button>
                 </form>
                 <Show when=move || {
@@ -243,7 +258,7 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
                 }>
                     <p class="form-foot">
                         <a href="/auth/forgot" data-testid="forgot-link">
-                            "Forgot your password?"
+                            {t!(i18n, signin.forgot)}
                         </a>
                     </p>
                 </Show>
@@ -262,6 +277,7 @@ fn focus(input: NodeRef<leptos::html::Input>) {
 /// alike with the light page's (`signin.html`, `super::light`).
 #[component]
 fn CodeForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let code = RwSignal::new(String::new());
     let recovery = RwSignal::new(false);
@@ -278,7 +294,10 @@ fn CodeForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> imp
             return;
         }
         if code.with_untracked(|c| c.trim().is_empty()) {
-            errors.set([ApiError::invalid("code", "Enter the code.")]);
+            errors.set([ApiError::invalid(
+                "code",
+                t_string!(i18n, signin.enter_code),
+            )]);
             focus(input);
             return;
         }
@@ -310,20 +329,26 @@ fn CodeForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> imp
                 <div class="signin-brand" aria-hidden="true">
                     "SM"
                 </div>
-                <h1 id="code-title">"Two-step sign-in"</h1>
+                <h1 id="code-title">{t!(i18n, signin.code_title)}</h1>
                 <p class="muted">
                     {move || {
                         if recovery.get() {
-                            "Enter one of the recovery codes you saved when you set up two-step sign-in."
+                            t_string!(i18n, signin.recovery_intro)
                         } else {
-                            "Enter the 6-digit code your authenticator app shows for SMMM Portal."
+                            t_string!(i18n, signin.code_intro)
                         }
                     }}
                 </p>
                 <form on:submit=submit novalidate=true>
                     <div class="field">
                         <label for="code">
-                            {move || if recovery.get() { "Recovery code" } else { "Code" }}
+                            {move || {
+                                if recovery.get() {
+                                    t_string!(i18n, signin.recovery_code)
+                                } else {
+                                    t_string!(i18n, signin.code)
+                                }
+                            }}
                         </label>
                         <input
                             id="code"
@@ -361,7 +386,13 @@ fn CodeForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> imp
                         disabled=pending
                         aria-busy=move || pending.get().to_string()
                     >
-                        {move || if pending.get() { "Checking…" } else { "Continue" }}
+                        {move || {
+                            if pending.get() {
+                                t_string!(i18n, signin.code_submitting)
+                            } else {
+                                t_string!(i18n, signin.code_submit)
+                            }
+                        }}
                     </button>
                 </form>
                 <div class="form-actions">
@@ -376,9 +407,9 @@ fn CodeForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> imp
                     >
                         {move || {
                             if recovery.get() {
-                                "Use the code from the app"
+                                t_string!(i18n, signin.use_app_code)
                             } else {
-                                "Use a recovery code"
+                                t_string!(i18n, signin.use_recovery)
                             }
                         }}
                     </button>
@@ -390,7 +421,7 @@ fn CodeForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> imp
                             code_step.set(false);
                         }
                     >
-                        "Start over"
+                        {t!(i18n, signin.start_over)}
                     </button>
                 </div>
             </section>

@@ -121,7 +121,11 @@ impl CodeStep {
     /// language switch keeps them).
     fn label_mode(&self, words: &Words) {
         let keys = if self.recovery.get() {
-            ["signin.recovery_intro", "signin.recovery_code", "signin.use_app_code"]
+            [
+                "signin.recovery_intro",
+                "signin.recovery_code",
+                "signin.use_app_code",
+            ]
         } else {
             ["signin.code_intro", "signin.code", "signin.use_recovery"]
         };
@@ -224,7 +228,10 @@ impl Page {
         });
         listen(&page.code.mode, "click", {
             let page = page.clone();
-            move |_| page.code.set_recovery(!page.code.recovery.get(), &page.words)
+            move |_| {
+                page.code
+                    .set_recovery(!page.code.recovery.get(), &page.words)
+            }
         });
         listen(&page.switch, "click", {
             let page = page.clone();
@@ -489,7 +496,10 @@ impl Page {
         let show = self.password.type_() == "password";
         self.password
             .set_type(if show { "text" } else { "password" });
-        self.say(&self.toggle, if show { "signin.hide" } else { "signin.show" });
+        self.say(
+            &self.toggle,
+            if show { "signin.hide" } else { "signin.show" },
+        );
     }
 
     /// Shows the word for `key` in `element`, and keeps the key there for a language switch.

@@ -1,9 +1,11 @@
-//! The light sign-in page's words and its language switch, without the app's catalogue: the
-//! shell carries its own words in both languages (`<script id="page-words">`, written from
-//! app/locales by scripts/localize-shells.mjs), and the markup names its keys (`data-t`,
-//! `data-t-attr`, `data-t-lang`). The server picked the shell's language; the switch re-labels
-//! the page in place, writes the `lang` cookie and tells `domain::lang`, so the input rules' and
-//! the server's messages follow.
+//! The light sign-in page's words and its language switch, without the app's catalogue (every
+//! byte here counts against the first-load budget). The server sends the shell in the request's
+//! language (scripts/localize-shells.mjs writes one per language from app/locales): its markup
+//! names its keys (`data-t`, `data-t-attr`, `data-t-lang`), and `<script id="page-words">` holds
+//! `{"tr": {…}, "en": {…}}`: the other language's words, and the few this page's script shows
+//! beyond its markup; the page's own are read from the markup. The switch re-labels the page in
+//! place, without a reload, writes the `lang` cookie and tells `domain::lang`, so the input
+//! rules' and the server's messages follow.
 
 use std::cell::Cell;
 
@@ -21,14 +23,16 @@ pub struct Words {
 
 impl Words {
     pub fn find(document: &Document) -> Option<Self> {
-        let text = document.get_element_by_id("page-words")?.text_content()?;
-        let all = js_sys::JSON::parse(&text).ok()?;
         let lang = document
             .document_element()
             .and_then(|html| html.get_attribute("lang"))
             .and_then(|tag| Lang::parse(&tag))
             .unwrap_or(Lang::En);
         lang::set_current(lang);
+        let all =
+            js_sys::JSON::parse(&document.get_element_by_id("page-words")?.text_content()?).ok()?;
+        let own = js_sys::Reflect::get(&all, &lang.as_str().into()).ok()?;
+        learn(document, &own);
         Some(Self {
             document: document.clone(),
             all,
@@ -50,44 +54,70 @@ impl Words {
         let lang = self.lang.get().other();
         self.lang.set(lang);
         lang::set_current(lang);
-        let cookie = format!(
-            "{}={}; path=/; max-age=31536000; samesite=lax",
+        let cookie = [
             lang::COOKIE,
-            lang.as_str()
-        );
+            "=",
+            lang.as_str(),
+            "; path=/; max-age=31536000; samesite=lax",
+        ]
+        .concat();
         let _ = js_sys::Reflect::set(&self.document, &"cookie".into(), &cookie.into());
         if let Some(html) = self.document.document_element() {
             let _ = html.set_attribute("lang", lang.as_str());
         }
-        self.relabel();
+        self.relabel(lang);
     }
 
     /// Every `data-t*` element of the page, in the current language.
-    fn relabel(&self) {
-        for element in self.all_with("[data-t]") {
+    fn relabel(&self, lang: Lang) {
+        for element in all_with(&self.document, "[data-t]") {
             if let Some(key) = element.get_attribute("data-t") {
                 element.set_text_content(Some(&self.get(&key)));
             }
         }
-        for element in self.all_with("[data-t-attr]") {
-            let spec = element.get_attribute("data-t-attr").unwrap_or_default();
-            for pair in spec.split(';') {
-                if let Some((name, key)) = pair.split_once('=') {
-                    let _ = element.set_attribute(name, &self.get(key));
-                }
+        for element in all_with(&self.document, "[data-t-attr]") {
+            for (name, key) in attr_keys(&element) {
+                let _ = element.set_attribute(&name, &self.get(&key));
             }
         }
-        for element in self.all_with("[data-t-lang]") {
-            let _ = element.set_attribute("lang", self.lang.get().other().as_str());
+        for element in all_with(&self.document, "[data-t-lang]") {
+            let _ = element.set_attribute("lang", lang.other().as_str());
         }
     }
+}
 
-    fn all_with(&self, selector: &str) -> Vec<Element> {
-        let Ok(found) = self.document.query_selector_all(selector) else {
-            return Vec::new();
-        };
-        (0..found.length())
-            .filter_map(|i| found.item(i)?.dyn_into::<Element>().ok())
-            .collect()
+/// Adds every word the markup shows, in the page's language, to `words`.
+fn learn(document: &Document, words: &JsValue) {
+    for element in all_with(document, "[data-t]") {
+        if let (Some(key), Some(text)) = (element.get_attribute("data-t"), element.text_content()) {
+            let _ = js_sys::Reflect::set(words, &key.into(), &text.into());
+        }
     }
+    for element in all_with(document, "[data-t-attr]") {
+        for (name, key) in attr_keys(&element) {
+            if let Some(value) = element.get_attribute(&name) {
+                let _ = js_sys::Reflect::set(words, &key.into(), &value.into());
+            }
+        }
+    }
+}
+
+/// `data-t-attr="aria-label=signin.loading;title=…"` as (attribute, key) pairs.
+fn attr_keys(element: &Element) -> Vec<(String, String)> {
+    element
+        .get_attribute("data-t-attr")
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, key)| (name.to_owned(), key.to_owned()))
+        .collect()
+}
+
+fn all_with(document: &Document, selector: &str) -> Vec<Element> {
+    let Ok(found) = document.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|i| found.item(i)?.dyn_into::<Element>().ok())
+        .collect()
 }

@@ -863,7 +863,10 @@ impl SessionService {
                 if !self.verify_password(current, &user, &password).await? {
                     self.audit(AuditKind::ReauthFailed, event("wrong password"))
                         .await;
-                    return Err(ApiError::invalid("password", "The password is incorrect."));
+                    return Err(ApiError::invalid(
+                        "password",
+                        crate::domain::say("Şifre hatalı.", "The password is incorrect."),
+                    ));
                 }
                 Amr::Pwd
             }

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use super::{SessionService, StartedSession, store, to_chrono};
 use crate::{
     db::{self, entities::users, second_factors as factors},
-    domain::{AuditKind, Password},
+    domain::{AuditKind, Password, say},
     error::ApiError,
     session::{
         Amr, Requirement,
@@ -67,7 +67,10 @@ impl Code {
         recovery::normalise(&bare).map(Self::Recovery).ok_or_else(|| {
             ApiError::invalid(
                 "code",
-                "Enter the 6-digit code from your authenticator app, or one of your recovery codes.",
+                say(
+                    "Kimlik doğrulama uygulamanızdaki 6 haneli kodu ya da kurtarma kodlarınızdan birini girin.",
+                    "Enter the 6-digit code from your authenticator app, or one of your recovery codes.",
+                ),
             )
         })
     }
@@ -115,7 +118,10 @@ impl SessionService {
         self.mfa.as_ref().ok_or_else(|| {
             ApiError::new(
                 crate::error::ErrorCode::Unavailable,
-                "Two-step sign-in is not set up on this server (MFA_ENCRYPTION_KEY).",
+                say(
+                    "İki adımlı oturum açma bu sunucuda yapılandırılmamış (MFA_ENCRYPTION_KEY).",
+                    "Two-step sign-in is not set up on this server (MFA_ENCRYPTION_KEY).",
+                ),
             )
         })
     }
@@ -294,9 +300,10 @@ impl SessionService {
             .await?
             .is_some()
         {
-            return Err(ApiError::conflict(
+            return Err(ApiError::conflict(say(
+                "İki adımlı oturum açma zaten açık. Başka bir uygulama kurmak için önce kapatın.",
                 "Two-step sign-in is already on. Turn it off first to set up another app.",
-            ));
+            )));
         }
         let secret = totp::new_secret();
         let otpauth_uri = totp::otpauth_uri(&secret, &user.email).ok_or_else(ApiError::internal)?;
@@ -326,7 +333,10 @@ impl SessionService {
         let Code::Totp(digits) = Code::parse(typed)? else {
             return Err(ApiError::invalid(
                 "code",
-                "Enter the 6-digit code your authenticator app shows now.",
+                say(
+                    "Kimlik doğrulama uygulamanızın şu anda gösterdiği 6 haneli kodu girin.",
+                    "Enter the 6-digit code your authenticator app shows now.",
+                ),
             ));
         };
         let now = self.config.clock.now();
@@ -338,9 +348,10 @@ impl SessionService {
                 _ => None,
             })
             .ok_or_else(|| {
-                ApiError::conflict(
+                ApiError::conflict(say(
+                    "Lütfen baştan başlayın: kurulum bulunamadı, çok uzun sürdü ya da zaten tamamlandı.",
                     "Start again: the setup was not found, it took too long, or it was finished already.",
-                )
+                ))
             })?;
         let secret = self.open_secret(user.id, &pending)?;
         let unix = u64::try_from(now.timestamp()).unwrap_or_default();
@@ -369,9 +380,10 @@ impl SessionService {
         )
         .await?
         {
-            return Err(ApiError::conflict(
+            return Err(ApiError::conflict(say(
+                "Kurulum bu arada değişti (başka bir sekmede mi?). Lütfen baştan başlayın.",
                 "The setup changed meanwhile (another tab?). Start again.",
-            ));
+            )));
         }
         self.audit(
             AuditKind::TwoStepEnabled,
@@ -392,7 +404,10 @@ impl SessionService {
         let (sealed, last_step) = factors::confirmed_secret(&self.db, user.id)
             .await?
             .ok_or_else(|| {
-                ApiError::conflict("Two-step sign-in is not on for this account: use the password.")
+                ApiError::conflict(say(
+                    "Bu hesapta iki adımlı oturum açma kapalı: şifrenizi kullanın.",
+                    "Two-step sign-in is not on for this account: use the password.",
+                ))
             })?;
         let now = self.config.clock.now();
         let accepted = self
@@ -431,7 +446,9 @@ impl SessionService {
             return;
         };
         let minutes = self.limits.code_pause().as_secs().div_ceil(60);
-        let letter = crate::mail::letters::code_entry_paused(&user.name, minutes);
+        // Nobody asked for this one: the owner's language, else the office's.
+        let lang = mailer.language_for(user, None);
+        let letter = crate::mail::letters::code_entry_paused(lang, &user.name, minutes);
         if let Err(err) = mailer.send(&letter, &user.email, Some(user.id)).await {
             tracing::warn!(%err, user_id = user.id, "could not queue the code lockout email");
         }
@@ -486,13 +503,19 @@ impl SessionService {
             .await?
             .is_none()
         {
-            return Err(ApiError::conflict("Two-step sign-in is not on."));
+            return Err(ApiError::conflict(say(
+                "İki adımlı oturum açma kapalı.",
+                "Two-step sign-in is not on.",
+            )));
         }
         let failed = |detail| client.event(Some(user.id), None, Some(detail));
         if !self.verify_password(current, user, &password).await? {
             self.audit(AuditKind::ReauthFailed, failed("wrong password"))
                 .await;
-            return Err(ApiError::invalid("password", "The password is incorrect."));
+            return Err(ApiError::invalid(
+                "password",
+                say("Şifre hatalı.", "The password is incorrect."),
+            ));
         }
         if self.code_is_right(user, client, &code).await? {
             Ok(())
@@ -517,9 +540,10 @@ impl SessionService {
             .role()
             .is_ok_and(|role| self.config.mfa_required_for.requires(role))
         {
-            return Err(ApiError::conflict(
+            return Err(ApiError::conflict(say(
+                "Büro, hesabınız için iki adımlı oturum açmayı zorunlu tuttuğundan bu özellik kapatılamaz. Yeni bir telefona geçiyorsanız bir yöneticiden bu ayarı sıfırlamasını isteyin, ardından yeniden kurun.",
                 "The office requires two-step sign-in for your account, so it cannot be turned off. For a new phone, ask an admin to reset it, then set it up again.",
-            ));
+            )));
         }
         self.confirm_owner(current, user, client, password, code)
             .await?;
