@@ -66,7 +66,9 @@ function localize(html, lang) {
       if (!/\sdata-t-static[\s>]/.test(tag)) used.add(key);
       const value = escapeAttr(word(lang, key));
       const attr = new RegExp(`(\\s${name}=")[^"]*(")`);
-      tag = attr.test(tag) ? tag.replace(attr, `$1${value}$2`) : tag.replace(/>$/, ` ${name}="${value}">`);
+      tag = attr.test(tag)
+        ? tag.replace(attr, (_, before, after) => `${before}${value}${after}`)
+        : tag.replace(/>$/, () => ` ${name}="${value}">`);
     }
     return tag;
   });
@@ -88,9 +90,9 @@ function localize(html, lang) {
       [lang]: Object.fromEntries(shown.map((k) => [k, word(lang, k)])),
       [other]: Object.fromEntries(keys.map((k) => [k, word(other, k)])),
     };
-    // Inside <script>, only "</" could end the element early.
-    const json = JSON.stringify(page).replace(/<\//g, "<\\/");
-    out = out.replace(script[0], `<script type="application/json" id="page-words">${json}</script>`);
+    // Inside <script>, no `<` at all: nothing in a word can end or restart the element.
+    const json = JSON.stringify(page).replace(/</g, "\\u003c");
+    out = out.replace(script[0], () => `<script type="application/json" id="page-words">${json}</script>`);
   }
   return out;
 }

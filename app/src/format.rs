@@ -2,8 +2,8 @@
 
 use crate::domain::Lang;
 
-/// The office's time zone unless `OFFICE_TIME_ZONE` says otherwise (`GET`'s it from
-/// `/api/auth/office`).
+/// The office's time zone unless `OFFICE_TIME_ZONE` says otherwise (the pages ask
+/// `POST /api/auth/office`).
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Istanbul";
 
 /// An RFC 3339 time in the reader's language and the office's time zone, to the minute:

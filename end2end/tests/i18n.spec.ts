@@ -82,7 +82,7 @@ test("Accept-Language: tr gets the Turkish sign-in page on the first visit, and 
   const page = await turkishBrowser(browser);
   const response = await page.goto("/auth/signin");
   expect(response?.headers()["vary"]?.toLowerCase()).toContain("accept-language");
-  await expect(page.getByRole("heading", { name: "SMMM Portal'a oturum açın" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "SMMM Portal'da oturum açın" })).toBeVisible();
   await expectTurkish(page, "signin");
   // The server's message follows the page's language.
   await page.getByLabel("E-posta").fill("kimse@example.com");
@@ -98,7 +98,7 @@ test("the switch on the sign-in page changes the language at once, without a rel
   await expect(page.getByRole("heading", { name: "Sign in to SMMM Portal" })).toBeVisible();
   await page.evaluate(() => ((window as any).__noReload = true));
   await page.getByTestId("language-switch").click();
-  await expect(page.getByRole("heading", { name: "SMMM Portal'a oturum açın" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "SMMM Portal'da oturum açın" })).toBeVisible();
   expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
   await expectTurkish(page, "signin-switched");
   // A Turkish message from the page's own check, too.
@@ -106,7 +106,7 @@ test("the switch on the sign-in page changes the language at once, without a rel
   await expect(page.getByTestId("email-error")).not.toBeEmpty();
   expect(await englishLeftOn(page)).toEqual([]);
   await page.reload();
-  await expect(page.getByRole("heading", { name: "SMMM Portal'a oturum açın" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "SMMM Portal'da oturum açın" })).toBeVisible();
   await page.getByTestId("language-switch").click();
   await expect(page.getByRole("heading", { name: "Sign in to SMMM Portal" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
@@ -128,7 +128,7 @@ test("a client's flow in Turkish: sign-in, overview, sessions, profile, sign-out
   await expectTurkish(page, "client-profile");
   await page.getByRole("button", { name: "Oturumu kapat" }).click();
   await expect(page).toHaveURL(/\/auth\/signin/);
-  await expect(page.getByRole("heading", { name: "SMMM Portal'a oturum açın" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "SMMM Portal'da oturum açın" })).toBeVisible();
   await expectTurkish(page, "signin-after-sign-out");
   await page.context().close();
 });

@@ -38,15 +38,39 @@ fn turkish(note: &str) -> String {
         "with a recovery code" => "kurtarma koduyla",
         "limited to setting up two-step sign-in" => "yalnızca iki adımlı oturum açmanın kurulumu",
         "limited to choosing a new password" => "yalnızca yeni şifre belirleme",
+        "unknown email" => "bilinmeyen e-posta",
+        "wrong password" => "yanlış şifre",
+        "account deactivated" => "hesap devre dışı",
+        "account changed" => "hesap değişti",
+        "account changed during sign-in" => "oturum açılırken hesap değişti",
+        "replaced by a new sign-in" => "yeni bir oturum açmayla değiştirildi",
+        "sign-out" => "oturumu kapatma",
+        "sign-out (recorded late)" => "oturumu kapatma (geç kaydedildi)",
+        "mail given up" => "e-posta gönderilemedi",
+        "account" => "hesap",
+        "address" => "adres",
+        "account and address" => "hesap ve adres",
+        "session" => "oturum",
+        "device" => "cihaz",
+        "codes" => "kodlar",
         _ => {
-            if let Some(role) = note.strip_prefix("to ") {
-                return format!("{role} rolüne");
+            // An email change: "to new@address".
+            if let Some(address) = note.strip_prefix("to ") {
+                return format!("yeni adres: {address}");
+            }
+            // A role change: "CLIENT → ADMIN".
+            if let Some((from, to)) = note.split_once(" → ") {
+                let role = |code: &str| {
+                    super::Role::parse(code)
+                        .map_or_else(|| code.to_owned(), |r| r.label(Lang::Tr).to_owned())
+                };
+                return format!("{} → {}", role(from), role(to));
             }
             if let Some(reason) = note.strip_prefix("session revoked: ") {
                 return format!("oturum sonlandırıldı: {}", turkish(reason));
             }
             if let Some(what) = note.strip_prefix("limited per ") {
-                return format!("{what} başına sınır");
+                return format!("{} başına sınır", turkish(what));
             }
             if let Some(left) = note
                 .strip_prefix("recovery code used, ")
@@ -76,8 +100,21 @@ mod tests {
             "ad değiştirildi (kullanıcı #2)"
         );
         assert_eq!(
-            say("to ADMIN by user #2", Lang::Tr),
-            "ADMIN rolüne (kullanıcı #2)"
+            say("to ayse@x.example by user #2", Lang::Tr),
+            "yeni adres: ayse@x.example (kullanıcı #2)"
+        );
+        assert_eq!(
+            say("CLIENT → ADMIN by user #2", Lang::Tr),
+            "Müşteri → Personel (kullanıcı #2)"
+        );
+        assert_eq!(say("unknown email", Lang::Tr), "bilinmeyen e-posta");
+        assert_eq!(
+            say("limited per account and address", Lang::Tr),
+            "hesap ve adres başına sınır"
+        );
+        assert_eq!(
+            say("session revoked: replaced by a new sign-in", Lang::Tr),
+            "oturum sonlandırıldı: yeni bir oturum açmayla değiştirildi"
         );
         assert_eq!(say("idle timeout", Lang::Tr), "hareketsizlik süresi doldu");
         assert_eq!(
