@@ -163,6 +163,12 @@ async fn a_request_takes_as_long_for_an_unknown_address_as_for_a_known_one() {
             let (status, _) = request_reset(&browser, email).await;
             let took = started.elapsed();
             assert_eq!(status, StatusCode::OK);
+            if which == 0 {
+                // Its work after the answer done before the next request is timed: on SQLite
+                // that work's write would otherwise hold up the next request's own, and the
+                // known address would look slow for the wrong reason.
+                sink.wait_for(&known.email, round + 1).await;
+            }
             if round >= 5 {
                 times[which].push(took);
             }
@@ -181,10 +187,6 @@ async fn a_request_takes_as_long_for_an_unknown_address_as_for_a_known_one() {
         (0.33..3.0).contains(&ratio),
         "known {known_median:?}, unknown {unknown_median:?}"
     );
-    // The work after each answer finishes before the test does: a link still being made holds
-    // the user's row (PostgreSQL), and the schema's clean-up, which blocks this test's one
-    // thread, would wait on it for ever.
-    sink.wait_for(&known.email, 30).await;
 }
 
 #[tokio::test]
