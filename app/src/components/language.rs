@@ -6,7 +6,7 @@ use leptos_use::{SameSite, UseCookieOptions};
 
 use crate::{
     domain::lang::{self, Lang},
-    i18n::{I18nContextProvider, Locale, use_i18n},
+    i18n::{I18nContextProvider, Locale, t_string, use_i18n},
 };
 
 /// A year: the choice outlives sessions; the server reads it for the first HTML and its messages.
@@ -106,8 +106,9 @@ pub fn LanguageSwitch(
     signed_in: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let lang = use_lang();
     let session = signed_in.then(crate::session::use_session);
-    let current = move || of_locale(i18n.get_locale());
+    let current = move || lang.get();
     let switch = move |_| choose_language(i18n, current().other(), session);
     view! {
         <button
@@ -115,9 +116,7 @@ pub fn LanguageSwitch(
             class="button ghost language-switch"
             data-testid="language-switch"
             lang=move || current().other().as_str()
-            aria-label=move || {
-                current().pick("Dili değiştir: English", "Change language: Türkçe")
-            }
+            aria-label=move || t_string!(i18n, common.switch_label)
             on:click=switch
         >
             {move || current().other().own_name()}

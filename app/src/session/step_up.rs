@@ -27,20 +27,3 @@ pub enum Sensitive {
     /// invitation (or revokes one): each is a way into that account.
     AccountCare,
 }
-
-impl Sensitive {
-    /// What the person is about to do, as the confirmation dialog says it ("To …, enter your
-    /// password again").
-    pub const fn describe(self) -> &'static str {
-        match self {
-            Self::CreateAccount => "create an account",
-            Self::ChangeRole => "change someone's role",
-            Self::SetActive => "deactivate or reactivate an account",
-            Self::EndUserSessions => "end someone else's sessions",
-            Self::EndOwnSessions => "end your sessions",
-            Self::SetUpTwoStep => "set up two-step sign-in",
-            Self::ResetTwoStep => "reset someone's two-step sign-in",
-            Self::AccountCare => "change someone's account or send them a link",
-        }
-    }
-}
