@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { type Page, type BrowserContext, expect, test as base } from "@playwright/test";
 import { mkdirSync, writeFileSync, readFileSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -103,4 +104,24 @@ export function linkIn(text: string, path: string): string {
   const link = text.split(/\s+/).find((word) => word.startsWith("http") && word.includes(`${path}#token=`));
   if (!link) throw new Error(`no ${path} link in:\n${text}`);
   return link;
+}
+
+/** The code an authenticator app shows for `base32Secret`, `stepsFromNow` steps of 30 s away. */
+export function totp(base32Secret: string, stepsFromNow = 0): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of base32Secret.replace(/\s+/g, "").toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + stepsFromNow));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, "0");
+}
+
+/** Waits until now is at least 2 s from a 30-second step's edges, so a code made here is checked in its step. */
+export async function awayFromAStepEdge(page: Page) {
+  const into = (Date.now() / 1000) % 30;
+  if (into < 2 || into > 22) await page.waitForTimeout(((32 - into) % 30) * 1000);
 }

@@ -1,27 +1,6 @@
-import { createHmac } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { policyURL } from "../playwright.config";
-import { ADMIN, expect, screenshot, test } from "./fixtures";
-
-/** The code an authenticator app shows for `base32Secret`, `stepsFromNow` steps of 30 s away. */
-function totp(base32Secret: string, stepsFromNow = 0): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const c of base32Secret.replace(/\s+/g, "").toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + stepsFromNow));
-  const mac = createHmac("sha1", key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0xf;
-  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return value.toString().padStart(6, "0");
-}
-
-/** Waits until now is at least 2 s from a 30-second step's edges, so a code made here is checked in its step. */
-async function awayFromAStepEdge(page: Page) {
-  const into = (Date.now() / 1000) % 30;
-  if (into < 2 || into > 22) await page.waitForTimeout(((32 - into) % 30) * 1000);
-}
+import { ADMIN, awayFromAStepEdge, expect, screenshot, test, totp } from "./fixtures";
 
 async function passwordStep(page: Page, who: { email: string; password: string }) {
   await page.getByLabel("Email").fill(who.email);

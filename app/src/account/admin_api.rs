@@ -183,7 +183,7 @@ pub async fn reset_two_step(user_id: i64) -> Result<(), ApiError> {
             service::load_user(&state, user_id).await?;
             if user_id == admin.user().id {
                 return Err(ApiError::conflict(crate::domain::say(
-                    "Kendi iki adımlı oturum açmanızı profilinizden, şifreniz ve bir kodla kapatın.",
+                    "Kendi hesabınızda iki adımlı oturum açmayı Profil sayfasından, şifrenizi ve bir kodu girerek kapatın.",
                     "Turn your own two-step sign-in off from your profile, with your password and a code.",
                 )));
             }

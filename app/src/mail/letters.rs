@@ -224,7 +224,7 @@ pub fn email_change_notice(lang: Lang, name: &str, new_email: &str) -> Letter {
                      olur; o zamana kadar bu adresle oturum açmaya devam edersiniz."
                 )),
                 text(
-                    "Bu isteği siz ya da büromuz yapmadıysa lütfen hemen büromuzla iletişime \
+                    "Bu isteği ne siz ne de büromuz yaptıysa lütfen hemen büromuzla iletişime \
                      geçin.",
                 ),
             ],

@@ -81,30 +81,45 @@ impl Localized {
     }
 
     async fn serve(self, request: Request) -> Response {
-        let file = lang::of_request(request.headers()).pick(self.tr, self.en);
+        let lang = lang::of_request(request.headers());
+        let file = lang.pick(self.tr, self.en);
         let Ok(response) = file.oneshot(request).await;
-        with_language_vary(response.into_response())
+        in_language_of_request(response.into_response(), lang)
     }
 }
 
-/// The same address answers in another language for another cookie or `Accept-Language`.
-fn with_language_vary(mut response: Response) -> Response {
-    response.headers_mut().append(
+/// The same address answers in another language for another cookie or `Accept-Language`: says
+/// so (`Vary`), says which (`Content-Language`), and keeps shared caches out (`private`): one
+/// that ignores `Vary` would otherwise hand one person's language to the next.
+fn in_language_of_request(mut response: Response, lang: Lang) -> Response {
+    let headers = response.headers_mut();
+    headers.append(
         header::VARY,
         HeaderValue::from_static("accept-language, cookie"),
+    );
+    headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.as_str()),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
     );
     response
 }
 
 /// Serves the `.br`/`.gz` files `scripts/precompress.mjs` wrote when the browser accepts them.
-/// `cookie` names the session cookie, for `send_signed_out_to_sign_in`. Without mail
-/// (`mail_enabled` false) the light page is served without its "Forgot your password?" link:
-/// taken out here, so the page's WASM need not ask.
-pub fn service(dist: &Path, cookie: SessionCookie, mail_enabled: bool) -> Router {
+/// `cookie` names the session cookie, for `send_signed_out_to_sign_in`. The light page is
+/// written for this office once, at start-up, when it differs from the build's (so its WASM
+/// need not ask): without its "Forgot your password?" link when there is no mail
+/// (`mail_enabled` false), with the office's name and contact where they are set.
+pub fn service(dist: &Path, cookie: SessionCookie, mail_enabled: bool, office: &Office) -> Router {
     let app_shell = Localized::at(dist.join(APP_SHELL));
     let light = dist.join(SIGNIN_SHELL);
     let mut router = Router::new();
-    if !mail_enabled && light.is_file() {
+    let for_this_office =
+        !mail_enabled || office.name.is_some() || office.phone.is_some() || office.email.is_some();
+    if for_this_office && light.is_file() {
         let read = |lang| {
             let localized = in_language(&light, lang);
             let path = if localized.is_file() {
@@ -122,8 +137,12 @@ pub fn service(dist: &Path, cookie: SessionCookie, mail_enabled: bool) -> Router
                     path,
                     axum::routing::get(move |headers: axum::http::HeaderMap| async move {
                         let (tr, en) = &*pages;
-                        let page = lang::of_request(&headers).pick(tr, en);
-                        with_language_vary(axum::response::Html(page.clone()).into_response())
+                        let lang = lang::of_request(&headers);
+                        let page = lang.pick(tr, en);
+                        in_language_of_request(
+                            axum::response::Html(page.clone()).into_response(),
+                            lang,
+                        )
                     }),
                 );
             }
@@ -273,6 +292,10 @@ pub async fn cache_headers(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
+    if response.headers().contains_key(header::CACHE_CONTROL) {
+        // Set by the handler (a shell per language is `private`).
+        return response;
+    }
     let value = if is_html || !response.status().is_success() {
         "no-cache"
     } else if immutable {

@@ -37,7 +37,7 @@ async fn client_routes_get_index_html_uncached_with_security_headers() {
             .unwrap()
             .starts_with("text/html")
     );
-    assert_eq!(headers["cache-control"], "no-cache");
+    assert_eq!(headers["cache-control"], "private, no-cache");
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(
         csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
@@ -97,7 +97,11 @@ async fn first_load_addresses_get_the_light_sign_in_shell() {
     ] {
         let response = browser.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
-        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "private, no-cache",
+            "{path}"
+        );
         assert_eq!(response.text().await.unwrap(), SIGNIN_SHELL_HTML, "{path}");
     }
     let head = browser

@@ -162,6 +162,77 @@ async fn the_chosen_language_is_kept_on_the_profile() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+#[tokio::test]
+async fn the_first_html_is_in_the_requests_language_and_kept_from_shared_caches() {
+    // A dist/ as `make frontend` leaves it: each shell written once per language.
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dist.path().join("signin")).unwrap();
+    for (shell, words) in [("index", "app"), ("signin/index", "sign-in")] {
+        std::fs::write(dist.path().join(format!("{shell}.html")), "untranslated").unwrap();
+        for lang in ["tr", "en"] {
+            let html = format!("<!doctype html><html lang=\"{lang}\">{words} {lang}</html>");
+            std::fs::write(dist.path().join(format!("{shell}.{lang}.html")), html).unwrap();
+        }
+    }
+    let app = TestApp::builder()
+        .env("DIST_DIR", &dist.path().display().to_string())
+        .spawn()
+        .await;
+    let browser = app.client();
+    let cases: [(&[(header::HeaderName, &str)], &str); 5] = [
+        (&[], "en"),
+        (&[(header::ACCEPT_LANGUAGE, TURKISH)], "tr"),
+        (
+            &[(header::ACCEPT_LANGUAGE, "de-DE,de;q=0.9,tr;q=0.8")],
+            "tr",
+        ),
+        (
+            &[(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9,tr;q=0.8")],
+            "en",
+        ),
+        // The switch's cookie wins over the browser's settings.
+        (
+            &[
+                (header::ACCEPT_LANGUAGE, TURKISH),
+                (header::COOKIE, "lang=en"),
+            ],
+            "en",
+        ),
+    ];
+    for (path, words) in [("/auth/signin", "sign-in"), ("/admin/users", "app")] {
+        for (headers, lang) in cases {
+            let mut request = browser.request(Method::GET, path);
+            for (name, value) in headers {
+                request = request.header(name, *value);
+            }
+            if path == "/admin/users" {
+                // Past the signed-out redirect: any session cookie sends the shell.
+                let cookie = headers
+                    .iter()
+                    .find(|(name, _)| name == header::COOKIE)
+                    .map_or("", |(_, value)| value);
+                request = request.header(header::COOKIE, format!("smmm_session=t; {cookie}"));
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path} {headers:?}");
+            let got = response.headers().clone();
+            assert_eq!(got["content-language"], lang, "{path} {headers:?}");
+            assert_eq!(got["cache-control"], "private, no-cache", "{path}");
+            assert!(
+                got.get_all("vary")
+                    .iter()
+                    .any(|v| v == "accept-language, cookie"),
+                "{path}: {got:?}"
+            );
+            assert_eq!(
+                response.text().await.unwrap(),
+                format!("<!doctype html><html lang=\"{lang}\">{words} {lang}</html>"),
+                "{path} {headers:?}"
+            );
+        }
+    }
+}
+
 /// An app that sends mail to `sink`, with `env` besides.
 async fn app_mailing(sink: &SmtpSink, env: &[(&str, &str)]) -> TestApp {
     let mut builder = TestApp::builder()
