@@ -114,6 +114,10 @@ export default defineConfig({
       env: {
         ...serverEnv(process.env.E2E_POLICY_PORT!, policyURL, "e2e-policy.db"),
         MFA_REQUIRED_FOR: "admin",
+        // The office's identity on its pages (the screens tests).
+        OFFICE_NAME: "Yılmaz Mali Müşavirlik",
+        OFFICE_PHONE: "+90 212 555 01 23",
+        OFFICE_EMAIL: "iletisim@yilmaz-smmm.example",
       },
     },
   ],

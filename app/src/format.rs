@@ -97,6 +97,23 @@ pub fn describe_user_agent(ua: &str, lang: Lang) -> String {
     }
 }
 
+/// HTML's five special characters, escaped (names and addresses are typed by people): for the
+/// emails' HTML part and the sign-in page the server writes for the office.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

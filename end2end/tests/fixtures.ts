@@ -13,7 +13,8 @@ export async function signIn(page: Page, who: { email: string; password: string 
   await page.getByLabel("Email").fill(who.email);
   await page.getByLabel("Password", { exact: true }).fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("navbar-user")).toBeVisible();
+  // Attached, not visible: at phone width it waits behind the menu button.
+  await expect(page.getByTestId("navbar-user")).toBeAttached();
 }
 
 /** Records, from the first byte of every page load, whether any of `testIds` ever appeared. */

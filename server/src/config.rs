@@ -54,6 +54,10 @@ pub struct Config {
     pub mail: MailSettings,
     /// `OFFICE_TIME_ZONE`: the IANA zone every time is shown in (`Europe/Istanbul`).
     pub office_time_zone: String,
+    /// `OFFICE_NAME`, `OFFICE_PHONE`, `OFFICE_EMAIL`: the office's identity on the pages.
+    pub office_name: Option<String>,
+    pub office_phone: Option<String>,
+    pub office_email: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -435,6 +439,26 @@ impl Config {
             db,
             mail,
             office_time_zone: office_time_zone(source)?,
+            office_name: office_text(source, "OFFICE_NAME", 80, |_| true, "a name")?,
+            office_phone: office_text(
+                source,
+                "OFFICE_PHONE",
+                30,
+                |phone| {
+                    phone.chars().any(|c| c.is_ascii_digit())
+                        && phone
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || " +()-./".contains(c))
+                },
+                "a phone number such as +90 212 555 01 23",
+            )?,
+            office_email: office_text(
+                source,
+                "OFFICE_EMAIL",
+                254,
+                |email| app::domain::Email::parse(email).is_ok(),
+                "an email address such as iletisim@ornek-muhasebe.com.tr",
+            )?,
             auth,
             session_retention: Duration::from_secs(session_days * DAY),
             audit_retention: (audit_days > 0).then(|| Duration::from_secs(audit_days * DAY)),
@@ -553,6 +577,32 @@ fn office_language(source: &impl Source) -> Result<Lang, ConfigError> {
                 format!("expected tr (Turkish) or en (English), got '{raw}'"),
             )),
         },
+    }
+}
+
+/// An optional line of the office's identity: trimmed, at most `max` characters, no control
+/// characters, and `fits`; empty means not set.
+fn office_text(
+    source: &impl Source,
+    variable: &'static str,
+    max: usize,
+    fits: impl Fn(&str) -> bool,
+    expected: &str,
+) -> Result<Option<String>, ConfigError> {
+    let Some(raw) = source.get(variable) else {
+        return Ok(None);
+    };
+    let text = raw.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.chars().count() <= max && !text.chars().any(char::is_control) && fits(text) {
+        Ok(Some(text.to_owned()))
+    } else {
+        Err(problem(
+            variable,
+            format!("expected {expected} (at most {max} characters), got '{raw}'"),
+        ))
     }
 }
 
@@ -981,6 +1031,49 @@ mod tests {
                 .unwrap();
             assert_eq!(err.variable, "OFFICE_TIME_ZONE");
         }
+        // The office's identity: each optional, trimmed, checked for what it is.
+        assert_eq!(
+            (
+                &config.office_name,
+                &config.office_phone,
+                &config.office_email
+            ),
+            (&None, &None, &None)
+        );
+        let office = with(&[
+            smtp,
+            from,
+            ("OFFICE_NAME", " Yılmaz Mali Müşavirlik "),
+            ("OFFICE_PHONE", "+90 (212) 555-01-23"),
+            ("OFFICE_EMAIL", "iletisim@yilmaz-smmm.example"),
+        ])
+        .unwrap();
+        assert_eq!(
+            office.office_name.as_deref(),
+            Some("Yılmaz Mali Müşavirlik")
+        );
+        assert_eq!(office.office_phone.as_deref(), Some("+90 (212) 555-01-23"));
+        assert_eq!(
+            office.office_email.as_deref(),
+            Some("iletisim@yilmaz-smmm.example")
+        );
+        assert_eq!(
+            with(&[smtp, from, ("OFFICE_NAME", "  ")])
+                .unwrap()
+                .office_name,
+            None
+        );
+        for (variable, wrong) in [
+            ("OFFICE_PHONE", "call us"),
+            ("OFFICE_PHONE", "+90 212 555 01 23; rm"),
+            ("OFFICE_EMAIL", "not an address"),
+            ("OFFICE_NAME", "Line\nbreak"),
+        ] {
+            let err = with(&[smtp, from, (variable, wrong)]).err().unwrap();
+            assert_eq!(err.variable, variable, "{wrong}");
+        }
+        let long: &'static str = "x".repeat(81).leak();
+        assert!(with(&[smtp, from, ("OFFICE_NAME", long)]).is_err());
     }
 
     #[test]

@@ -224,6 +224,9 @@ pub async fn open_state(
     sessions.set_mailer(mail.clone());
     let office = Arc::new(app::account::model::Office {
         time_zone: config.office_time_zone.clone(),
+        name: config.office_name.clone(),
+        phone: config.office_phone.clone(),
+        email: config.office_email.clone(),
     });
     Ok((
         AppState {
@@ -314,6 +317,7 @@ fn server(
 
     let session_cookie = state.sessions.cookie().clone();
     let mail_enabled = state.mail.enabled();
+    let office = state.office.clone();
     let probes = Router::new()
         .route(health::LIVEZ, get(health::livez))
         .route(health::READYZ, get(health::readyz))
@@ -341,6 +345,7 @@ fn server(
                     &config.dist_dir,
                     session_cookie,
                     mail_enabled,
+                    &office,
                 )),
         )
         .layer(CompressionLayer::new().br(true).gzip(true));

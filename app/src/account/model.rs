@@ -110,6 +110,39 @@ pub struct UserFilter {
     /// 1-based.
     #[serde(default = "first_page")]
     pub page: u64,
+    #[serde(default)]
+    pub sort: UserSort,
+    /// Z to A, newest first; accounts that never signed in stay last either way.
+    #[serde(default)]
+    pub descending: bool,
+}
+
+/// The column a user list is ordered by (then by id, so pages never overlap).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserSort {
+    /// In Turkish alphabetical order.
+    #[default]
+    Name,
+    Created,
+    LastSignIn,
+}
+
+impl UserSort {
+    pub const ALL: [Self; 3] = [Self::Name, Self::Created, Self::LastSignIn];
+
+    /// Its name in the address bar (`?sort=last_sign_in`) and on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Created => "created",
+            Self::LastSignIn => "last_sign_in",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|sort| sort.as_str() == name)
+    }
 }
 
 fn first_page() -> u64 {
@@ -190,6 +223,13 @@ pub struct AuditFilter {
     /// Events older than this one (an `id`): the `next` of the page before. None: the newest.
     #[serde(default)]
     pub before: Option<i64>,
+    /// Events at or after this moment (RFC 3339; the page sends the start of a day in the
+    /// office's calendar).
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Events before this moment (RFC 3339; the page sends the end of the last day asked for).
+    #[serde(default)]
+    pub until: Option<String>,
 }
 
 /// A page of the audit log, newest first. Pages follow one another by cursor (`next`), not by
@@ -236,4 +276,31 @@ fn kind_or_any<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Audi
 pub struct Office {
     /// `OFFICE_TIME_ZONE`, an IANA name (`Europe/Istanbul`): the zone every time is shown in.
     pub time_zone: String,
+    /// `OFFICE_NAME`: the office the portal belongs to ("Yılmaz Mali Müşavirlik"), in the
+    /// navbar, the tab titles and the contact lines. None: the portal's own name only.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `OFFICE_PHONE` and `OFFICE_EMAIL`: whom a locked-out client calls or writes to.
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+impl Office {
+    /// Whether a person can be told how to reach the office.
+    pub fn has_contact(&self) -> bool {
+        self.phone.is_some() || self.email.is_some()
+    }
+
+    /// `tel:` address of the phone number (its digits and a leading +).
+    pub fn phone_href(&self) -> Option<String> {
+        self.phone.as_deref().map(|phone| {
+            let digits: String = phone
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
+            format!("tel:{digits}")
+        })
+    }
 }

@@ -20,6 +20,7 @@ pub struct NavLink {
 pub fn NavBar(links: Vec<NavLink>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
+    let office = super::use_office();
     let session = use_session();
     let user = move || session.session().get().map(|s| s.user);
     let navigate = use_navigate();
@@ -35,48 +36,81 @@ pub fn NavBar(links: Vec<NavLink>) -> impl IntoView {
         });
     };
 
+    // Under 700 px the links and the person's part fold behind a menu button (a disclosure:
+    // `aria-expanded` on the button, the panel right after it in the reading order). Following
+    // a link, Escape and a second press close it.
+    let open = RwSignal::new(false);
+    let toggle = NodeRef::<leptos::html::Button>::new();
+    let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(button) = toggle.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
+
     view! {
-        <header class="navbar">
-            <a class="brand" href="/">
-                {t!(i18n, common.portal)}
-            </a>
-            <nav aria-label=move || {
-                t_string!(i18n, nav.main)
-            }>
-                {links
-                    .into_iter()
-                    .map(|link| {
-                        view! {
-                            <A href=link.href exact=true>
-                                {move || (link.label)(i18n.get_locale())}
-                            </A>
-                        }
-                    })
-                    .collect_view()}
-            </nav>
-            <div class="who" data-testid="navbar-user">
+        <header class="navbar" on:keydown=close_on_escape>
+            <a class="brand" href="/" data-testid="brand">
                 {move || {
-                    user()
-                        .map(|u| {
+                    office
+                        .with(|o| o.name.clone())
+                        .unwrap_or_else(|| t_string!(i18n, common.portal).to_owned())
+                }}
+            </a>
+            <button
+                type="button"
+                class="button secondary menu-toggle"
+                node_ref=toggle
+                aria-controls="main-menu"
+                aria-expanded=move || open.get().to_string()
+                data-testid="menu-toggle"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span aria-hidden="true">"☰ "</span>
+                {t!(i18n, nav.menu)}
+            </button>
+            <div id="main-menu" class="menu" class:open=open>
+                <nav aria-label=move || t_string!(i18n, nav.main) on:click=move |_| open.set(false)>
+                    {links
+                        .into_iter()
+                        .map(|link| {
+                            let exact = link.href.matches('/').count() == 1;
+                            // An area's root ("/admin") is current on itself only; a section
+                            // ("/admin/users") on its pages too ("/admin/users/7").
                             view! {
-                                <span class="who-name">{u.name}</span>
-                                <span class="who-email">{u.email}</span>
-                                <span class="badge" data-testid="role-badge">
-                                    {move || u.role.label(lang.get())}
-                                </span>
+                                <A href=link.href exact>
+                                    {move || (link.label)(i18n.get_locale())}
+                                </A>
                             }
                         })
-                }}
-                <LanguageSwitch signed_in=true />
-                <button class="button secondary" on:click=sign_out disabled=signing_out>
+                        .collect_view()}
+                </nav>
+                <div class="who" data-testid="navbar-user">
                     {move || {
-                        if signing_out.get() {
-                            t_string!(i18n, nav.signing_out)
-                        } else {
-                            t_string!(i18n, nav.sign_out)
-                        }
+                        user()
+                            .map(|u| {
+                                view! {
+                                    <span class="who-name">{u.name}</span>
+                                    <span class="who-email">{u.email}</span>
+                                    <span class="badge" data-testid="role-badge">
+                                        {move || u.role.label(lang.get())}
+                                    </span>
+                                }
+                            })
                     }}
-                </button>
+                    <LanguageSwitch signed_in=true />
+                    <button class="button secondary" on:click=sign_out disabled=signing_out>
+                        {move || {
+                            if signing_out.get() {
+                                t_string!(i18n, nav.signing_out)
+                            } else {
+                                t_string!(i18n, nav.sign_out)
+                            }
+                        }}
+                    </button>
+                </div>
             </div>
         </header>
     }

@@ -2,10 +2,10 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::{FieldError, FormErrors};
+use super::{FormErrors, FormSummary, TextField, focus_first_invalid};
 use crate::{
     account::api::{change_password, password_strength},
-    domain::{Password, strength::PasswordStrength},
+    domain::{Password, input::PASSWORD_MIN_CHARS, strength::PasswordStrength},
     error::ApiError,
     i18n::{Locale, t, t_string, td_string, use_i18n},
     session::use_session,
@@ -21,6 +21,9 @@ const STRENGTH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(
 pub fn PasswordForm(
     #[prop(into)] heading: TextProp,
     #[prop(into)] note: TextProp,
+    /// Told once the password has changed (the profile shows the new date at once).
+    #[prop(optional)]
+    on_changed: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
@@ -48,6 +51,7 @@ pub fn PasswordForm(
         ));
         errors.set(found);
         if !errors.is_empty_untracked() {
+            focus_first_invalid(&ev);
             return;
         }
         pending.set(true);
@@ -65,60 +69,30 @@ pub fn PasswordForm(
                     }
                     done.set(true);
                     session.update();
+                    if let Some(on_changed) = on_changed {
+                        on_changed.run(());
+                    }
                 }
                 Err(e) => errors.set([placed(e)]),
             }
             pending.set(false);
         });
     };
-    let input = move |id: &'static str,
-                      label: fn(Locale) -> &'static str,
-                      value: RwSignal<String>,
-                      autocomplete: &'static str| {
-        let described = format!("{id}-error");
-        view! {
-            <div class="field">
-                <label for=id>{move || label(i18n.get_locale())}</label>
-                <input
-                    id=id
-                    type="password"
-                    autocomplete=autocomplete
-                    prop:value=value
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                    aria-invalid=move || errors.has(id).to_string()
-                    aria-describedby=described.clone()
-                />
-                <FieldError errors field=id id=described />
-            </div>
-        }
-    };
     view! {
         <section class="card">
             <h2>{move || heading.get()}</h2>
             <p class="muted">{move || note.get()}</p>
             <form on:submit=submit novalidate=true>
-                {input(
-                    "current_password",
-                    |l| td_string!(l, account.current_password),
-                    current,
-                    "current-password",
-                )}
-                {input(
-                    "new_password",
-                    |l| td_string!(l, account.new_password),
-                    new,
-                    "new-password",
-                )}
-                <StrengthMeter strength />
-                {input(
-                    "repeat_password",
-                    |l| td_string!(l, account.repeat_password),
-                    repeat,
-                    "new-password",
-                )}
-                <p class="form-message" role="status" aria-live="polite">
-                    {move || errors.form_message()}
-                </p>
+                <TextField
+                    field="current_password"
+                    label=|l| td_string!(l, account.current_password)
+                    value=current
+                    errors
+                    kind="password"
+                    autocomplete="current-password"
+                />
+                <NewPasswordFields new repeat errors strength />
+                <FormSummary errors />
                 <div class="form-actions">
                     <button class="button" type="submit" disabled=pending>
                         {t!(i18n, account.change_password)}
@@ -137,20 +111,56 @@ pub fn PasswordForm(
     }
 }
 
+/// A new password typed twice: its rules said under it from the start, the server's estimate of
+/// its strength as it is typed (`strength_feedback`), then the repeat. The fields are
+/// `new_password` and `repeat_password` of `errors`.
+#[component]
+pub fn NewPasswordFields(
+    new: RwSignal<String>,
+    repeat: RwSignal<String>,
+    errors: FormErrors,
+    strength: RwSignal<Option<PasswordStrength>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <TextField
+            field="new_password"
+            label=|l| td_string!(l, account.new_password)
+            value=new
+            errors
+            kind="password"
+            autocomplete="new-password"
+            hint=Signal::derive(move || {
+                t_string!(i18n, recovery.password_hint, min = PASSWORD_MIN_CHARS)
+            })
+        />
+        <StrengthMeter strength />
+        <TextField
+            field="repeat_password"
+            label=|l| td_string!(l, account.repeat_password)
+            value=repeat
+            errors
+            kind="password"
+            autocomplete="new-password"
+        />
+    }
+}
+
 /// What the browser can tell of a new password typed twice, before anything is sent: the
-/// length rules (`new_password`), then whether the two agree (`repeat_password`), said in
-/// `locale`.
-pub fn new_password_errors(new: &str, repeat: &str, locale: Locale) -> Option<ApiError> {
+/// length rules (`new_password`) and whether the two agree (`repeat_password`), both at once,
+/// said in `locale`.
+pub fn new_password_errors(new: &str, repeat: &str, locale: Locale) -> Vec<ApiError> {
+    let mut found = Vec::new();
     if let Err(e) = Password::parse_new(new, None) {
-        Some(ApiError::invalid("new_password", e.message))
-    } else if new != repeat {
-        Some(ApiError::invalid(
+        found.push(ApiError::invalid("new_password", e.message));
+    }
+    if new != repeat {
+        found.push(ApiError::invalid(
             "repeat_password",
             td_string!(locale, account.passwords_differ),
-        ))
-    } else {
-        None
+        ));
     }
+    found
 }
 
 /// Where the server's error shows in the password form: its `password` is the new one.

@@ -4,33 +4,54 @@
 use leptos::{prelude::*, task::spawn_local};
 
 use super::use_lang;
-use crate::format::{DEFAULT_TIME_ZONE, local_time};
+use crate::{
+    account::Office,
+    format::{DEFAULT_TIME_ZONE, local_time},
+};
 
-/// The office's time zone (`OFFICE_TIME_ZONE`), asked of the server once per app load; the
-/// default until the answer comes.
+/// The office's settings (`POST /api/auth/office`: its time zone, name and contact), asked of
+/// the server once per app load; the defaults until the answer comes.
 #[derive(Clone, Copy)]
-struct OfficeZone(RwSignal<String>);
+struct OfficeContext(RwSignal<Office>);
 
-/// Provides the office's time zone to everything inside.
+/// Provides the office's settings to everything inside.
 pub fn provide_office_zone() {
-    let zone = RwSignal::new(DEFAULT_TIME_ZONE.to_owned());
-    provide_context(OfficeZone(zone));
+    let office = RwSignal::new(Office {
+        time_zone: DEFAULT_TIME_ZONE.to_owned(),
+        name: None,
+        phone: None,
+        email: None,
+    });
+    provide_context(OfficeContext(office));
     spawn_local(async move {
-        if let Ok(office) = crate::account::api::office().await
-            && office.time_zone != zone.get_untracked()
+        if let Ok(answer) = crate::account::api::office().await
+            && answer != office.get_untracked()
         {
-            zone.set(office.time_zone);
+            office.set(answer);
         }
     });
+}
+
+/// The office's settings (`OFFICE_NAME`, `OFFICE_PHONE`, …), as far as they are known yet.
+pub fn use_office() -> Signal<Office> {
+    match use_context::<OfficeContext>() {
+        Some(OfficeContext(office)) => office.into(),
+        None => Signal::derive(|| Office {
+            time_zone: DEFAULT_TIME_ZONE.to_owned(),
+            name: None,
+            phone: None,
+            email: None,
+        }),
+    }
 }
 
 /// A formatter of RFC 3339 times that follows the language and the office's zone: call it inside
 /// a reactive closure.
 pub fn use_local_time() -> impl Fn(&str) -> String + Copy + 'static {
     let lang = use_lang();
-    let zone = use_context::<OfficeZone>().map(|z| z.0);
-    move |iso: &str| match zone {
-        Some(zone) => zone.with(|z| local_time(iso, lang.get(), z)),
+    let office = use_context::<OfficeContext>().map(|o| o.0);
+    move |iso: &str| match office {
+        Some(office) => office.with(|o| local_time(iso, lang.get(), &o.time_zone)),
         None => local_time(iso, lang.get(), DEFAULT_TIME_ZONE),
     }
 }

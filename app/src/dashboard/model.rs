@@ -14,9 +14,24 @@ pub struct AuditEntry {
     pub kind: AuditKind,
     pub user_id: Option<i64>,
     pub email: Option<String>,
+    /// The account's name, for a known user.
+    #[serde(default)]
+    pub name: Option<String>,
     pub client_addr: Option<String>,
     pub at: String,
+    /// The note, without the staff member who acted ("name changed").
     pub detail: Option<String>,
+    /// Who acted, when staff did (stored in the note as "by user #3").
+    #[serde(default)]
+    pub actor: Option<Actor>,
+}
+
+/// A staff member named in an audit line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub id: i64,
+    /// Empty when the account is gone (the page then says "user #3").
+    pub name: String,
 }
 
 /// The staff dashboard.

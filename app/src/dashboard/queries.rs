@@ -5,7 +5,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 
-use super::model::{AdminSummary, AuditEntry, ClientSummary, SignInRecord};
+use super::model::{Actor, AdminSummary, AuditEntry, ClientSummary, SignInRecord};
 use crate::{
     db::{
         self, audit,
@@ -73,36 +73,57 @@ fn previous_sign_in(user: &users::Model, current_sid: &str) -> Option<SignInReco
     }
 }
 
-/// Audit rows as staff see them: the account's email for known users (looked up in one query),
-/// what was typed for unknown ones.
+/// Audit rows as staff see them: the account's name and email for known users and the acting
+/// staff member's name (looked up in one query), what was typed for unknown ones.
 pub(crate) async fn audit_entries(
     db: &DatabaseConnection,
     events: Vec<auth_events::Model>,
 ) -> Result<Vec<AuditEntry>, ApiError> {
-    let ids: Vec<i64> = events.iter().filter_map(|e| e.user_id).collect();
-    let emails: std::collections::HashMap<i64, String> = users::Entity::find()
+    use crate::domain::audit_detail::split_actor;
+    let actors: Vec<Option<i64>> = events
+        .iter()
+        .map(|e| e.detail.as_deref().and_then(|d| split_actor(d).1))
+        .collect();
+    let ids: Vec<i64> = events
+        .iter()
+        .filter_map(|e| e.user_id)
+        .chain(actors.iter().flatten().copied())
+        .collect();
+    let people: std::collections::HashMap<i64, (String, String)> = users::Entity::find()
         .select_only()
         .column(users::Column::Id)
+        .column(users::Column::Name)
         .column(users::Column::Email)
         .filter(users::Column::Id.is_in(ids))
-        .into_tuple::<(i64, String)>()
+        .into_tuple::<(i64, String, String)>()
         .all(db)
         .await?
         .into_iter()
+        .map(|(id, name, email)| (id, (name, email)))
         .collect();
     Ok(events
         .into_iter()
-        .map(|e| AuditEntry {
-            id: e.id,
-            email: e
-                .user_id
-                .and_then(|id| emails.get(&id).cloned())
-                .or(e.attempted_email),
-            kind: AuditKind::from_stored(&e.kind),
-            user_id: e.user_id,
-            client_addr: e.client_addr,
-            at: db::rfc3339(e.created_at),
-            detail: e.detail,
+        .zip(actors)
+        .map(|(e, actor)| {
+            let person = e.user_id.and_then(|id| people.get(&id));
+            let detail = e.detail.as_deref().map(|d| split_actor(d).0.to_owned());
+            AuditEntry {
+                id: e.id,
+                email: person.map(|(_, email)| email.clone()).or(e.attempted_email),
+                name: person.map(|(name, _)| name.clone()),
+                kind: AuditKind::from_stored(&e.kind),
+                user_id: e.user_id,
+                client_addr: e.client_addr,
+                at: db::rfc3339(e.created_at),
+                detail: detail.filter(|d| !d.is_empty()),
+                actor: actor.map(|id| Actor {
+                    id,
+                    name: people
+                        .get(&id)
+                        .map(|(name, _)| name.clone())
+                        .unwrap_or_default(),
+                }),
+            }
         })
         .collect())
 }

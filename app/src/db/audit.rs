@@ -47,11 +47,14 @@ pub async fn record_best_effort(db: &impl ConnectionTrait, kind: AuditKind, even
     }
 }
 
-/// Which events to list: of a user, of a kind (each when given).
+/// Which events to list: of a user, of a kind, at or after `since`, before `until` (each when
+/// given).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Filter {
     pub user_id: Option<i64>,
     pub kind: Option<AuditKind>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
 }
 
 impl Filter {
@@ -61,6 +64,12 @@ impl Filter {
         }
         if let Some(kind) = self.kind {
             find = find.filter(auth_events::Column::Kind.eq(kind.as_str()));
+        }
+        if let Some(since) = self.since {
+            find = find.filter(auth_events::Column::CreatedAt.gte(since));
+        }
+        if let Some(until) = self.until {
+            find = find.filter(auth_events::Column::CreatedAt.lt(until));
         }
         find
     }

@@ -8,6 +8,7 @@ use sea_orm::{
 
 use super::entities::{sessions, users};
 use crate::{
+    account::{UserFilter, UserSort},
     domain::{
         Email, Name, Role,
         fold::{normalize_email, search_fold, sort_key},
@@ -469,21 +470,20 @@ pub async fn admin_change(
     Ok(changed)
 }
 
-/// Users matching `filter`, by name, `per_page` at a time.
+/// Users matching `filter`, in its order, `per_page` at a time (`page` checked by the caller).
 pub async fn list(
     db: &impl ConnectionTrait,
-    query: &str,
-    role: Option<Role>,
-    active: Option<bool>,
+    filter: &UserFilter,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<users::Model>, u64), DbErr> {
     use sea_orm::{
-        QueryOrder, QuerySelect,
-        sea_query::{Expr, ExprTrait},
+        Order, QueryOrder, QuerySelect,
+        sea_query::{Expr, ExprTrait, NullOrdering},
     };
+    let (role, active) = (filter.role, filter.active);
     let mut find = users::Entity::find();
-    let query = search_fold(query.trim());
+    let query = search_fold(filter.query.trim());
     if !query.is_empty() {
         // `search_text` is folded by Rust when it is written, the query the same way (SQLite's
         // `lower()` folds ASCII only). `%` and `_` typed by the person are matched literally.
@@ -506,17 +506,31 @@ pub async fn list(
         find = find.filter(users::Column::Active.eq(active));
     }
     let total = find.clone().count(db).await?;
-    // Turkish alphabetical order, in the database so the pages stay right: PostgreSQL's ICU
-    // collation; on SQLite the sort key Rust wrote.
-    let find = match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => find.order_by(
-            Expr::cust(r#""users"."name" COLLATE "tr-x-icu""#),
-            sea_orm::Order::Asc,
+    let order = if filter.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    // In the database, so the pages stay right.
+    let find = match filter.sort {
+        // Turkish alphabetical order: PostgreSQL's ICU collation; on SQLite the sort key Rust
+        // wrote.
+        UserSort::Name => match db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => find.order_by(
+                Expr::cust(r#""users"."name" COLLATE "tr-x-icu""#),
+                order.clone(),
+            ),
+            _ => find.order_by(users::Column::SortKey, order.clone()),
+        },
+        UserSort::Created => find.order_by(users::Column::CreatedAt, order.clone()),
+        UserSort::LastSignIn => find.order_by_with_nulls(
+            users::Column::LastSignInAt,
+            order.clone(),
+            NullOrdering::Last,
         ),
-        _ => find.order_by_asc(users::Column::SortKey),
     };
     let items = find
-        .order_by_asc(users::Column::Id)
+        .order_by(users::Column::Id, order)
         .offset(page.saturating_sub(1) * per_page)
         .limit(per_page)
         .all(db)

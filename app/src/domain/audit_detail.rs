@@ -5,6 +5,26 @@
 
 use super::Lang;
 
+/// The note without its "by user #3" ending, and that user's id: the page names the actor
+/// itself, with a link.
+pub fn split_actor(detail: &str) -> (&str, Option<i64>) {
+    match detail.rfind("by user #") {
+        Some(at) => match detail[at + "by user #".len()..].trim().parse() {
+            Ok(id) => (detail[..at].trim_end(), Some(id)),
+            Err(_) => (detail, None),
+        },
+        None => (detail, None),
+    }
+}
+
+/// A note without its actor (`split_actor`'s first part) in `lang`.
+pub fn say_note(note: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => note.to_owned(),
+        Lang::Tr => turkish(note),
+    }
+}
+
 /// `detail` in `lang`.
 pub fn say(detail: &str, lang: Lang) -> String {
     if lang == Lang::En {
@@ -53,6 +73,13 @@ fn turkish(note: &str) -> String {
         "session" => "oturum",
         "device" => "cihaz",
         "codes" => "kodlar",
+        "password changed" => "şifre değiştirildi",
+        "password reset" => "şifre sıfırlandı",
+        "invitation accepted" => "davet kabul edildi",
+        "role changed" => "rol değiştirildi",
+        "ended by an admin" => "personel tarafından kapatıldı",
+        "ended by its owner" => "sahibi tarafından kapatıldı",
+        "two-step sign-in reset" => "iki adımlı oturum açma sıfırlandı",
         _ => {
             // An email change: "to new@address".
             if let Some(address) = note.strip_prefix("to ") {
@@ -66,8 +93,22 @@ fn turkish(note: &str) -> String {
                 };
                 return format!("{} → {}", role(from), role(to));
             }
+            // Every session of one account at once: "3 session(s) revoked: password changed".
+            if let Some((count, reason)) = note.split_once(" session(s) revoked: ") {
+                return format!("{count} oturum sonlandırıldı: {}", turkish(reason));
+            }
             if let Some(reason) = note.strip_prefix("session revoked: ") {
                 return format!("oturum sonlandırıldı: {}", turkish(reason));
+            }
+            // A given-up email: "invitation not delivered after 5 attempt(s): <SMTP's reason>".
+            // The reason is the mail server's own words and stays as it came.
+            if let Some((kind, rest)) = note.split_once(" not delivered after ")
+                && let Some((attempts, reason)) = rest.split_once(" attempt(s): ")
+            {
+                return format!(
+                    "{} {attempts} denemede teslim edilemedi: {reason}",
+                    mail_kind(kind)
+                );
             }
             if let Some(what) = note.strip_prefix("limited per ") {
                 return format!("{} başına sınır", turkish(what));
@@ -82,6 +123,18 @@ fn turkish(note: &str) -> String {
         }
     };
     fixed.to_owned()
+}
+
+/// The email kinds the mail worker names (`mail::letters`), as a person calls them.
+fn mail_kind(kind: &str) -> &str {
+    match kind {
+        "password_reset" => "Şifre sıfırlama e-postası",
+        "invitation" => "Davet e-postası",
+        "email_change_confirmation" => "E-posta değişikliği onay e-postası",
+        "email_change_notice" => "E-posta değişikliği bildirimi",
+        "code_entry_paused" => "Kod girişi durduruldu e-postası",
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -118,10 +171,28 @@ mod tests {
         );
         assert_eq!(say("idle timeout", Lang::Tr), "hareketsizlik süresi doldu");
         assert_eq!(
+            say("3 session(s) revoked: ended by an admin", Lang::Tr),
+            "3 oturum sonlandırıldı: personel tarafından kapatıldı"
+        );
+        assert_eq!(
             say("recovery code used, 7 left", Lang::Tr),
             "kurtarma kodu kullanıldı, 7 kaldı"
         );
+        assert_eq!(
+            say(
+                "invitation not delivered after 5 attempt(s): 550 mailbox unavailable",
+                Lang::Tr
+            ),
+            "Davet e-postası 5 denemede teslim edilemedi: 550 mailbox unavailable"
+        );
         assert_eq!(say("by user #1", Lang::En), "by user #1");
+        assert_eq!(
+            split_actor("name changed by user #12"),
+            ("name changed", Some(12))
+        );
+        assert_eq!(split_actor("by user #1"), ("", Some(1)));
+        assert_eq!(split_actor("idle timeout"), ("idle timeout", None));
+        assert_eq!(split_actor("by user #x"), ("by user #x", None));
         assert_eq!(say("something new", Lang::Tr), "something new");
     }
 }

@@ -40,13 +40,13 @@ fn compose(kind: &'static str, lang: Lang, subject: &str, blocks: &[Block]) -> L
     let body: String = blocks
         .iter()
         .map(|block| match block {
-            Block::Text(s) => format!("<p>{}</p>", escape(s)),
+            Block::Text(s) => format!("<p>{}</p>", crate::format::escape_html(s)),
             Block::Link { label, href } => format!(
                 "<p><a href=\"{href}\" style=\"display:inline-block;padding:10px 18px;\
                  background:#1d4ed8;color:#ffffff;border-radius:6px;text-decoration:none\">\
                  {label}</a></p><p style=\"font-size:13px;color:#475569\">{href}</p>",
-                href = escape(href),
-                label = escape(label)
+                href = crate::format::escape_html(href),
+                label = crate::format::escape_html(label)
             ),
         })
         .collect();
@@ -59,22 +59,6 @@ fn compose(kind: &'static str, lang: Lang, subject: &str, blocks: &[Block]) -> L
              font-size:15px;line-height:1.5;color:#0f172a;max-width:560px\">{body}</body></html>"
         ),
     }
-}
-
-/// HTML's five special characters, escaped (names and addresses are typed by people).
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A link to choose a new password (`request_reset`), good for `minutes`.

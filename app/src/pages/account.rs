@@ -4,56 +4,63 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     account::{
-        DeviceSession,
+        DeviceSession, Profile,
         api::{end_my_other_sessions, end_my_session, my_profile, my_sessions, update_profile},
     },
     components::{
-        Answer, ConfirmButton, DeviceSessionRow, FieldError, FormErrors, PasswordForm, Time,
-        TwoStepCard, use_step_up,
+        Answer, ConfirmButton, DeviceSessionRow, FormErrors, OutcomeMessage, PasswordForm,
+        TextField, Time, TwoStepCard, focus_first_invalid, use_step_up,
     },
     domain::Name,
     error::ApiError,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t, t_string, td_string, use_i18n},
     session::{step_up::Sensitive, use_session},
 };
 
 /// `/{admin,client}/profile`: name and password.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
+    crate::components::use_page_title(|l| crate::i18n::td_string!(l, nav.profile).to_owned());
     let i18n = use_i18n();
     let session = use_session();
     let profile = LocalResource::new(move || async move { session.call(my_profile()).await });
     view! {
         <h1>{t!(i18n, account.profile_title)}</h1>
-        <Answer answer=profile let:p>
-            <section class="card">
-                <dl class="profile">
-                    <dt>{t!(i18n, account.email)}</dt>
-                    <dd data-testid="profile-email">{p.email.clone()}</dd>
-                    <dt>{t!(i18n, account.role)}</dt>
-                    <dd>
-                        {
-                            let lang = crate::components::use_lang();
-                            move || p.role.label(lang.get())
-                        }
-                    </dd>
-                    <dt>{t!(i18n, account.member_since)}</dt>
-                    <dd>
-                        <Time iso=p.created_at.clone() />
-                    </dd>
-                    <dt>{t!(i18n, account.password_changed_at)}</dt>
-                    <dd>
-                        <Time iso=p.password_changed_at.clone() />
-                    </dd>
-                </dl>
-            </section>
-            <NameForm name=p.name />
-            <PasswordForm
-                heading=move || t_string!(i18n, account.password_heading)
-                note=move || t_string!(i18n, account.password_note)
-            />
-            <TwoStepCard />
-        </Answer>
+        <Answer
+            answer=profile
+            children=move |p: Profile| {
+                let changed_at = RwSignal::new(p.password_changed_at.clone());
+                let lang = crate::components::use_lang();
+                // Set again by a change below, so the date is right at once.
+                view! {
+                    <section class="card">
+                        <dl class="profile">
+                            <dt>{t!(i18n, account.email)}</dt>
+                            <dd data-testid="profile-email">{p.email.clone()}</dd>
+                            <dt>{t!(i18n, account.role)}</dt>
+                            <dd>{move || p.role.label(lang.get())}</dd>
+                            <dt>{t!(i18n, account.member_since)}</dt>
+                            <dd>
+                                <Time iso=p.created_at.clone() />
+                            </dd>
+                            <dt>{t!(i18n, account.password_changed_at)}</dt>
+                            <dd data-testid="password-changed-at">
+                                {move || view! { <Time iso=changed_at.get() /> }}
+                            </dd>
+                        </dl>
+                    </section>
+                    <NameForm name=p.name.clone() />
+                    <PasswordForm
+                        heading=move || t_string!(i18n, account.password_heading)
+                        note=move || t_string!(i18n, account.password_note)
+                        on_changed=Callback::new(move |()| {
+                            changed_at.set(String::from(js_sys::Date::new_0().to_iso_string()))
+                        })
+                    />
+                    <TwoStepCard />
+                }
+            }
+        />
     }
 }
 
@@ -70,6 +77,7 @@ fn NameForm(name: String) -> impl IntoView {
         saved.set(false);
         if let Err(e) = Name::parse(&name.get_untracked()) {
             errors.set([e]);
+            focus_first_invalid(&ev);
             return;
         }
         pending.set(true);
@@ -94,21 +102,13 @@ fn NameForm(name: String) -> impl IntoView {
         <section class="card">
             <h2>{t!(i18n, account.name_heading)}</h2>
             <form on:submit=submit novalidate=true>
-                <div class="field">
-                    <label for="name">{t!(i18n, account.your_name)}</label>
-                    <input
-                        id="name"
-                        autocomplete="name"
-                        prop:value=name
-                        on:input=move |ev| {
-                            name.set(event_target_value(&ev));
-                            errors.clear();
-                        }
-                        aria-invalid=move || errors.has("name").to_string()
-                        aria-describedby="name-error"
-                    />
-                    <FieldError errors field="name" id="name-error" />
-                </div>
+                <TextField
+                    field="name"
+                    label=|l| td_string!(l, account.your_name)
+                    value=name
+                    errors
+                    autocomplete="name"
+                />
                 <div class="form-actions">
                     <button class="button" type="submit" disabled=pending>
                         {t!(i18n, account.save_name)}
@@ -125,11 +125,12 @@ fn NameForm(name: String) -> impl IntoView {
 /// `/{admin,client}/sessions`: every device signed in to this account.
 #[component]
 pub fn SessionsPage() -> impl IntoView {
+    crate::components::use_page_title(|l| crate::i18n::td_string!(l, nav.sessions).to_owned());
     let i18n = use_i18n();
     let session = use_session();
     let step_up = use_step_up();
     let sessions = LocalResource::new(move || async move { session.call(my_sessions()).await });
-    let message = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
 
     let run = move |action: Action| {
@@ -154,10 +155,10 @@ pub fn SessionsPage() -> impl IntoView {
             };
             match result {
                 Ok(text) => {
-                    message.set(Some(text));
+                    message.set(Some(Ok(text)));
                     sessions.refetch();
                 }
-                Err(e) => message.set(Some(e.message)),
+                Err(e) => message.set(Some(Err(e.message))),
             }
             busy.set(false);
         });
@@ -166,14 +167,11 @@ pub fn SessionsPage() -> impl IntoView {
     view! {
         <h1>{t!(i18n, account.sessions_title)}</h1>
         <p class="muted">{t!(i18n, account.sessions_intro)}</p>
-        <p
-            class="form-message neutral"
-            role="status"
-            aria-live="polite"
-            data-testid="sessions-message"
-        >
-            {move || message.get()}
-        </p>
+        <OutcomeMessage
+            outcome=message.into()
+            dismiss=Callback::new(move |()| message.set(None))
+            test_id="sessions-message"
+        />
         <Answer answer=sessions let:list>
             <SessionList list run busy />
         </Answer>

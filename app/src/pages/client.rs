@@ -36,6 +36,7 @@ pub fn ClientLayout() -> impl IntoView {
 
 #[component]
 pub fn ClientDashboard() -> impl IntoView {
+    crate::components::use_page_title(|l| crate::i18n::td_string!(l, nav.overview).to_owned());
     let session = use_session();
     let summary =
         LocalResource::new(move || async move { session.call(early::client_summary()).await });
@@ -104,5 +105,6 @@ fn ClientSummaryView(summary: ClientSummary) -> impl IntoView {
                 </dd>
             </dl>
         </section>
+        <crate::components::OfficeCard />
     }
 }

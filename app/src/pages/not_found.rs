@@ -4,6 +4,9 @@ use crate::i18n::{t, use_i18n};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    crate::components::use_page_title(|l| {
+        crate::i18n::td_string!(l, common.not_found_title).to_owned()
+    });
     let i18n = use_i18n();
     view! {
         <main class="page narrow">

@@ -14,10 +14,10 @@ use crate::{
         },
     },
     components::{
-        FieldError, FormErrors, LanguageSwitch, Skeleton, StrengthMeter, new_password_errors,
-        placed, strength_feedback,
+        FieldError, FormErrors, LanguageSwitch, NewPasswordFields, Skeleton, focus_first_invalid,
+        new_password_errors, placed, strength_feedback,
     },
-    domain::{Email, input::PASSWORD_MIN_CHARS},
+    domain::Email,
     error::{ApiError, ErrorCode},
     i18n::{Locale, t, t_string, td_string, use_i18n},
 };
@@ -129,6 +129,9 @@ fn BackToSignIn() -> impl IntoView {
 /// `/auth/forgot`: one field; the same answer whatever the address.
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
+    crate::components::use_page_title(|l| {
+        crate::i18n::td_string!(l, recovery.forgot_title).to_owned()
+    });
     let i18n = use_i18n();
     let features = LocalResource::new(get_mail_features);
     let email = RwSignal::new(String::new());
@@ -242,12 +245,18 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 /// `/auth/reset`: a new password through a reset link.
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
+    crate::components::use_page_title(|l| {
+        crate::i18n::td_string!(l, recovery.reset_title).to_owned()
+    });
     view! { <SetPasswordPage invite=false /> }
 }
 
 /// `/auth/invite`: an invited client chooses their first password.
 #[component]
 pub fn InvitePage() -> impl IntoView {
+    crate::components::use_page_title(|l| {
+        crate::i18n::td_string!(l, recovery.set_password).to_owned()
+    });
     view! { <SetPasswordPage invite=true /> }
 }
 
@@ -307,6 +316,7 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
             i18n.get_locale_untracked(),
         ));
         if !errors.is_empty_untracked() {
+            focus_first_invalid(&ev);
             return;
         }
         pending.set(true);
@@ -335,28 +345,6 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
             t_string!(i18n, recovery.reset_greeting, name = name, email = email)
         }
     };
-    let input =
-        move |id: &'static str, label: fn(Locale) -> &'static str, value: RwSignal<String>| {
-            let described = format!("{id}-error {id}-hint");
-            view! {
-                <div class="field">
-                    <label for=id>{move || label(i18n.get_locale())}</label>
-                    <input
-                        id=id
-                        type="password"
-                        autocomplete="new-password"
-                        prop:value=value
-                        on:input=move |ev| {
-                            value.set(event_target_value(&ev));
-                            errors.clear_field(id);
-                        }
-                        aria-invalid=move || errors.has(id).to_string()
-                        aria-describedby=described
-                    />
-                    <FieldError errors field=id id=format!("{id}-error") />
-                </div>
-            }
-        };
     move || {
         if let Some(why) = dead.get() {
             return view! { <DeadLink why invite /> }.into_any();
@@ -382,12 +370,7 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
         view! {
             <p class="muted">{greeting.clone()}</p>
             <form on:submit=submit novalidate=true>
-                {input("new_password", |l| td_string!(l, account.new_password), new)}
-                <p id="new_password-hint" class="field-hint">
-                    {move || t_string!(i18n, recovery.password_hint, min = PASSWORD_MIN_CHARS)}
-                </p>
-                <StrengthMeter strength />
-                {input("repeat_password", |l| td_string!(l, account.repeat_password), repeat)}
+                <NewPasswordFields new repeat errors strength />
                 <div class="form-message" role="alert">
                     {move || errors.form_message()}
                 </div>
@@ -415,6 +398,9 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
 /// a mail scanner that opens links must not make the change).
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
+    crate::components::use_page_title(|l| {
+        crate::i18n::td_string!(l, recovery.confirm_title).to_owned()
+    });
     let i18n = use_i18n();
     let token = StoredValue::new(take_token());
     let link = link_resource(token);

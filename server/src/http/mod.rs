@@ -7,6 +7,7 @@ pub mod errors;
 pub mod events;
 pub mod fast_path;
 pub mod health;
+pub mod office_page;
 pub mod request_log;
 pub mod security;
 pub mod static_files;

@@ -15,6 +15,7 @@ use std::{
 };
 
 use app::{
+    account::Office,
     domain::lang::{self, Lang},
     session::{redirect::sign_in_url, server::cookie::SessionCookie},
 };
@@ -27,6 +28,8 @@ use axum::{
 };
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
+
+use super::office_page;
 
 /// The full app's shell, relative to `dist/`.
 pub const APP_SHELL: &str = "index.html";
@@ -117,8 +120,7 @@ pub fn service(dist: &Path, cookie: SessionCookie, mail_enabled: bool, office: &
     let app_shell = Localized::at(dist.join(APP_SHELL));
     let light = dist.join(SIGNIN_SHELL);
     let mut router = Router::new();
-    let for_this_office =
-        !mail_enabled || office.name.is_some() || office.phone.is_some() || office.email.is_some();
+    let for_this_office = !mail_enabled || office.name.is_some() || office.has_contact();
     if for_this_office && light.is_file() {
         let read = |lang| {
             let localized = in_language(&light, lang);
@@ -127,7 +129,14 @@ pub fn service(dist: &Path, cookie: SessionCookie, mail_enabled: bool, office: &
             } else {
                 light.clone()
             };
-            std::fs::read_to_string(path).map(|html| without_forgot_link(&html))
+            std::fs::read_to_string(path).map(|html| {
+                let html = if mail_enabled {
+                    html
+                } else {
+                    without_forgot_link(&html)
+                };
+                office_page::light_page_for(&html, office, lang)
+            })
         };
         if let (Ok(tr), Ok(en)) = (read(Lang::Tr), read(Lang::En)) {
             let pages = Arc::new((tr, en));

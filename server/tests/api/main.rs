@@ -21,6 +21,7 @@ mod passwords;
 mod recovery;
 mod required;
 mod retention;
+mod screens;
 mod smtp_sink;
 mod step_up;
 mod tokens;

@@ -119,7 +119,7 @@ pub async fn device_sessions(
 ) -> Result<Vec<DeviceSession>, ApiError> {
     let idle = to_chrono(state.sessions.config().idle_timeout);
     let rows = store::list_active(&state.db, user_id, Utc::now(), idle).await?;
-    Ok(rows
+    let mut sessions: Vec<DeviceSession> = rows
         .into_iter()
         .map(|row| DeviceSession {
             current: row.id == current_sid,
@@ -132,7 +132,10 @@ pub async fn device_sessions(
             last_active_at: rfc3339(row.last_seen_at),
             id: row.id,
         })
-        .collect())
+        .collect();
+    // This device first, the others newest first as listed.
+    sessions.sort_by_key(|s| !s.current);
+    Ok(sessions)
 }
 
 /// Ends one session of `user_id`. Someone else's session answers 404, as if it did not exist.

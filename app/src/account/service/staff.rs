@@ -445,15 +445,7 @@ pub async fn list_users(state: &AppState, filter: &UserFilter) -> Result<Page<Us
         ));
     }
     let page = check_page(filter.page)?;
-    let (users, total) = db::users::list(
-        &state.db,
-        &filter.query,
-        filter.role,
-        filter.active,
-        page,
-        PER_PAGE,
-    )
-    .await?;
+    let (users, total) = db::users::list(&state.db, filter, page, PER_PAGE).await?;
     Ok(Page {
         items: users
             .iter()
@@ -484,9 +476,44 @@ pub async fn audit_log(state: &AppState, filter: &AuditFilter) -> Result<AuditLo
             ),
         ));
     }
+    let moment = |field: &'static str, value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|text| {
+                chrono::DateTime::parse_from_rfc3339(text)
+                    .map(|at| at.with_timezone(&chrono::Utc))
+                    .map_err(|_| {
+                        ApiError::invalid(
+                            field,
+                            say(
+                                "Tarih anlaşılamadı: bir gün seçin.",
+                                "That date could not be read: choose a day.",
+                            ),
+                        )
+                    })
+            })
+            .transpose()
+    };
+    let (since, until) = (
+        moment("since", &filter.since)?,
+        moment("until", &filter.until)?,
+    );
+    if let (Some(since), Some(until)) = (since, until)
+        && until <= since
+    {
+        return Err(ApiError::invalid(
+            "until",
+            say(
+                "Bitiş günü, başlangıç gününden önce olamaz.",
+                "The last day cannot come before the first.",
+            ),
+        ));
+    }
     let which = audit::Filter {
         user_id: filter.user_id,
         kind: filter.kind,
+        since,
+        until,
     };
     // One more than a page: whether there is a next page, without a second query.
     let mut events = audit::list(&state.db, which, filter.before, PER_PAGE + 1).await?;

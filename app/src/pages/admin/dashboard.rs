@@ -1,16 +1,23 @@
 //! `/admin`: the office dashboard, figures and the latest sign-in activity.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::audit::AuditRow;
+use crate::account::addresses::{AuditQuery, audit_href, users_href};
 
 use crate::{
-    components::{Answer, Time, use_lang},
+    account::UserFilter,
+    components::Answer,
     dashboard::{AdminSummary, early},
+    domain::{AuditKind, Role},
     i18n::{Locale, t, t_string, td_string, use_i18n},
     session::use_session,
 };
 
 #[component]
 pub fn AdminDashboard() -> impl IntoView {
+    crate::components::use_page_title(|l| crate::i18n::td_string!(l, nav.dashboard).to_owned());
     let i18n = use_i18n();
     let session = use_session();
     let summary =
@@ -26,42 +33,99 @@ pub fn AdminDashboard() -> impl IntoView {
 /// A label in a language (`|l| td_string!(l, admin.stat_clients)`).
 type Words = fn(Locale) -> &'static str;
 
+/// One figure card: a link into the list it counts, where there is one.
+struct Figure {
+    label: Words,
+    value: u64,
+    test_id: &'static str,
+    href: Option<String>,
+}
+
 #[component]
 fn AdminSummaryView(summary: AdminSummary) -> impl IntoView {
     let i18n = use_i18n();
-    let lang = use_lang();
-    let stats: [(Words, u64, &str); 4] = [
-        (
-            |l| td_string!(l, admin.stat_clients),
-            summary.clients,
-            "stat-clients",
-        ),
-        (
-            |l| td_string!(l, admin.stat_sessions),
-            summary.active_sessions,
-            "stat-sessions",
-        ),
-        (
-            |l| td_string!(l, admin.stat_sign_ins),
-            summary.sign_ins_24h,
-            "stat-sign-ins",
-        ),
-        (
-            |l| td_string!(l, admin.stat_failed),
-            summary.failed_sign_ins_24h,
-            "stat-failed",
-        ),
+    let audit_of = |kind| {
+        audit_href(&AuditQuery {
+            kind: Some(kind),
+            ..AuditQuery::default()
+        })
+    };
+    let active_clients = users_href(&UserFilter {
+        role: Some(Role::Client),
+        active: Some(true),
+        page: 1,
+        ..UserFilter::default()
+    });
+    let figures = [
+        Figure {
+            label: |l| td_string!(l, admin.stat_active_clients),
+            value: summary.active_clients,
+            test_id: "stat-clients",
+            href: Some(active_clients),
+        },
+        Figure {
+            label: |l| td_string!(l, admin.stat_sessions),
+            value: summary.active_sessions,
+            test_id: "stat-sessions",
+            href: None,
+        },
+        Figure {
+            label: |l| td_string!(l, admin.stat_sign_ins),
+            value: summary.sign_ins_24h,
+            test_id: "stat-sign-ins",
+            href: Some(audit_of(AuditKind::SignIn)),
+        },
+        Figure {
+            label: |l| td_string!(l, admin.stat_failed),
+            value: summary.failed_sign_ins_24h,
+            test_id: "stat-failed",
+            href: Some(audit_of(AuditKind::SignInFailed)),
+        },
     ];
+    let all_clients = summary.clients;
     view! {
         <section class="stats" aria-label=move || t_string!(i18n, admin.figures)>
-            {stats
+            {figures
                 .into_iter()
-                .map(|(label, value, id)| {
-                    view! {
-                        <div class="card stat" data-testid=id>
-                            <span class="stat-value">{value}</span>
-                            <span class="stat-label">{move || label(i18n.get_locale())}</span>
-                        </div>
+                .map(|figure| {
+                    let label = figure.label;
+                    let inside = view! {
+                        <span class="stat-value">{figure.value}</span>
+                        <span class="stat-label">{move || label(i18n.get_locale())}</span>
+                        {(figure.test_id == "stat-clients")
+                            .then(|| {
+                                view! {
+                                    <span class="stat-note" data-testid="stat-clients-total">
+                                        {move || {
+                                            t_string!(
+                                                i18n, admin.stat_clients_total, total = all_clients
+                                            )
+                                        }}
+                                    </span>
+                                }
+                            })}
+                    };
+                    match figure.href {
+                        Some(href) => {
+                            view! {
+                                <A
+                                    href=href
+                                    attr:class="card stat stat-link"
+                                    attr:data-testid=figure.test_id
+                                >
+                                    {inside}
+                                </A>
+                            }
+                                .into_any()
+                        }
+                        None => {
+                            view! {
+                                <div class="card stat" data-testid=figure.test_id>
+                                    {inside}
+                                </div>
+                            }
+                                .into_any()
+                        }
                     }
                 })
                 .collect_view()}
@@ -80,40 +144,14 @@ fn AdminSummaryView(summary: AdminSummary) -> impl IntoView {
                                     <th>{t!(i18n, admin.what)}</th>
                                     <th>{t!(i18n, common.account)}</th>
                                     <th>{t!(i18n, common.from)}</th>
+                                    <th>{t!(i18n, admin.detail)}</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {summary
                                     .recent_events
                                     .into_iter()
-                                    .map(|e| {
-                                        let (email, user_id) = (e.email.clone(), e.user_id);
-                                        let account = move || {
-                                            email
-                                                .clone()
-                                                .or_else(|| {
-                                                    user_id
-                                                        .map(|id| t_string!(i18n, admin.user_number, id = id))
-                                                })
-                                                .unwrap_or_default()
-                                        };
-                                        let kind = e.kind;
-                                        view! {
-                                            <tr>
-                                                <td>
-                                                    <Time iso=e.at.clone() />
-                                                </td>
-                                                <td>
-                                                    <span class=format!(
-                                                        "event {}",
-                                                        e.kind.as_str(),
-                                                    )>{move || kind.label(lang.get())}</span>
-                                                </td>
-                                                <td>{account}</td>
-                                                <td>{e.client_addr.unwrap_or_default()}</td>
-                                            </tr>
-                                        }
-                                    })
+                                    .map(|e| view! { <AuditRow e /> })
                                     .collect_view()}
                             </tbody>
                         </table>

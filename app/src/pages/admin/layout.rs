@@ -11,6 +11,7 @@ use crate::{
 /// The staff layout: the gate, the navigation bar, then the page.
 #[component]
 pub fn AdminLayout() -> impl IntoView {
+    provide_context(super::users::LastUserList(RwSignal::new(None)));
     view! {
         <AreaLayout
             role=Role::Admin

@@ -16,8 +16,9 @@ use crate::{
         recovery_api::get_mail_features,
     },
     components::{
-        Answer, ConfirmButton, CopyButton, DeviceSessionRow, FieldError, FormErrors, Time,
-        use_lang, use_local_time, use_step_up,
+        Answer, ConfirmButton, CopyButton, DeviceSessionRow, FormErrors, FormSummary,
+        OutcomeMessage, TextField, Time, focus_first_invalid, use_lang, use_local_time,
+        use_step_up,
     },
     domain::{Email, Lang, Name, Role},
     error::ApiError,
@@ -75,6 +76,13 @@ pub fn UserDetailPage() -> impl IntoView {
             }
         }
     });
+    // The tab says whose page it is once it is known.
+    crate::components::use_page_title(move |l| {
+        user.get()
+            .and_then(Result::ok)
+            .map(|u| u.name)
+            .unwrap_or_else(|| crate::i18n::td_string!(l, nav.users).to_owned())
+    });
     let message = RwSignal::new(None::<Result<Said, String>>);
     // A new invitation's link, kept across the reload of the user that follows it.
     let invitation = RwSignal::new(None::<InvitationLink>);
@@ -84,20 +92,21 @@ pub fn UserDetailPage() -> impl IntoView {
         sessions.refetch();
     });
 
+    // Back to the list as it was left (its search, filters, order and page).
+    let last_list = use_context::<super::users::LastUserList>();
     view! {
         <p>
-            <A href="/admin/users">{t!(i18n, admin.all_users)}</A>
+            <A href=move || {
+                last_list.and_then(|last| last.0.get()).unwrap_or_else(|| "/admin/users".to_owned())
+            }>{t!(i18n, admin.all_users)}</A>
         </p>
-        <p class="form-message neutral" role="status" aria-live="polite" data-testid="user-message">
-            {move || {
-                message
-                    .get()
-                    .map(|said| match said {
-                        Ok(said) => said(i18n.get_locale()),
-                        Err(message) => message,
-                    })
-            }}
-        </p>
+        <OutcomeMessage
+            outcome=Signal::derive(move || {
+                message.get().map(|said| said.map(|said| said(i18n.get_locale())))
+            })
+            dismiss=Callback::new(move |()| message.set(None))
+            test_id="user-message"
+        />
         <Answer
             answer=user
             children={move |u: UserRow| {
@@ -200,12 +209,13 @@ fn UserCard(user: UserRow, report: Report) -> impl IntoView {
                 <dd data-testid="user-role">{move || role_word(role, lang.get())}</dd>
                 <dt>{t!(i18n, common.state)}</dt>
                 <dd data-testid="user-state">
-                    {move || {
-                        if active {
-                            t_string!(i18n, common.active)
-                        } else {
-                            t_string!(i18n, common.deactivated)
+                    {if active {
+                        view! { <span>{t!(i18n, common.active)}</span> }.into_any()
+                    } else {
+                        view! {
+                            <span class="badge badge-off">{t!(i18n, common.deactivated)}</span>
                         }
+                            .into_any()
                     }}
                 </dd>
                 <dt>{t!(i18n, common.since)}</dt>
@@ -277,6 +287,7 @@ fn AccountCare(
         .collect();
         errors.set(found);
         if !errors.is_empty_untracked() {
+            focus_first_invalid(&ev);
             return;
         }
         pending.set(true);
@@ -331,38 +342,28 @@ fn AccountCare(
             }));
         });
     });
-    let field = move |id: &'static str,
-                      label: fn(Locale) -> &'static str,
-                      value: RwSignal<String>,
-                      kind| {
-        let described = format!("care-{id}-error");
-        view! {
-            <div class="field">
-                <label for=format!("care-{id}")>{move || label(i18n.get_locale())}</label>
-                <input
-                    id=format!("care-{id}")
-                    type=kind
-                    prop:value=value
-                    on:input=move |ev| {
-                        value.set(event_target_value(&ev));
-                        errors.clear_field(id);
-                    }
-                    aria-invalid=move || errors.has(id).to_string()
-                    aria-describedby=described.clone()
-                />
-                <FieldError errors field=id id=described />
-            </div>
-        }
-    };
     let local_time = use_local_time();
     let until = user.invitation_expires_at.clone();
     view! {
         <section class="card" data-testid="account-care">
             <h2>{t!(i18n, common.account)}</h2>
             <form on:submit=save novalidate=true>
-                {field("name", |l| td_string!(l, common.name), name, "text")}
-                {field("email", |l| td_string!(l, common.email), email, "email")}
-                <p class="field-hint">{t!(i18n, admin.email_hint)}</p>
+                <TextField
+                    field="name"
+                    id_prefix="care-"
+                    label=|l| td_string!(l, common.name)
+                    value=name
+                    errors
+                />
+                <TextField
+                    field="email"
+                    id_prefix="care-"
+                    label=|l| td_string!(l, common.email)
+                    value=email
+                    errors
+                    kind="email"
+                    hint=Signal::derive(move || t_string!(i18n, admin.email_hint).to_owned())
+                />
                 {user
                     .pending_email
                     .map(|new| {
@@ -372,6 +373,7 @@ fn AccountCare(
                             </p>
                         }
                     })}
+                <FormSummary errors />
                 <div class="form-actions">
                     <button class="button" type="submit" disabled=move || pending.get() || !active>
                         {t!(i18n, common.save)}

@@ -1,20 +1,27 @@
 //! `/admin/users`: staff find accounts and create client accounts.
 
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::components::A;
+use leptos_router::{
+    NavigateOptions,
+    components::A,
+    hooks::{use_navigate, use_query_map},
+};
+
+use crate::account::addresses::{user_filter_of, users_href};
 
 use crate::{
     account::{
-        InvitationLink, Page, UserFilter, UserRow,
+        InvitationLink, Page, UserFilter, UserRow, UserSort,
         admin_api::{create_client, list_users},
         recovery_api::get_mail_features,
     },
     components::{
-        Answer, CopyButton, FieldError, FormErrors, Pager, Time, use_lang, use_local_time,
-        use_step_up,
+        Answer, CopyButton, FieldError, FormErrors, FormSummary, Pager, TextField, Time,
+        focus_first_invalid, use_lang, use_local_time, use_step_up,
     },
-    domain::{Email, Lang, Name, Password, Role},
-    i18n::{t, t_string, use_i18n},
+    domain::{Email, Lang, Name, Password, Role, input::PASSWORD_MIN_CHARS},
+    error::ApiError,
+    i18n::{Locale, t, t_string, td_string, use_i18n},
     session::{step_up::Sensitive, use_session},
 };
 
@@ -27,23 +34,81 @@ pub(super) fn role_word(role: Role, lang: Lang) -> &'static str {
     }
 }
 
+/// The user list as staff last left it (its address), for the user page's way back.
+#[derive(Clone, Copy)]
+pub struct LastUserList(pub RwSignal<Option<String>>);
+
+/// How long typing may pause before the list follows the search box.
+const SEARCH_PAUSE_MS: i32 = 250;
+
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    crate::components::use_page_title(|l| crate::i18n::td_string!(l, nav.users).to_owned());
     let i18n = use_i18n();
     let session = use_session();
-    let filter = RwSignal::new(UserFilter {
-        page: 1,
-        ..UserFilter::default()
-    });
+    let query = use_query_map();
+    // The list's state is the address bar's (see `addresses`).
+    let filter = Memo::new(move |_| query.with(user_filter_of));
+    let navigate = use_navigate();
+    let show = move |filter: UserFilter| {
+        let replace = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..NavigateOptions::default()
+        };
+        navigate(&users_href(&filter), replace);
+    };
+    let show = StoredValue::new_local(show);
+    let change = move |edit: &dyn Fn(&mut UserFilter)| {
+        let mut next = filter.get_untracked();
+        edit(&mut next);
+        show.with_value(|show| show(next));
+    };
+    if let Some(LastUserList(last)) = use_context::<LastUserList>() {
+        Effect::new(move |_| last.set(Some(filter.with(users_href))));
+    }
     let users = LocalResource::new(move || {
         let filter = filter.get();
         async move { session.call(list_users(filter)).await }
     });
-    let set_query = move |ev| {
-        filter.update(|f| {
-            f.query = event_target_value(&ev);
-            f.page = 1;
-        })
+    // The box shows what is typed at once; the list follows once typing pauses, so a name is
+    // one request, not one per letter (an answer overtaken by a newer one is dropped).
+    let typed = RwSignal::new(filter.get_untracked().query);
+    let pause = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
+    let on_search = move |ev| {
+        typed.set(event_target_value(&ev));
+        if let Some(handle) = pause.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                pause.set_value(None);
+                change(&|f| {
+                    f.query = typed.get_untracked();
+                    f.page = 1;
+                })
+            },
+            std::time::Duration::from_millis(SEARCH_PAUSE_MS as u64),
+        )
+        .ok();
+        pause.set_value(handle);
+    };
+    // Back and Forward change the search too.
+    Effect::new(move |_| {
+        let query = filter.with(|f| f.query.clone());
+        if pause.with_value(Option::is_none) && typed.get_untracked() != query {
+            typed.set(query);
+        }
+    });
+    on_cleanup(move || {
+        if let Some(handle) = pause.get_value() {
+            handle.clear();
+        }
+    });
+    let state_value = move || match filter.with(|f| f.active) {
+        Some(true) => "active",
+        Some(false) => "deactivated",
+        None => "",
     };
     view! {
         <h1>{t!(i18n, admin.users_title)}</h1>
@@ -52,23 +117,21 @@ pub fn UsersPage() -> impl IntoView {
             <div class="filters">
                 <div class="field">
                     <label for="user-search">{t!(i18n, admin.search_label)}</label>
-                    <input
-                        id="user-search"
-                        type="search"
-                        prop:value=move || filter.with(|f| f.query.clone())
-                        on:input=set_query
-                    />
+                    <input id="user-search" type="search" prop:value=typed on:input=on_search />
                 </div>
                 <div class="field">
                     <label for="role-filter">{t!(i18n, common.role)}</label>
                     <select
                         id="role-filter"
+                        prop:value=move || filter.with(|f| f.role.map_or("", Role::as_str))
                         on:change=move |ev| {
-                            filter
-                                .update(|f| {
-                                    f.role = Role::parse(&event_target_value(&ev));
+                            let role = Role::parse(&event_target_value(&ev));
+                            change(
+                                &|f| {
+                                    f.role = role;
                                     f.page = 1;
-                                })
+                                },
+                            )
                         }
                     >
                         <option value="">{t!(i18n, common.any)}</option>
@@ -80,34 +143,88 @@ pub fn UsersPage() -> impl IntoView {
                     <label for="active-filter">{t!(i18n, common.state)}</label>
                     <select
                         id="active-filter"
+                        prop:value=state_value
                         on:change=move |ev| {
-                            filter
-                                .update(|f| {
-                                    f.active = match event_target_value(&ev).as_str() {
-                                        "active" => Some(true),
-                                        "inactive" => Some(false),
-                                        _ => None,
-                                    };
+                            let active = match event_target_value(&ev).as_str() {
+                                "active" => Some(true),
+                                "deactivated" => Some(false),
+                                _ => None,
+                            };
+                            change(
+                                &|f| {
+                                    f.active = active;
                                     f.page = 1;
-                                })
+                                },
+                            )
                         }
                     >
                         <option value="">{t!(i18n, common.any)}</option>
                         <option value="active">{t!(i18n, common.active)}</option>
-                        <option value="inactive">{t!(i18n, common.deactivated)}</option>
+                        <option value="deactivated">{t!(i18n, common.deactivated)}</option>
                     </select>
                 </div>
             </div>
             <Answer answer=users let:page>
-                <UserTable page go=move |p| filter.update(|f| f.page = p) />
+                <UserTable
+                    page
+                    sorted=filter.get_untracked()
+                    sort=move |sort| {
+                        change(
+                            &|f| {
+                                f.descending = f.sort == sort && !f.descending;
+                                f.sort = sort;
+                                f.page = 1;
+                            },
+                        )
+                    }
+                    go=move |p| change(&|f| f.page = p)
+                />
             </Answer>
         </section>
+    }
+}
+
+/// A column header that orders the list by it: a button inside the `th`, `aria-sort` on it.
+#[component]
+fn SortHeader(
+    label: fn(Locale) -> &'static str,
+    by: UserSort,
+    sorted: UserFilter,
+    sort: impl Fn(UserSort) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = sorted.sort == by;
+    let aria_sort = match (current, sorted.descending) {
+        (false, _) => "none",
+        (true, false) => "ascending",
+        (true, true) => "descending",
+    };
+    let arrow = match (current, sorted.descending) {
+        (false, _) => "",
+        (true, false) => " ▲",
+        (true, true) => " ▼",
+    };
+    view! {
+        <th aria-sort=aria_sort>
+            <button
+                type="button"
+                class="sort"
+                data-testid=format!("sort-{}", by.as_str())
+                on:click=move |_| sort(by)
+            >
+                {move || label(i18n.get_locale())}
+                <span aria-hidden="true">{arrow}</span>
+            </button>
+        </th>
     }
 }
 
 #[component]
 fn UserTable(
     page: Page<UserRow>,
+    /// The filter this page was listed by (for the headers' order marks).
+    sorted: UserFilter,
+    sort: impl Fn(UserSort) + Copy + Send + Sync + 'static,
     go: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -126,11 +243,26 @@ fn UserTable(
             <table data-testid="user-table">
                 <thead>
                     <tr>
-                        <th>{t!(i18n, common.name)}</th>
-                        <th>{t!(i18n, common.email)}</th>
+                        <SortHeader
+                            label=|l| td_string!(l, common.name)
+                            by=UserSort::Name
+                            sorted=sorted.clone()
+                            sort
+                        />
                         <th>{t!(i18n, common.role)}</th>
                         <th>{t!(i18n, common.state)}</th>
-                        <th>{t!(i18n, common.since)}</th>
+                        <SortHeader
+                            label=|l| td_string!(l, common.since)
+                            by=UserSort::Created
+                            sorted=sorted.clone()
+                            sort
+                        />
+                        <SortHeader
+                            label=|l| td_string!(l, admin.last_sign_in)
+                            by=UserSort::LastSignIn
+                            sorted
+                            sort
+                        />
                     </tr>
                 </thead>
                 <tbody>
@@ -138,21 +270,27 @@ fn UserTable(
                         .items
                         .into_iter()
                         .map(|u| {
-                            let (role, active) = (u.role, u.active);
+                            let role = u.role;
                             view! {
                                 <tr>
                                     <td>
                                         <A href=format!("/admin/users/{}", u.id)>{u.name}</A>
+                                        <span class="muted small under">{u.email}</span>
                                     </td>
-                                    <td>{u.email}</td>
                                     <td>{move || role_word(role, lang.get())}</td>
                                     <td>
-                                        {move || {
-                                            if active {
-                                                t_string!(i18n, common.active)
-                                            } else {
-                                                t_string!(i18n, common.deactivated)
+                                        {if u.active {
+                                            view! { <span>{t!(i18n, common.active)}</span> }.into_any()
+                                        } else {
+                                            view! {
+                                                <span
+                                                    class="badge badge-off"
+                                                    data-testid="deactivated-badge"
+                                                >
+                                                    {t!(i18n, common.deactivated)}
+                                                </span>
                                             }
+                                                .into_any()
                                         }}
                                         {u
                                             .invited
@@ -167,6 +305,15 @@ fn UserTable(
                                     </td>
                                     <td>
                                         <Time iso=u.created_at.clone() />
+                                    </td>
+                                    <td data-testid="last-sign-in">
+                                        {match u.last_sign_in_at.clone() {
+                                            Some(at) => view! { <Time iso=at /> }.into_any(),
+                                            None => {
+                                                view! { <span class="muted">{t!(i18n, admin.never)}</span> }
+                                                    .into_any()
+                                            }
+                                        }}
                                     </td>
                                 </tr>
                             }
@@ -214,17 +361,25 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
             && features
                 .get_untracked()
                 .is_some_and(|answer| answer.is_ok_and(|f| f.invitations));
-        let checked = Name::parse(&name.get_untracked())
-            .and_then(|_| Email::parse(&email.get_untracked()))
-            .and_then(|e| match password.get_untracked() {
-                p if p.is_empty() || by_invitation => Ok(()),
-                p => Password::parse_new(&p, Some(&e)).map(|_| ()),
-            });
-        if let Err(e) = checked {
-            errors.set([e]);
+        // Every field checked at once, each marked; the first takes the focus.
+        let typed_email = Email::parse(&email.get_untracked());
+        let typed_password = match password.get_untracked() {
+            p if p.is_empty() || by_invitation => None,
+            p => Password::parse_new(&p, typed_email.as_ref().ok()).err(),
+        };
+        let found: Vec<ApiError> = [
+            Name::parse(&name.get_untracked()).err(),
+            typed_email.err(),
+            typed_password,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        errors.set(found);
+        if !errors.is_empty_untracked() {
+            focus_first_invalid(&ev);
             return;
         }
-        errors.clear();
         pending.set(true);
         let typed = Some(password.get_untracked()).filter(|p| !p.is_empty() && !by_invitation);
         let (new_name, new_email) = (name.get_untracked(), email.get_untracked());
@@ -258,26 +413,22 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
         <details class="card create-client">
             <summary>{t!(i18n, admin.create_title)}</summary>
             <form on:submit=submit novalidate=true>
-                <div class="field">
-                    <label for="new-name">{t!(i18n, common.name)}</label>
-                    <input
-                        id="new-name"
-                        prop:value=name
-                        on:input=move |ev| name.set(event_target_value(&ev))
-                    />
-                    <FieldError errors field="name" />
-                </div>
-                <div class="field">
-                    <label for="new-email">{t!(i18n, common.email)}</label>
-                    <input
-                        id="new-email"
-                        type="email"
-                        autocomplete="off"
-                        prop:value=email
-                        on:input=move |ev| email.set(event_target_value(&ev))
-                    />
-                    <FieldError errors field="email" />
-                </div>
+                <TextField
+                    field="name"
+                    id_prefix="new-"
+                    label=|l| td_string!(l, common.name)
+                    value=name
+                    errors
+                />
+                <TextField
+                    field="email"
+                    id_prefix="new-"
+                    label=|l| td_string!(l, common.email)
+                    value=email
+                    errors
+                    kind="email"
+                    autocomplete="off"
+                />
                 <Show when=mail_on>
                     <fieldset class="field choice">
                         <legend>{t!(i18n, admin.access_legend)}</legend>
@@ -307,21 +458,20 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
                     </fieldset>
                 </Show>
                 <Show when=move || !inviting()>
-                    <div class="field">
-                        <label for="new-password">{t!(i18n, admin.password_label)}</label>
-                        <input
-                            id="new-password"
-                            type="password"
-                            autocomplete="new-password"
-                            prop:value=password
-                            on:input=move |ev| password.set(event_target_value(&ev))
-                        />
-                        <FieldError errors field="password" />
-                    </div>
+                    <TextField
+                        field="password"
+                        id_prefix="new-"
+                        label=|l| td_string!(l, admin.password_label)
+                        value=password
+                        errors
+                        kind="password"
+                        autocomplete="new-password"
+                        hint=Signal::derive(move || {
+                            t_string!(i18n, recovery.password_hint, min = PASSWORD_MIN_CHARS)
+                        })
+                    />
                 </Show>
-                <p class="form-message" role="status" aria-live="polite">
-                    {move || errors.form_message()}
-                </p>
+                <FormSummary errors />
                 <button class="button" type="submit" disabled=pending>
                     {move || {
                         if inviting() {

@@ -18,6 +18,7 @@ use crate::{
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    crate::components::use_page_title(|l| crate::i18n::td_string!(l, signin.submit).to_owned());
     let session = use_session();
     let status = session.status();
     let query = use_query_map();
@@ -52,7 +53,7 @@ pub fn SignInPage() -> impl IntoView {
         SessionStatus::Unauthenticated => view! { <SignInForm code_step expired /> }.into_any(),
         _ => view! {
             <main class="page narrow">
-                <Skeleton />
+                <Skeleton card=true />
             </main>
         }
         .into_any(),
@@ -82,6 +83,12 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
     let mail = LocalResource::new(crate::account::recovery_api::get_mail_features);
     let email_input = NodeRef::<leptos::html::Input>::new();
     let password_input = NodeRef::<leptos::html::Input>::new();
+    // The form is what the page is for: the email field takes the focus as it appears.
+    Effect::new(move |_| {
+        if email_input.get().is_some() {
+            focus(email_input);
+        }
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -262,6 +269,7 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
                         </a>
                     </p>
                 </Show>
+                <crate::components::OfficeContactLine />
             </section>
         </main>
     }

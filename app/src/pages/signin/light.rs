@@ -298,6 +298,8 @@ impl Page {
         }
         self.loading.set_hidden(true);
         self.card.set_hidden(false);
+        // The form is what the page is for.
+        let _ = self.email.focus();
         self.prefetch_app();
     }
 

@@ -1,0 +1,75 @@
+//! The office's contact (`OFFICE_PHONE`, `OFFICE_EMAIL`), where a person who is stuck looks for
+//! it: on the client's overview and under the sign-in form.
+
+use leptos::prelude::*;
+
+use super::use_office;
+use crate::{
+    account::Office,
+    i18n::{t, use_i18n},
+};
+
+/// The phone as a `tel:` link and the email as a `mailto:` link, each when set.
+fn contact_links(office: &Office) -> impl IntoView + use<> {
+    let phone = office.phone.clone().map(|phone| {
+        let href = office.phone_href().unwrap_or_default();
+        view! {
+            <a href=href data-testid="office-phone">
+                // One number, one line.
+                {phone.replace(' ', "\u{a0}")}
+            </a>
+        }
+    });
+    let email = office.email.clone().map(|email| {
+        let href = format!("mailto:{email}");
+        view! {
+            <a href=href data-testid="office-email">
+                {email}
+            </a>
+        }
+    });
+    let both = phone.is_some() && email.is_some();
+    view! {
+        {phone}
+        {both.then_some(" · ")}
+        {email}
+    }
+}
+
+/// A card naming the office and how to reach it; nothing when no contact is set.
+#[component]
+pub fn OfficeCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let office = use_office();
+    move || {
+        let office = office.get();
+        office.has_contact().then(|| {
+            view! {
+                <section class="card office" data-testid="office-card">
+                    <h2>{t!(i18n, common.office_title)}</h2>
+                    {office.name.clone().map(|name| view! { <p class="office-name">{name}</p> })}
+                    <p>{contact_links(&office)}</p>
+                </section>
+            }
+        })
+    }
+}
+
+/// One line under a sign-in form: whom to ask when signing in does not work.
+#[component]
+pub fn OfficeContactLine() -> impl IntoView {
+    let i18n = use_i18n();
+    let office = use_office();
+    move || {
+        let office = office.get();
+        office.has_contact().then(|| {
+            view! {
+                <p class="muted small office-line" data-testid="office-line">
+                    {t!(i18n, common.office_help)}
+                    " "
+                    {contact_links(&office)}
+                </p>
+            }
+        })
+    }
+}

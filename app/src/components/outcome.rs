@@ -1,0 +1,70 @@
+//! What an action came to, said under the page's heading: a success as a status that goes away
+//! after a few seconds, a refusal as an alert in the error style that stays until the next one.
+
+use leptos::prelude::*;
+
+/// How long a success stays on screen.
+const SUCCESS_SHOWN_MS: u64 = 6_000;
+
+/// An action's outcome: `Ok` a success, `Err` a refusal, each in the reader's words.
+pub type Outcome = Option<Result<String, String>>;
+
+/// Shows `outcome` (and clears it, through `dismiss`, once a success has been read). When the
+/// action took the focus with it (a confirmation's buttons are gone), the message takes it, so
+/// a keyboard or screen-reader user lands on the result rather than at the top of the page.
+#[component]
+pub fn OutcomeMessage(
+    outcome: Signal<Outcome>,
+    dismiss: Callback<()>,
+    /// The `data-testid` of the message.
+    test_id: &'static str,
+) -> impl IntoView {
+    let holder = NodeRef::<leptos::html::Div>::new();
+    // Each outcome its own number: a timer only clears the success it was set for.
+    let shown = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let Some(result) = outcome.get() else {
+            return;
+        };
+        let number = shown.get_value() + 1;
+        shown.set_value(number);
+        focus_if_lost(holder);
+        if result.is_ok() {
+            set_timeout(
+                move || {
+                    if shown.get_value() == number {
+                        dismiss.run(());
+                    }
+                },
+                std::time::Duration::from_millis(SUCCESS_SHOWN_MS),
+            );
+        }
+    });
+    let success = move || outcome.get().and_then(Result::ok);
+    let refusal = move || outcome.get().and_then(Result::err);
+    view! {
+        <div class="outcome" tabindex="-1" node_ref=holder data-testid=test_id>
+            <p class="notice success" role="status" aria-live="polite">
+                {success}
+            </p>
+            <p class="notice error" role="alert">
+                {refusal}
+            </p>
+        </div>
+    }
+}
+
+/// Moves the focus to `holder` when nothing has it (the page's body).
+fn focus_if_lost(holder: NodeRef<leptos::html::Div>) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let lost = match (document.active_element(), document.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active.is_same_node(Some(body.as_ref())),
+        (Some(_), None) => false,
+    };
+    if lost && let Some(holder) = holder.get_untracked() {
+        let _ = holder.focus();
+    }
+}
