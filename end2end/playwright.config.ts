@@ -118,6 +118,7 @@ export default defineConfig({
         OFFICE_NAME: "Yılmaz Mali Müşavirlik",
         OFFICE_PHONE: "+90 212 555 01 23",
         OFFICE_EMAIL: "iletisim@yilmaz-smmm.example",
+        OFFICE_LOGO: "../public/favicon.svg",
       },
     },
   ],

@@ -36,6 +36,26 @@ for (const { name: width, viewport } of WIDTHS) {
       await scan(page, `reset-invalid-${width}`);
     });
 
+    test(`a link's page and the app's own sign-in page have no serious accessibility problem (${width})`, async ({ page, request }) => {
+      const signedIn = await request.post("/api/auth/sign_in", { data: { email: ADMIN.email, password: ADMIN.password } });
+      expect(signedIn.status()).toBe(200);
+      const n = `${Date.now()}-${width}`;
+      const created = await request.post("/api/admin/create_client", {
+        data: { name: `Davetli ${n}`, email: `a11y-${n}@example.com`, invite: true },
+      });
+      expect(created.status()).toBe(200);
+      await page.goto((await created.json()).invitation.link);
+      await expect(page.locator("#new_password")).toBeVisible();
+      await scan(page, `a11y-invite-${width}`);
+      // Signed out inside the app: its own sign-in page, not the light one.
+      await signIn(page, CLIENT);
+      // On a phone, the button waits behind the menu.
+      if (await page.getByTestId("menu-toggle").isVisible()) await page.getByTestId("menu-toggle").click();
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await expect(page.locator("#email")).toBeVisible();
+      await scan(page, `a11y-signin-in-app-${width}`);
+    });
+
     test(`the staff pages have no serious accessibility problem (${width})`, async ({ page }) => {
       await signIn(page, ADMIN);
       await expect(page.getByTestId("recent-events")).toBeVisible();

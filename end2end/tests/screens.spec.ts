@@ -295,9 +295,25 @@ test.describe("at phone width", () => {
     await page.getByRole("navigation").getByRole("link", { name: "Profile" }).click();
     await expect(page).toHaveURL(/\/admin\/profile$/);
     await expect(toggle).toHaveAttribute("aria-expanded", "false");
-    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(sideways).toBeLessThanOrEqual(0);
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await sideways()).toBeLessThanOrEqual(0);
     await screenshot(page, "profile-390");
+  });
+
+  test("a long email address wraps on the profile instead of pushing the page sideways", async ({ page, request }) => {
+    const signedIn = await request.post("/api/auth/sign_in", { data: { email: ADMIN.email, password: ADMIN.password } });
+    expect(signedIn.status()).toBe(200);
+    const who = {
+      name: "Uzun Adresli Müşteri",
+      email: `muhasebe-departmani-yazismalari-${Date.now()}@cok-uzun-bir-sirket-adi-example.com.tr`,
+      password: "Galata-Kulesi-1348",
+    };
+    expect((await request.post("/api/admin/create_client", { data: who })).status()).toBe(200);
+    await signIn(page, who);
+    await page.goto("/client/profile");
+    await expect(page.getByTestId("profile-email")).toHaveText(who.email);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await screenshot(page, "profile-long-email-390");
   });
 });
 
@@ -311,6 +327,9 @@ test.describe("an office with its name and contact set", () => {
     await expect(page.getByTestId("office-phone")).toHaveAttribute("href", "tel:+902125550123");
     await expect(page.getByTestId("office-email")).toHaveAttribute("href", "mailto:iletisim@yilmaz-smmm.example");
     await expect(page.getByTestId("office-line")).toContainText("Trouble signing in? Contact your office:");
+    const logo = page.locator("#signin-card img.signin-logo");
+    await expect(logo).toBeVisible();
+    expect(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
     // The language switch relabels the line with the page.
     await page.getByTestId("language-switch").click();
     await expect(page.getByTestId("office-line")).toContainText("Oturum açmakta sorun mu yaşıyorsunuz?");
@@ -319,6 +338,7 @@ test.describe("an office with its name and contact set", () => {
 
     await signIn(page, CLIENT);
     await expect(page.getByTestId("brand")).toHaveText("Yılmaz Mali Müşavirlik");
+    await expect(page.getByTestId("brand").locator("img.brand-logo")).toBeVisible();
     await expect(page).toHaveTitle("Overview · Yılmaz Mali Müşavirlik");
     const card = page.getByTestId("office-card");
     await expect(card).toContainText("Yılmaz Mali Müşavirlik");

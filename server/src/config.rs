@@ -58,7 +58,30 @@ pub struct Config {
     pub office_name: Option<String>,
     pub office_phone: Option<String>,
     pub office_email: Option<String>,
+    /// `OFFICE_LOGO`: the office's logo, read at start (served at `/office-logo`).
+    pub office_logo: Option<OfficeLogo>,
 }
+
+/// An image file's bytes and its type, as the browser is told it.
+#[derive(Clone)]
+pub struct OfficeLogo {
+    pub bytes: std::sync::Arc<[u8]>,
+    pub content_type: &'static str,
+}
+
+impl fmt::Debug for OfficeLogo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "OfficeLogo({}, {} bytes)",
+            self.content_type,
+            self.bytes.len()
+        )
+    }
+}
+
+/// The largest logo the server keeps in memory and sends (a logo is a few kilobytes).
+const MAX_LOGO_BYTES: usize = 256 * 1024;
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -452,6 +475,7 @@ impl Config {
                 },
                 "a phone number such as +90 212 555 01 23",
             )?,
+            office_logo: office_logo(source)?,
             office_email: office_text(
                 source,
                 "OFFICE_EMAIL",
@@ -578,6 +602,50 @@ fn office_language(source: &impl Source) -> Result<Lang, ConfigError> {
             )),
         },
     }
+}
+
+/// `OFFICE_LOGO`: a PNG, JPEG, WebP or SVG file of at most 256 KiB, read once at start.
+fn office_logo(source: &impl Source) -> Result<Option<OfficeLogo>, ConfigError> {
+    let Some(raw) = source.get("OFFICE_LOGO").filter(|p| !p.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let path = PathBuf::from(raw.trim());
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let content_type = match extension.as_deref() {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("svg") => "image/svg+xml",
+        _ => {
+            return Err(problem(
+                "OFFICE_LOGO",
+                format!("expected a .png, .jpg, .webp or .svg file, got '{raw}'"),
+            ));
+        }
+    };
+    let bytes = std::fs::read(&path).map_err(|err| {
+        problem(
+            "OFFICE_LOGO",
+            format!("could not read '{}': {err}", path.display()),
+        )
+    })?;
+    if bytes.is_empty() || bytes.len() > MAX_LOGO_BYTES {
+        return Err(problem(
+            "OFFICE_LOGO",
+            format!(
+                "'{}' is {} bytes: a logo must be at most {MAX_LOGO_BYTES} bytes",
+                path.display(),
+                bytes.len()
+            ),
+        ));
+    }
+    Ok(Some(OfficeLogo {
+        bytes: bytes.into(),
+        content_type,
+    }))
 }
 
 /// An optional line of the office's identity: trimmed, at most `max` characters, no control
@@ -1071,6 +1139,31 @@ mod tests {
         ] {
             let err = with(&[smtp, from, (variable, wrong)]).err().unwrap();
             assert_eq!(err.variable, variable, "{wrong}");
+        }
+        // A logo: an image file that is there and small.
+        let logo_dir = tempfile::tempdir().unwrap();
+        let png = logo_dir.path().join("logo.png");
+        std::fs::write(&png, b"\x89PNG fake").unwrap();
+        let png: &'static str = png.display().to_string().leak();
+        let logo = with(&[smtp, from, ("OFFICE_LOGO", png)]).unwrap();
+        let logo = logo.office_logo.unwrap();
+        assert_eq!(logo.content_type, "image/png");
+        assert_eq!(&*logo.bytes, b"\x89PNG fake");
+        let text: &'static str = logo_dir
+            .path()
+            .join("logo.txt")
+            .display()
+            .to_string()
+            .leak();
+        let missing: &'static str = logo_dir
+            .path()
+            .join("gone.svg")
+            .display()
+            .to_string()
+            .leak();
+        for wrong in [text, missing] {
+            let err = with(&[smtp, from, ("OFFICE_LOGO", wrong)]).err().unwrap();
+            assert_eq!(err.variable, "OFFICE_LOGO", "{wrong}");
         }
         let long: &'static str = "x".repeat(81).leak();
         assert!(with(&[smtp, from, ("OFFICE_NAME", long)]).is_err());

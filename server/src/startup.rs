@@ -24,7 +24,7 @@ use crate::{
     http::{
         api, csrf,
         edge::{self, Edge},
-        errors, events, health, request_log,
+        errors, events, health, office_page, request_log,
         security::SecurityHeaders,
         static_files,
     },
@@ -227,6 +227,7 @@ pub async fn open_state(
         name: config.office_name.clone(),
         phone: config.office_phone.clone(),
         email: config.office_email.clone(),
+        logo: config.office_logo.is_some(),
     });
     Ok((
         AppState {
@@ -318,6 +319,10 @@ fn server(
     let session_cookie = state.sessions.cookie().clone();
     let mail_enabled = state.mail.enabled();
     let office = state.office.clone();
+    let logo = Router::new().route(
+        app::account::Office::LOGO_PATH,
+        get(office_page::logo).with_state(config.office_logo.clone()),
+    );
     let probes = Router::new()
         .route(health::LIVEZ, get(health::livez))
         .route(health::READYZ, get(health::readyz))
@@ -336,6 +341,7 @@ fn server(
     };
     let routes = Router::new()
         .merge(probes)
+        .merge(logo)
         .merge(api)
         .with_state(state)
         .fallback_service(

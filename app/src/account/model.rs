@@ -285,9 +285,28 @@ pub struct Office {
     pub phone: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+    /// `OFFICE_LOGO` is set: the image is at `/office-logo`.
+    #[serde(default)]
+    pub logo: bool,
+}
+
+impl Default for Office {
+    /// Before the server's answer: the default zone, nothing named.
+    fn default() -> Self {
+        Self {
+            time_zone: crate::format::DEFAULT_TIME_ZONE.to_owned(),
+            name: None,
+            phone: None,
+            email: None,
+            logo: false,
+        }
+    }
 }
 
 impl Office {
+    /// Where the logo is served.
+    pub const LOGO_PATH: &str = "/office-logo";
+
     /// Whether a person can be told how to reach the office.
     pub fn has_contact(&self) -> bool {
         self.phone.is_some() || self.email.is_some()

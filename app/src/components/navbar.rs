@@ -55,6 +55,20 @@ pub fn NavBar(links: Vec<NavLink>) -> impl IntoView {
             <a class="brand" href="/" data-testid="brand">
                 {move || {
                     office
+                        .with(|o| o.logo)
+                        .then(|| {
+                            view! {
+                                <img
+                                    class="brand-logo"
+                                    src=crate::account::Office::LOGO_PATH
+                                    alt=""
+                                    height="28"
+                                />
+                            }
+                        })
+                }}
+                {move || {
+                    office
                         .with(|o| o.name.clone())
                         .unwrap_or_else(|| t_string!(i18n, common.portal).to_owned())
                 }}

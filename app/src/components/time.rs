@@ -16,12 +16,7 @@ struct OfficeContext(RwSignal<Office>);
 
 /// Provides the office's settings to everything inside.
 pub fn provide_office_zone() {
-    let office = RwSignal::new(Office {
-        time_zone: DEFAULT_TIME_ZONE.to_owned(),
-        name: None,
-        phone: None,
-        email: None,
-    });
+    let office = RwSignal::new(Office::default());
     provide_context(OfficeContext(office));
     spawn_local(async move {
         if let Ok(answer) = crate::account::api::office().await
@@ -36,12 +31,7 @@ pub fn provide_office_zone() {
 pub fn use_office() -> Signal<Office> {
     match use_context::<OfficeContext>() {
         Some(OfficeContext(office)) => office.into(),
-        None => Signal::derive(|| Office {
-            time_zone: DEFAULT_TIME_ZONE.to_owned(),
-            name: None,
-            phone: None,
-            email: None,
-        }),
+        None => Signal::derive(Office::default),
     }
 }
 

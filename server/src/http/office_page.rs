@@ -7,6 +7,37 @@
 //! page's language switch relabels it like every other word.
 
 use app::{account::Office, domain::Lang, format::escape_html as escape};
+use axum::{
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+use crate::config::OfficeLogo;
+
+/// `GET /office-logo`: the `OFFICE_LOGO` file, cached for an hour; 404 when none is set. An SVG
+/// opened on its own must not run anything on this origin: its own CSP allows nothing but
+/// inline style.
+pub async fn logo(State(logo): State<Option<OfficeLogo>>) -> Response {
+    let Some(logo) = logo else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut response = logo.bytes.to_vec().into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(logo.content_type),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+    );
+    response
+}
 
 /// The words the line leads with, in each language.
 const HELP: (&str, &str) = (
@@ -30,6 +61,17 @@ pub fn light_page_for(html: &str, office: &Office, lang: Lang) -> String {
         );
         let shown = format!("<p class=\"office-name\" data-testid=\"office-name\">{name}</p>");
         page = insert(&page, "id=\"signin-title\"", "</h1>", Place::After, &shown);
+    }
+    if office.logo {
+        // Both cards' badge ("SM") becomes the office's logo, its own proportions kept.
+        let image = format!(
+            "<img class=\"signin-logo\" src=\"{}\" alt=\"\" height=\"48\">",
+            Office::LOGO_PATH
+        );
+        page = page.replace(
+            "<div class=\"signin-brand\" aria-hidden=\"true\">SM</div>",
+            &image,
+        );
     }
     if office.has_contact() {
         let line = contact_line(office, lang);
@@ -130,10 +172,10 @@ mod tests {
 
     fn office(name: Option<&str>, phone: Option<&str>, email: Option<&str>) -> Office {
         Office {
-            time_zone: "Europe/Istanbul".into(),
             name: name.map(Into::into),
             phone: phone.map(Into::into),
             email: email.map(Into::into),
+            ..Office::default()
         }
     }
 
@@ -166,6 +208,21 @@ mod tests {
         assert!(
             page.contains("\"office.help\":\"Trouble signing in? Contact your office:\""),
             "{page}"
+        );
+    }
+
+    #[test]
+    fn the_logo_takes_the_badge_s_place() {
+        let shell = "<section id=\"signin-card\"><div class=\"signin-brand\" aria-hidden=\"true\">SM</div>\
+            <h1 id=\"signin-title\">Sign in</h1></section>";
+        let with_logo = Office {
+            logo: true,
+            ..Office::default()
+        };
+        assert_eq!(
+            light_page_for(shell, &with_logo, Lang::En),
+            "<section id=\"signin-card\"><img class=\"signin-logo\" src=\"/office-logo\" alt=\"\" \
+             height=\"48\"><h1 id=\"signin-title\">Sign in</h1></section>"
         );
     }
 

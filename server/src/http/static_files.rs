@@ -120,7 +120,8 @@ pub fn service(dist: &Path, cookie: SessionCookie, mail_enabled: bool, office: &
     let app_shell = Localized::at(dist.join(APP_SHELL));
     let light = dist.join(SIGNIN_SHELL);
     let mut router = Router::new();
-    let for_this_office = !mail_enabled || office.name.is_some() || office.has_contact();
+    let for_this_office =
+        !mail_enabled || office.name.is_some() || office.has_contact() || office.logo;
     if for_this_office && light.is_file() {
         let read = |lang| {
             let localized = in_language(&light, lang);

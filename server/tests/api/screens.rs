@@ -221,11 +221,16 @@ async fn the_office_s_name_and_contact_reach_the_pages() {
     std::fs::write(dist.path().join("index.html"), APP_SHELL_HTML).unwrap();
     let light = "<!doctype html><html lang=\"en\"><title>SMMM Portal</title>\
         <script type=\"application/json\" id=\"page-words\">{\"en\":{},\"tr\":{\"signin.title\":\"Oturum açın\"}}</script>\
-        <section id=\"signin-card\"><h1 id=\"signin-title\" data-t=\"signin.title\">Sign in</h1>\
+        <section id=\"signin-card\"><div class=\"signin-brand\" aria-hidden=\"true\">SM</div>\
+        <h1 id=\"signin-title\" data-t=\"signin.title\">Sign in</h1>\
         <form id=\"signin-form\"></form></section></html>";
     std::fs::write(dist.path().join("signin/index.html"), light).unwrap();
+    let logo = dist.path().join("logo.svg");
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 8 8\"><rect width=\"8\" height=\"8\"/></svg>";
+    std::fs::write(&logo, svg).unwrap();
     let app = TestApp::builder()
         .env("DIST_DIR", &dist.path().display().to_string())
+        .env("OFFICE_LOGO", &logo.display().to_string())
         .env("OFFICE_NAME", "Yılmaz Mali Müşavirlik")
         .env("OFFICE_PHONE", "+90 212 555 01 23")
         .env("OFFICE_EMAIL", "iletisim@yilmaz.example")
@@ -236,6 +241,20 @@ async fn the_office_s_name_and_contact_reach_the_pages() {
     assert_eq!(office["name"], "Yılmaz Mali Müşavirlik");
     assert_eq!(office["phone"], "+90 212 555 01 23");
     assert_eq!(office["email"], "iletisim@yilmaz.example");
+    assert_eq!(office["logo"], true);
+    // The logo, as an image only: opened on its own, nothing in it runs.
+    let image = app.client().get("/office-logo").await;
+    assert_eq!(image.status(), StatusCode::OK);
+    assert_eq!(image.headers()["content-type"], "image/svg+xml");
+    assert!(
+        image.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("default-src 'none'"),
+        "{:?}",
+        image.headers()
+    );
+    assert_eq!(image.text().await.unwrap(), svg);
 
     let page = app.client().get("/auth/signin").await.text().await.unwrap();
     assert!(
@@ -243,6 +262,10 @@ async fn the_office_s_name_and_contact_reach_the_pages() {
         "{page}"
     );
     assert!(page.contains("data-testid=\"office-name\">Yılmaz Mali Müşavirlik</p>"));
+    assert!(
+        page.contains("<img class=\"signin-logo\" src=\"/office-logo\""),
+        "{page}"
+    );
     assert!(page.contains("href=\"tel:+902125550123\""), "{page}");
     assert!(page.contains("href=\"mailto:iletisim@yilmaz.example\""));
     assert!(
@@ -256,6 +279,10 @@ async fn the_office_s_name_and_contact_reach_the_pages() {
         .await;
     let (_, office) = plain.client().call("/api/auth/office", json!({})).await;
     assert_eq!(office["name"], Value::Null);
+    assert_eq!(
+        plain.client().get("/office-logo").await.status(),
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         plain
             .client()

@@ -67,9 +67,17 @@ pub fn UsersPage() -> impl IntoView {
     if let Some(LastUserList(last)) = use_context::<LastUserList>() {
         Effect::new(move |_| last.set(Some(filter.with(users_href))));
     }
+    // A newer list makes the one still on its way pointless: it is dropped, and with it its
+    // request (the browser aborts a server-function call whose future is dropped).
+    let in_flight = StoredValue::new_local(None::<futures::future::AbortHandle>);
     let users = LocalResource::new(move || {
         let filter = filter.get();
-        async move { session.call(list_users(filter)).await }
+        if let Some(previous) = in_flight.get_value() {
+            previous.abort();
+        }
+        let (call, handle) = futures::future::abortable(session.call(list_users(filter)));
+        in_flight.set_value(Some(handle));
+        async move { call.await.unwrap_or_else(|_| Err(ApiError::unavailable())) }
     });
     // The box shows what is typed at once; the list follows once typing pauses, so a name is
     // one request, not one per letter (an answer overtaken by a newer one is dropped).

@@ -144,9 +144,7 @@ fn SignInForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> i
     view! {
         <main class="page narrow">
             <section class="card signin" aria-labelledby="signin-title">
-                <div class="signin-brand" aria-hidden="true">
-                    "SM"
-                </div>
+                <Badge />
                 <h1 id="signin-title">{t!(i18n, signin.title)}</h1>
                 <p class="muted">{t!(i18n, signin.intro)}</p>
                 {move || {
@@ -334,9 +332,7 @@ fn CodeForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> imp
     view! {
         <main class="page narrow">
             <section class="card signin" aria-labelledby="code-title" data-testid="code-step">
-                <div class="signin-brand" aria-hidden="true">
-                    "SM"
-                </div>
+                <Badge />
                 <h1 id="code-title">{t!(i18n, signin.code_title)}</h1>
                 <p class="muted">
                     {move || {
@@ -434,5 +430,25 @@ fn CodeForm(code_step: RwSignal<bool>, expired: RwSignal<Option<String>>) -> imp
                 </div>
             </section>
         </main>
+    }
+}
+
+/// The sign-in cards' badge: the office's logo where `OFFICE_LOGO` is set, "SM" otherwise; its
+/// name under the heading where `OFFICE_NAME` is (as the light page is written for the office).
+#[component]
+fn Badge() -> impl IntoView {
+    let office = crate::components::use_office();
+    move || {
+        if office.with(|o| o.logo) {
+            view! { <img class="signin-logo" src=crate::account::Office::LOGO_PATH alt="" height="48" /> }
+            .into_any()
+        } else {
+            view! {
+                <div class="signin-brand" aria-hidden="true">
+                    "SM"
+                </div>
+            }
+            .into_any()
+        }
     }
 }
