@@ -17,6 +17,9 @@ async function scan(page: Page, name: string) {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).join("\n  ")}`);
   expect(bad, `${name}:\n${bad.join("\n")}`).toEqual([]);
+  // Nothing pushes the page sideways (a wide table scrolls inside its own box).
+  const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(sideways, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
   await screenshot(page, name);
 }
 
