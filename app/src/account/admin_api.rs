@@ -201,8 +201,8 @@ pub async fn reset_two_step(user_id: i64) -> Result<(), ApiError> {
     .await
 }
 
-/// `POST /api/admin/audit` with `{"filter": {"user_id", "kind", "before"}}`: newest first, a
-/// page at a time; the answer's `next` is the `before` of the next page.
+/// `POST /api/admin/audit` with `{"filter": {"user_id", "kind", "before", "since", "until"}}`:
+/// newest first, a page at a time; the answer's `next` is the `before` of the next page.
 #[server(prefix = "/api/admin", endpoint = "audit", input = Json)]
 pub async fn audit_log(filter: AuditFilter) -> Result<AuditLogPage, ApiError> {
     crate::respond::with_role(Role::Admin, async |state, _| {

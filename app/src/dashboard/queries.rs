@@ -13,7 +13,10 @@ use crate::{
     },
     domain::{AuditKind, Role},
     error::ApiError,
-    session::server::{CurrentSession, store},
+    session::{
+        model::Amr,
+        server::{CurrentSession, store},
+    },
 };
 
 /// How many audit lines the staff dashboard shows.
@@ -106,12 +109,16 @@ pub(crate) async fn audit_entries(
         .zip(actors)
         .map(|(e, actor)| {
             let person = e.user_id.and_then(|id| people.get(&id));
-            let detail = e.detail.as_deref().map(|d| split_actor(d).0.to_owned());
+            let kind = AuditKind::from_stored(&e.kind);
+            let detail = e
+                .detail
+                .as_deref()
+                .map(|d| readable(kind, split_actor(d).0).to_owned());
             AuditEntry {
                 id: e.id,
                 email: person.map(|(_, email)| email.clone()).or(e.attempted_email),
                 name: person.map(|(name, _)| name.clone()),
-                kind: AuditKind::from_stored(&e.kind),
+                kind,
                 user_id: e.user_id,
                 client_addr: e.client_addr,
                 at: db::rfc3339(e.created_at),
@@ -126,4 +133,40 @@ pub(crate) async fn audit_entries(
             }
         })
         .collect())
+}
+
+/// A note as the log says it now. Step-ups used to store the bare `amr` code ("pwd", "otp"):
+/// those rows read as the newer ones do ("with the password").
+fn readable(kind: AuditKind, note: &str) -> &str {
+    if kind != AuditKind::Reauthenticated {
+        return note;
+    }
+    Amr::ALL
+        .into_iter()
+        .find(|amr| amr.as_str() == note)
+        .map_or(note, |amr| amr.audit_note())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_step_up_rows_say_how_in_words() {
+        assert_eq!(
+            readable(AuditKind::Reauthenticated, "pwd"),
+            "with the password"
+        );
+        assert_eq!(readable(AuditKind::Reauthenticated, "otp"), "with a code");
+        assert_eq!(
+            readable(AuditKind::Reauthenticated, "recovery"),
+            "with a recovery code"
+        );
+        assert_eq!(
+            readable(AuditKind::Reauthenticated, "with a code"),
+            "with a code"
+        );
+        // Only a step-up's note was ever a bare code.
+        assert_eq!(readable(AuditKind::SignInFailed, "pwd"), "pwd");
+    }
 }

@@ -50,6 +50,16 @@ impl Amr {
         }
     }
 
+    /// How the audit log says it ("signed in with a code"): a note people read, where
+    /// `as_str` is the stored code.
+    pub const fn audit_note(self) -> &'static str {
+        match self {
+            Self::Pwd => "with the password",
+            Self::Otp => "with a code",
+            Self::Recovery => "with a recovery code",
+        }
+    }
+
     /// Every method, the least proof first.
     pub const ALL: [Self; 3] = [Self::Pwd, Self::Otp, Self::Recovery];
 

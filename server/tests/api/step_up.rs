@@ -104,6 +104,14 @@ async fn staff_actions_need_a_fresh_proof_and_the_password_gives_one_for_the_win
     let row = stored_session(&app, &token).await;
     assert_eq!(row.amr.as_deref(), Some("pwd"));
     assert!(row.verified_at.unwrap() > row.created_at);
+    // The audit log says how, in words.
+    let (_, log) = admin
+        .call(
+            "/api/admin/audit",
+            json!({"filter": {"kind": "reauthenticated"}}),
+        )
+        .await;
+    assert_eq!(log["items"][0]["detail"], "with the password", "{log}");
 
     for (path, body) in staff_actions(target.id, version) {
         let (status, answer) = admin.call(path, body).await;

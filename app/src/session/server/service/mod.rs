@@ -490,9 +490,9 @@ impl SessionService {
             (Some(Requirement::TwoStepEnrolment), _) => {
                 Some("limited to setting up two-step sign-in")
             }
-            (None, Amr::Otp) => Some("with a code"),
-            (None, Amr::Recovery) => Some("with a recovery code"),
+            // A password sign-in is the usual case: no note.
             (None, Amr::Pwd) => None,
+            (None, amr) => Some(amr.audit_note()),
         };
         self.audit(AuditKind::SignIn, client.event(Some(user.id), None, detail))
             .await;
@@ -891,7 +891,7 @@ impl SessionService {
             return Err(ApiError::unauthenticated());
         }
         let reissued = self.reissued(current).await?;
-        self.audit(AuditKind::Reauthenticated, event(amr.as_str()))
+        self.audit(AuditKind::Reauthenticated, event(amr.audit_note()))
             .await;
         Ok(reissued)
     }
