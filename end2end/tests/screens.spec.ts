@@ -4,6 +4,7 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { policyURL } from "../playwright.config";
 import { ADMIN, CLIENT, expect, screenshot, signIn, test } from "./fixtures";
+import { signInInTurkish, turkishBrowser } from "./turkish";
 
 const PHONE = { width: 390, height: 844 };
 let counter = 0;
@@ -58,6 +59,24 @@ test("the dashboard: active clients of all, figures that lead to their lists, ro
   // "24 h" stays on one line.
   expect(await page.getByTestId("stat-sign-ins").locator(".stat-label").textContent()).toContain("24\u00a0h");
   await screenshot(page, "admin-dashboard-1280");
+  // The activity fits its card at 1280 px (its notes wrap rather than hide behind the table's
+  // scroll shadow), in English and in Turkish, whose words run longer.
+  const sideways = (p: Page) => p.getByTestId("recent-events").evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth);
+  expect(await sideways(page), "the activity table scrolls sideways").toBeLessThanOrEqual(0);
+  const turkish = await turkishBrowser(page.context().browser()!);
+  await turkish.goto("/auth/signin");
+  await signInInTurkish(turkish, ADMIN);
+  await expect(turkish.getByTestId("recent-events")).toContainText("personel tarafından kapatıldı");
+  expect(await sideways(turkish), "the activity table scrolls sideways in Turkish").toBeLessThanOrEqual(0);
+  await screenshot(turkish, "tr-admin-dashboard-1280");
+  // The bar stays one row there too (the email gives way, whole in its tooltip)...
+  expect((await turkish.locator(".navbar").boundingBox())!.height, "the Turkish navbar takes two rows at 1280 px").toBeLessThan(90);
+  await expect(turkish.locator(".who-email")).toHaveAttribute("title", ADMIN.email);
+  // ...and on a tablet it may wrap, but never pushes the page sideways.
+  await turkish.setViewportSize({ width: 820, height: 1180 });
+  expect(await turkish.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await screenshot(turkish, "tr-admin-dashboard-820");
+  await turkish.context().close();
 
   await page.getByTestId("stat-clients").click();
   await expect(page).toHaveURL(/\/admin\/users\?role=CLIENT&state=active$/);
@@ -70,8 +89,12 @@ test("the dashboard: active clients of all, figures that lead to their lists, ro
   await expect(page.locator("#kind-filter")).toHaveValue("sign_in_failed");
 });
 
-test("the audit log: by day, the acting staff member by name, and the menu clears a person's filter", async ({ page, request }) => {
+test("the audit log: by day, the acting staff member by name, the menu clears a person's filter, a new filter starts from the newest", async ({ page, request }) => {
   const who = await newClient(request);
+  // More than a page of events: each sign-in on the same jar also ends the one before.
+  for (let i = 0; i < 11; i++) {
+    expect((await request.post("/api/auth/sign_in", { data: { email: ADMIN.email, password: ADMIN.password } })).status()).toBe(200);
+  }
   expect((await request.post("/api/admin/set_active", { data: { user_id: who.id, active: false, version: who.version } })).status()).toBe(200);
   await signIn(page, ADMIN);
   await page.goto(`/admin/users/${who.id}`);
@@ -99,6 +122,22 @@ test("the audit log: by day, the acting staff member by name, and the menu clear
   await expect(page.getByTestId("person-chosen")).toHaveCount(0);
   await expect(page.getByLabel("Person")).toHaveValue("");
   expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+
+  // An older page, then a new filter: the list starts from the newest again, and is never
+  // asked for with the old filter's cursor.
+  const pager = page.getByTestId("pager");
+  await page.getByRole("button", { name: "Older" }).click();
+  await expect(pager).toHaveText(/^Page 2 · /);
+  const asked: { filter: { before?: number | null } }[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("/api/admin/audit")) asked.push(r.postDataJSON());
+  });
+  await page.locator("#kind-filter").selectOption("sign_in");
+  await expect(page).toHaveURL(/\/admin\/audit\?kind=sign_in$/);
+  await expect(pager).toHaveText(/^Page 1 · /);
+  await expect(page.getByRole("button", { name: "Newer" })).toBeDisabled();
+  expect(asked.length).toBeGreaterThan(0);
+  expect(asked.map((body) => body.filter.before ?? null)).toEqual(asked.map(() => null));
 });
 
 test("the user list keeps its search, filters, order and page in the address bar, and searches once typing pauses", async ({ page, request }) => {

@@ -105,9 +105,14 @@ pub fn NavBar(links: Vec<NavLink>) -> impl IntoView {
                     {move || {
                         user()
                             .map(|u| {
+                                let email = u.email.clone();
+                                // The email may be cut short on a narrow desktop: whole in
+                                // its tooltip.
                                 view! {
                                     <span class="who-name">{u.name}</span>
-                                    <span class="who-email">{u.email}</span>
+                                    <span class="who-email" title=email>
+                                        {u.email}
+                                    </span>
                                     <span class="badge" data-testid="role-badge">
                                         {move || u.role.label(lang.get())}
                                     </span>

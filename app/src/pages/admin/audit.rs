@@ -48,22 +48,31 @@ pub fn AuditPage() -> impl IntoView {
             )
         });
     };
-    // Paging by cursor stays on the page; a new filter starts from the newest again.
-    let before = RwSignal::new(None::<i64>);
-    // The cursors of the pages before this one (the last is the page just before): "Newer"
-    // goes back through them.
-    let newer_pages = RwSignal::new(Vec::<Option<i64>>::new());
-    Effect::new(move |_| {
-        wanted.track();
-        before.set(None);
-        newer_pages.set(Vec::new());
+    // Paging by cursor stays on the page, kept with the filter it belongs to: a new filter
+    // starts from the newest at once, never asking with the old filter's cursor.
+    let paging = RwSignal::new(Paging::default());
+    let here = Memo::new(move |_| {
+        let wanted = wanted.get();
+        paging.with(|p| p.at(&wanted))
     });
+    let turn = move |step: &dyn Fn(&mut Paging)| {
+        let wanted = wanted.get_untracked();
+        paging.update(|p| {
+            if p.of != wanted {
+                *p = Paging {
+                    of: wanted,
+                    ..Paging::default()
+                };
+            }
+            step(p);
+        });
+    };
     let events = LocalResource::new(move || {
         let wanted = wanted.get();
         let filter = AuditFilter {
             user_id: wanted.user_id,
             kind: wanted.kind,
-            before: before.get(),
+            before: here.get().before,
             since: wanted.from.as_deref().and_then(|day| day_start(day, 0)),
             until: wanted.to.as_deref().and_then(|day| day_start(day, 1)),
         };
@@ -132,7 +141,7 @@ pub fn AuditPage() -> impl IntoView {
                     } else {
                         let total = page.total_label();
                         let next = page.next;
-                        let number = newer_pages.with_untracked(Vec::len) + 1;
+                        let number = here.get_untracked().number;
                         view! {
                             <div class="table-wrap">
                                 <table data-testid="audit-table">
@@ -158,14 +167,14 @@ pub fn AuditPage() -> impl IntoView {
                                 page=number
                                 has_older=next.is_some()
                                 total
-                                newer=move || {
-                                    let back = newer_pages.try_update(Vec::pop).flatten();
-                                    before.set(back.flatten());
-                                }
+                                newer=move || { turn(&|p| p.before = p.newer.pop().flatten()) }
                                 older=move || {
-                                    let here = before.get_untracked();
-                                    newer_pages.update(|pages| pages.push(here));
-                                    before.set(next);
+                                    turn(
+                                        &|p| {
+                                            p.newer.push(p.before);
+                                            p.before = next;
+                                        },
+                                    )
                                 }
                             />
                         }
@@ -174,6 +183,42 @@ pub fn AuditPage() -> impl IntoView {
                 }}
             />
         </section>
+    }
+}
+
+/// Where the reader is in one filter's pages.
+#[derive(Clone, Default, PartialEq)]
+struct Paging {
+    /// The filter these cursors belong to.
+    of: AuditQuery,
+    /// This page's cursor: the events before this id (none: the newest).
+    before: Option<i64>,
+    /// The cursors of the pages before this one (the last is the page just before): "Newer"
+    /// goes back through them.
+    newer: Vec<Option<i64>>,
+}
+
+/// A page of the log: its cursor, and its number counted from the newest.
+#[derive(Clone, Copy, PartialEq)]
+struct PageAt {
+    before: Option<i64>,
+    number: usize,
+}
+
+impl Paging {
+    /// Where the reader is under `filter`: the first page when the cursors are another's.
+    fn at(&self, filter: &AuditQuery) -> PageAt {
+        if &self.of == filter {
+            PageAt {
+                before: self.before,
+                number: self.newer.len() + 1,
+            }
+        } else {
+            PageAt {
+                before: None,
+                number: 1,
+            }
+        }
     }
 }
 
@@ -224,15 +269,15 @@ pub fn AuditRow(e: AuditEntry) -> impl IntoView {
             <td>
                 <Time iso=e.at.clone() />
             </td>
-            <td>
+            <td class="audit-what">
                 <span class=format!(
                     "event {}",
                     kind.as_str(),
                 )>{move || kind.label(lang.get())}</span>
             </td>
-            <td>{account}</td>
+            <td class="audit-account">{account}</td>
             <td>{e.client_addr.unwrap_or_default()}</td>
-            <td>
+            <td class="audit-detail">
                 {move || audit_detail::say_note(&note, lang.get())}
                 {(!e.detail.as_deref().unwrap_or_default().is_empty() && e.actor.is_some())
                     .then_some(" · ")} {actor}
