@@ -31,6 +31,21 @@ impl FormErrors {
         self.errors.set(errors.into_iter().collect());
     }
 
+    /// A submit's check: shows `found` and, when anything is wrong, moves the focus to the
+    /// first marked field. Whether the submit must stop there.
+    pub fn refused(
+        self,
+        found: impl IntoIterator<Item = ApiError>,
+        ev: &leptos::ev::SubmitEvent,
+    ) -> bool {
+        self.set(found);
+        let refused = !self.is_empty_untracked();
+        if refused {
+            focus_first_invalid(ev);
+        }
+        refused
+    }
+
     /// Shows nothing wrong.
     pub fn clear(self) {
         self.errors.set(Vec::new());
@@ -180,7 +195,7 @@ pub fn TextField(
 
 /// After a refused submit: the first marked field of the form takes the focus (once the marks
 /// are drawn), so the reader starts where the form needs them.
-pub fn focus_first_invalid(ev: &leptos::ev::SubmitEvent) {
+fn focus_first_invalid(ev: &leptos::ev::SubmitEvent) {
     use wasm_bindgen::JsCast;
     let Some(form) = ev
         .target()

@@ -25,7 +25,7 @@ pub use answer::Answer;
 pub use confirm::ConfirmButton;
 pub use copy::CopyButton;
 pub use device_session::DeviceSessionRow;
-pub use field_error::{FieldError, FormErrors, FormSummary, TextField, focus_first_invalid};
+pub use field_error::{FieldError, FormErrors, FormSummary, TextField};
 pub use gate::RoleGate;
 pub use language::{LanguageProvider, LanguageSwitch, of_locale, to_locale, use_lang};
 pub use layout::AreaLayout;

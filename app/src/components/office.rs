@@ -36,40 +36,43 @@ fn contact_links(office: &Office) -> impl IntoView + use<> {
     }
 }
 
+/// `show(office)` while the office has a contact to show; nothing otherwise.
+fn with_contact<V: IntoView + 'static>(
+    show: impl Fn(Office) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let office = use_office();
+    move || {
+        let office = office.get();
+        office.has_contact().then(|| show(office))
+    }
+}
+
 /// A card naming the office and how to reach it; nothing when no contact is set.
 #[component]
 pub fn OfficeCard() -> impl IntoView {
     let i18n = use_i18n();
-    let office = use_office();
-    move || {
-        let office = office.get();
-        office.has_contact().then(|| {
-            view! {
-                <section class="card office" data-testid="office-card">
-                    <h2>{t!(i18n, common.office_title)}</h2>
-                    {office.name.clone().map(|name| view! { <p class="office-name">{name}</p> })}
-                    <p>{contact_links(&office)}</p>
-                </section>
-            }
-        })
-    }
+    with_contact(move |office| {
+        view! {
+            <section class="card office" data-testid="office-card">
+                <h2>{t!(i18n, common.office_title)}</h2>
+                {office.name.clone().map(|name| view! { <p class="office-name">{name}</p> })}
+                <p>{contact_links(&office)}</p>
+            </section>
+        }
+    })
 }
 
 /// One line under a sign-in form: whom to ask when signing in does not work.
 #[component]
 pub fn OfficeContactLine() -> impl IntoView {
     let i18n = use_i18n();
-    let office = use_office();
-    move || {
-        let office = office.get();
-        office.has_contact().then(|| {
-            view! {
-                <p class="muted small office-line" data-testid="office-line">
-                    {t!(i18n, common.office_help)}
-                    " "
-                    {contact_links(&office)}
-                </p>
-            }
-        })
-    }
+    with_contact(move |office| {
+        view! {
+            <p class="muted small office-line" data-testid="office-line">
+                {t!(i18n, common.office_help)}
+                " "
+                {contact_links(&office)}
+            </p>
+        }
+    })
 }

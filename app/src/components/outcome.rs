@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::{Locale, use_i18n};
+
 /// How long a success stays on screen.
 const SUCCESS_SHOWN_MS: u64 = 6_000;
 
@@ -19,13 +21,23 @@ pub fn OutcomeMessage(
     /// The `data-testid` of the message.
     test_id: &'static str,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let holder = NodeRef::<leptos::html::Div>::new();
     // Each outcome its own number: a timer only clears the success it was set for.
     let shown = StoredValue::new(0_u64);
+    // The language the page was in at the last run: a switch says the same outcome again in
+    // the other language, which is no new outcome (no new timer, no focus taken).
+    let said_in = StoredValue::new(None::<Locale>);
     Effect::new(move |_| {
+        let locale = i18n.get_locale();
+        let switched = said_in.get_value().is_some_and(|before| before != locale);
+        said_in.set_value(Some(locale));
         let Some(result) = outcome.get() else {
             return;
         };
+        if switched {
+            return;
+        }
         let number = shown.get_value() + 1;
         shown.set_value(number);
         focus_if_lost(holder);

@@ -2,7 +2,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::{FormErrors, FormSummary, TextField, focus_first_invalid};
+use super::{FormErrors, FormSummary, TextField};
 use crate::{
     account::api::{change_password, password_strength},
     domain::{Password, input::PASSWORD_MIN_CHARS, strength::PasswordStrength},
@@ -49,9 +49,7 @@ pub fn PasswordForm(
             &repeat.get_untracked(),
             i18n.get_locale_untracked(),
         ));
-        errors.set(found);
-        if !errors.is_empty_untracked() {
-            focus_first_invalid(&ev);
+        if errors.refused(found, &ev) {
             return;
         }
         pending.set(true);

@@ -9,7 +9,7 @@ use crate::{
     },
     components::{
         Answer, ConfirmButton, DeviceSessionRow, FormErrors, OutcomeMessage, PasswordForm,
-        TextField, Time, TwoStepCard, focus_first_invalid, use_step_up,
+        TextField, Time, TwoStepCard, use_step_up,
     },
     domain::Name,
     error::ApiError,
@@ -75,9 +75,7 @@ fn NameForm(name: String) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        if let Err(e) = Name::parse(&name.get_untracked()) {
-            errors.set([e]);
-            focus_first_invalid(&ev);
+        if errors.refused(Name::parse(&name.get_untracked()).err(), &ev) {
             return;
         }
         pending.set(true);

@@ -14,8 +14,8 @@ use crate::{
         },
     },
     components::{
-        FieldError, FormErrors, LanguageSwitch, NewPasswordFields, Skeleton, focus_first_invalid,
-        new_password_errors, placed, strength_feedback,
+        FieldError, FormErrors, LanguageSwitch, NewPasswordFields, Skeleton, new_password_errors,
+        placed, strength_feedback,
     },
     domain::Email,
     error::{ApiError, ErrorCode},
@@ -310,13 +310,12 @@ fn NewPasswordForm(token: String, info: LinkInfo, invite: bool) -> impl IntoView
         if pending.get_untracked() {
             return;
         }
-        errors.set(new_password_errors(
+        let found = new_password_errors(
             &new.get_untracked(),
             &repeat.get_untracked(),
             i18n.get_locale_untracked(),
-        ));
-        if !errors.is_empty_untracked() {
-            focus_first_invalid(&ev);
+        );
+        if errors.refused(found, &ev) {
             return;
         }
         pending.set(true);

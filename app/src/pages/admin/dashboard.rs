@@ -39,6 +39,8 @@ struct Figure {
     value: u64,
     test_id: &'static str,
     href: Option<String>,
+    /// The whole the value is a part of (the active clients of all clients), said under it.
+    total: Option<u64>,
 }
 
 #[component]
@@ -62,27 +64,30 @@ fn AdminSummaryView(summary: AdminSummary) -> impl IntoView {
             value: summary.active_clients,
             test_id: "stat-clients",
             href: Some(active_clients),
+            total: Some(summary.clients),
         },
         Figure {
             label: |l| td_string!(l, admin.stat_sessions),
             value: summary.active_sessions,
             test_id: "stat-sessions",
             href: None,
+            total: None,
         },
         Figure {
             label: |l| td_string!(l, admin.stat_sign_ins),
             value: summary.sign_ins_24h,
             test_id: "stat-sign-ins",
             href: Some(audit_of(AuditKind::SignIn)),
+            total: None,
         },
         Figure {
             label: |l| td_string!(l, admin.stat_failed),
             value: summary.failed_sign_ins_24h,
             test_id: "stat-failed",
             href: Some(audit_of(AuditKind::SignInFailed)),
+            total: None,
         },
     ];
-    let all_clients = summary.clients;
     view! {
         <section class="stats" aria-label=move || t_string!(i18n, admin.figures)>
             {figures
@@ -92,14 +97,16 @@ fn AdminSummaryView(summary: AdminSummary) -> impl IntoView {
                     let inside = view! {
                         <span class="stat-value">{figure.value}</span>
                         <span class="stat-label">{move || label(i18n.get_locale())}</span>
-                        {(figure.test_id == "stat-clients")
-                            .then(|| {
+                        {figure
+                            .total
+                            .map(|total| {
                                 view! {
-                                    <span class="stat-note" data-testid="stat-clients-total">
+                                    <span
+                                        class="stat-note"
+                                        data-testid=format!("{}-total", figure.test_id)
+                                    >
                                         {move || {
-                                            t_string!(
-                                                i18n, admin.stat_clients_total, total = all_clients
-                                            )
+                                            t_string!(i18n, admin.stat_clients_total, total = total)
                                         }}
                                     </span>
                                 }

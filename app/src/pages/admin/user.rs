@@ -17,8 +17,7 @@ use crate::{
     },
     components::{
         Answer, ConfirmButton, CopyButton, DeviceSessionRow, FormErrors, FormSummary,
-        OutcomeMessage, TextField, Time, focus_first_invalid, use_lang, use_local_time,
-        use_step_up,
+        OutcomeMessage, TextField, Time, use_lang, use_local_time, use_step_up,
     },
     domain::{Email, Lang, Name, Role},
     error::ApiError,
@@ -285,9 +284,7 @@ fn AccountCare(
         .into_iter()
         .flatten()
         .collect();
-        errors.set(found);
-        if !errors.is_empty_untracked() {
-            focus_first_invalid(&ev);
+        if errors.refused(found, &ev) {
             return;
         }
         pending.set(true);

@@ -16,8 +16,8 @@ use crate::{
         recovery_api::get_mail_features,
     },
     components::{
-        Answer, CopyButton, FieldError, FormErrors, FormSummary, Pager, TextField, Time,
-        focus_first_invalid, use_lang, use_local_time, use_step_up,
+        Answer, CopyButton, FieldError, FormErrors, FormSummary, Pager, TextField, Time, use_lang,
+        use_local_time, use_step_up,
     },
     domain::{Email, Lang, Name, Password, Role, input::PASSWORD_MIN_CHARS},
     error::ApiError,
@@ -383,9 +383,7 @@ fn CreateClientForm(on_created: Callback<()>) -> impl IntoView {
         .into_iter()
         .flatten()
         .collect();
-        errors.set(found);
-        if !errors.is_empty_untracked() {
-            focus_first_invalid(&ev);
+        if errors.refused(found, &ev) {
             return;
         }
         pending.set(true);
