@@ -29,18 +29,31 @@ fn href(path: &str, pairs: &[(&str, String)]) -> String {
     }
 }
 
-pub fn users_href(filter: &UserFilter) -> String {
-    let state = match filter.active {
+/// A user list's state filter as the address bar and the state select say it.
+pub fn state_word(active: Option<bool>) -> &'static str {
+    match active {
         Some(true) => "active",
         Some(false) => "deactivated",
         None => "",
-    };
+    }
+}
+
+/// `state_word`'s filter back; anything else is every account.
+pub fn state_of(word: &str) -> Option<bool> {
+    match word {
+        "active" => Some(true),
+        "deactivated" => Some(false),
+        _ => None,
+    }
+}
+
+pub fn users_href(filter: &UserFilter) -> String {
     href(
         "/admin/users",
         &[
             ("q", filter.query.clone()),
             ("role", filter.role.map(Role::as_str).unwrap_or("").into()),
-            ("state", state.into()),
+            ("state", state_word(filter.active).into()),
             (
                 "sort",
                 Some(filter.sort)
@@ -65,11 +78,7 @@ pub fn user_filter_of(query: &ParamsMap) -> UserFilter {
     UserFilter {
         query: query.get("q").unwrap_or_default(),
         role: query.get_str("role").and_then(Role::parse),
-        active: match query.get_str("state") {
-            Some("active") => Some(true),
-            Some("deactivated") => Some(false),
-            _ => None,
-        },
+        active: query.get_str("state").and_then(state_of),
         page: query
             .get_str("page")
             .and_then(|p| p.parse().ok())

@@ -20,7 +20,7 @@ pub fn LanguageProvider(children: Children) -> impl IntoView {
         .path("/")
         .max_age(COOKIE_MAX_AGE_MS)
         .same_site(SameSite::Lax);
-    super::provide_office_zone();
+    super::provide_office();
     view! {
         <I18nContextProvider cookie_name=lang::COOKIE cookie_options=options>
             <CurrentLanguage />

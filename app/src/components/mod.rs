@@ -30,7 +30,7 @@ pub use gate::RoleGate;
 pub use language::{LanguageProvider, LanguageSwitch, of_locale, to_locale, use_lang};
 pub use layout::AreaLayout;
 pub use navbar::{NavBar, NavLink};
-pub use office::{OfficeCard, OfficeContactLine};
+pub use office::{OfficeCard, OfficeContactLine, provide_office, use_office};
 pub use outcome::{Outcome, OutcomeMessage};
 pub use pager::{CursorPager, Pager};
 pub use password_form::{
@@ -40,6 +40,6 @@ pub use required_step::RequiredStep;
 pub use session_timeouts::SessionTimeouts;
 pub use skeleton::Skeleton;
 pub use step_up::{StepUp, StepUpProvider, use_step_up};
-pub use time::{Time, provide_office_zone, use_local_time, use_office};
+pub use time::{Time, use_local_time};
 pub use title::use_page_title;
 pub use two_step::{RecoveryCodesNotice, TwoStepCard};

@@ -1,13 +1,39 @@
-//! The office's contact (`OFFICE_PHONE`, `OFFICE_EMAIL`), where a person who is stuck looks for
-//! it: on the client's overview and under the sign-in form.
+//! The office the portal belongs to: its settings as the server gives them (time zone, name,
+//! contact), and its contact where a person who is stuck looks for it: on the client's overview
+//! and under the sign-in form.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 
-use super::use_office;
 use crate::{
     account::Office,
     i18n::{t, use_i18n},
 };
+
+/// The office's settings (`POST /api/auth/office`: its time zone, name and contact), asked of
+/// the server once per app load; the defaults until the answer comes.
+#[derive(Clone, Copy)]
+struct OfficeContext(RwSignal<Office>);
+
+/// Provides the office's settings to everything inside.
+pub fn provide_office() {
+    let office = RwSignal::new(Office::default());
+    provide_context(OfficeContext(office));
+    spawn_local(async move {
+        if let Ok(answer) = crate::account::api::office().await
+            && answer != office.get_untracked()
+        {
+            office.set(answer);
+        }
+    });
+}
+
+/// The office's settings (`OFFICE_NAME`, `OFFICE_PHONE`, …), as far as they are known yet.
+pub fn use_office() -> Signal<Office> {
+    match use_context::<OfficeContext>() {
+        Some(OfficeContext(office)) => office.into(),
+        None => Signal::derive(Office::default),
+    }
+}
 
 /// The phone as a `tel:` link and the email as a `mailto:` link, each when set.
 fn contact_links(office: &Office) -> impl IntoView + use<> {

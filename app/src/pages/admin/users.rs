@@ -7,7 +7,7 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
 };
 
-use crate::account::addresses::{user_filter_of, users_href};
+use crate::account::addresses::{state_of, state_word, user_filter_of, users_href};
 
 use crate::{
     account::{
@@ -113,11 +113,6 @@ pub fn UsersPage() -> impl IntoView {
             handle.clear();
         }
     });
-    let state_value = move || match filter.with(|f| f.active) {
-        Some(true) => "active",
-        Some(false) => "deactivated",
-        None => "",
-    };
     view! {
         <h1>{t!(i18n, admin.users_title)}</h1>
         <CreateClientForm on_created=Callback::new(move |()| users.refetch()) />
@@ -151,13 +146,9 @@ pub fn UsersPage() -> impl IntoView {
                     <label for="active-filter">{t!(i18n, common.state)}</label>
                     <select
                         id="active-filter"
-                        prop:value=state_value
+                        prop:value=move || filter.with(|f| state_word(f.active))
                         on:change=move |ev| {
-                            let active = match event_target_value(&ev).as_str() {
-                                "active" => Some(true),
-                                "deactivated" => Some(false),
-                                _ => None,
-                            };
+                            let active = state_of(&event_target_value(&ev));
                             change(
                                 &|f| {
                                     f.active = active;
@@ -167,8 +158,10 @@ pub fn UsersPage() -> impl IntoView {
                         }
                     >
                         <option value="">{t!(i18n, common.any)}</option>
-                        <option value="active">{t!(i18n, common.active)}</option>
-                        <option value="deactivated">{t!(i18n, common.deactivated)}</option>
+                        <option value=state_word(Some(true))>{t!(i18n, common.active)}</option>
+                        <option value=state_word(
+                            Some(false),
+                        )>{t!(i18n, common.deactivated)}</option>
                     </select>
                 </div>
             </div>
