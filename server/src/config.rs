@@ -65,7 +65,8 @@ pub struct Config {
 /// An image file's bytes and its type, as the browser is told it.
 #[derive(Clone)]
 pub struct OfficeLogo {
-    pub bytes: std::sync::Arc<[u8]>,
+    /// Shared by every response, not copied (`Bytes` clones by reference count).
+    pub bytes: axum::body::Bytes,
     pub content_type: &'static str,
 }
 

@@ -22,7 +22,7 @@ pub async fn logo(State(logo): State<Option<OfficeLogo>>) -> Response {
     let Some(logo) = logo else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let mut response = logo.bytes.to_vec().into_response();
+    let mut response = logo.bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

@@ -255,6 +255,20 @@ impl TestClient {
         status_and_json(self.post(path, body).await).await
     }
 
+    /// The names on the staff's user list for `filter` (its first page), in its order.
+    pub async fn listed_names(&self, filter: Value) -> Vec<String> {
+        let (status, page) = self
+            .call("/api/admin/users", serde_json::json!({ "filter": filter }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        page["items"]
+            .as_array()
+            .expect("a page of users")
+            .iter()
+            .map(|u| u["name"].as_str().expect("a name").to_owned())
+            .collect()
+    }
+
     /// The status and body of `/api/auth/session`.
     pub async fn session(&self) -> (StatusCode, Value) {
         status_and_json(self.post_empty("/api/auth/session").await).await

@@ -21,16 +21,7 @@ async fn create_client(client: &TestClient, name: &str, email: &str) -> i64 {
 }
 
 async fn search(client: &TestClient, query: &str) -> Vec<String> {
-    let (status, page) = client
-        .call("/api/admin/users", json!({"filter": {"query": query}}))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["name"].as_str().unwrap().to_owned())
-        .collect()
+    client.listed_names(json!({ "query": query })).await
 }
 
 #[tokio::test]
